@@ -1,0 +1,119 @@
+"""Shared data shapes of the survey domain.
+
+Everything here is plain data that round-trips through JSON, so that the Redis
+state, the workbook writer and the conversation agree on one shape.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+# 組織区分 as stored (and shown). A 構成市町村 exports as 市区町村 (answer-sheet.md col. 2).
+ORG_MUNICIPALITY = "市区町村"
+ORG_MEMBER = "市区町村（広域連合等の構成市町村）"
+ORG_UNION = "広域連合等"
+ORG_PREFECTURE = "都道府県"
+ORG_TYPES: tuple[str, ...] = (ORG_MUNICIPALITY, ORG_MEMBER, ORG_UNION, ORG_PREFECTURE)
+
+# 回答者情報 fields in the sheet's order: (key in JSON, heading on the sheet).
+RESPONDENT_FIELDS: tuple[tuple[str, str], ...] = (
+    ("org_type", "組織区分"),
+    ("org_name", "組織名"),
+    ("dept", "担当部署名"),
+    ("title", "回答責任者役職"),
+    ("responsible_name", "回答責任者氏名"),
+    ("contact_name", "連絡先氏名"),
+    ("phone", "電話番号"),
+    ("email", "メールアドレス"),
+)
+RESPONDENT_LABELS: dict[str, str] = dict(RESPONDENT_FIELDS)
+
+KIND_SINGLE = "single"
+KIND_MULTI = "multi"
+KIND_TEXT = "text"
+KIND_YEARMONTH = "yearmonth"
+
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
+
+# An answer value: option number (single), sorted option numbers (multi; [] only
+# where the item allows "neither applies"), or text (free text, YYYY年M月).
+AnswerValue = Union[int, list[int], str]
+
+
+def circled(number: int) -> str:
+    return CIRCLED[number - 1]
+
+
+@dataclass(frozen=True)
+class Option:
+    number: int  # 1-based; shown as ①, ②, …
+    text: str  # the question list's wording after the circled number, verbatim
+
+    @property
+    def label(self) -> str:
+        return f"{circled(self.number)}{self.text}"
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str  # "1-1", "7-4", "2_予定年月", "8-1_概要", "10_概要"
+    kind: str  # KIND_*
+    heading: str  # "Q7-2", "Q2 予定年月"
+    prompt: str  # question-list wording, verbatim
+    sheet_text: str  # answer-sheet 質問 wording, verbatim
+    options: tuple[Option, ...] = ()
+    notes: tuple[str, ...] = ()  # verbatim notes shown with the question (※…, （注）…)
+    parent: str | None = None  # sub-items name their item
+    relevant: str = ""  # the declared condition, as written in the definition
+    in_block: bool = False  # part of the 1-1 … 12 block
+    min_choices: int = 0  # multi-select: at least this many when it applies
+    allow_none: bool = False  # multi-select 6: "neither applies" may be confirmed
+    cautious: str = ""  # the rule for doubt, for this item (project's words)
+    cautious_option: int | None = None
+    terms: tuple[str, ...] = ()  # glossary keys that 説明 shows for this item
+
+    def option(self, number: int) -> Option:
+        for opt in self.options:
+            if opt.number == number:
+                return opt
+        raise KeyError(f"{self.id}: no option {number}")
+
+
+@dataclass
+class AnswerRecord:
+    """One organisation's response: what the workbook and the list are built from."""
+
+    answer_id: str
+    respondent: dict[str, str] = field(default_factory=dict)  # RESPONDENT_FIELDS keys
+    answers: dict[str, Any] = field(default_factory=dict)  # item id -> AnswerValue
+    notes: dict[str, str] = field(default_factory=dict)  # e.g. {"6": "none"}
+    confirmation: dict[str, str] = field(default_factory=dict)
+    # confirmation: {"status": "draft"|"requested"|"confirmed"|"returned",
+    #                "confirmed_at": "YYYY-MM-DD HH:MM" (JST), "confirmed_by": name, ...}
+
+    @property
+    def org_type(self) -> str | None:
+        return self.respondent.get("org_type") or None
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmation.get("status") == "confirmed"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "answer_id": self.answer_id,
+            "respondent": dict(self.respondent),
+            "answers": {k: (list(v) if isinstance(v, list) else v) for k, v in self.answers.items()},
+            "notes": dict(self.notes),
+            "confirmation": dict(self.confirmation),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "AnswerRecord":
+        return cls(
+            answer_id=data["answer_id"],
+            respondent=dict(data.get("respondent") or {}),
+            answers=dict(data.get("answers") or {}),
+            notes=dict(data.get("notes") or {}),
+            confirmation=dict(data.get("confirmation") or {}),
+        )
