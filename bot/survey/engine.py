@@ -1,0 +1,552 @@
+"""The survey as the bot runs it: load + validate definition.yaml, then answer the
+conversation's questions (what to ask next, what applies, what a typed answer means).
+
+Pure domain code: no I/O except reading the definition once.
+"""
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import yaml
+
+from ..messages import survey as msg
+from . import answers as answer_parsing
+from .answers import Parsed
+from .conditions import (
+    ORG_ALIASES,
+    And,
+    Applies,
+    Compare,
+    Context,
+    Node,
+    RuleSyntaxError,
+    TrueNode,
+    Tri,
+    parse_rule,
+    walk,
+)
+from .model import (
+    KIND_MULTI,
+    KIND_SINGLE,
+    KIND_TEXT,
+    KIND_YEARMONTH,
+    ORG_TYPES,
+    RESPONDENT_FIELDS,
+    Item,
+    Option,
+    circled,
+)
+
+__all__ = [
+    "Changes",
+    "DefinitionError",
+    "Parsed",
+    "Status",
+    "Survey",
+    "load_survey",
+]
+
+DEFAULT_PATH = Path(__file__).parent / "definition.yaml"
+_KINDS = (KIND_SINGLE, KIND_MULTI, KIND_TEXT, KIND_YEARMONTH)
+_DASHES = "‐‑‒–—―−－ー"
+# Reachability is decided by trying answers; this bounds the search for odd definitions.
+_REACH_LIMIT = 200_000
+
+
+class DefinitionError(ValueError):
+    """definition.yaml is wrong; the message names the item."""
+
+
+@dataclass
+class Status:
+    answered: list[str]
+    unanswered: list[str]
+    not_applicable: list[str]
+    info_missing: bool
+    unanswered_flag: bool
+    # Items that may still apply once an earlier, unanswered item is answered
+    # (neither 対象外 nor askable yet). Shown as empty, never as 対象外.
+    pending: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Changes:
+    now_not_applicable: list[str]
+    now_applicable: list[str]
+
+
+@dataclass(frozen=True)
+class _Substitution:
+    org: str
+    before: str
+    after: str
+
+
+class Survey:
+    def __init__(
+        self,
+        items: tuple[Item, ...],
+        rules: dict[str, Node],
+        glossary: dict[str, str],
+        doubt_rule: str,
+        reminder_texts: dict[str, str],
+        substitution: _Substitution | None,
+    ) -> None:
+        self.items = items
+        self._by_id = {item.id: item for item in items}
+        self._order = {item.id: index for index, item in enumerate(items)}
+        self._rules = rules  # item id -> full rule (block ANDed in)
+        self.glossary = glossary
+        self.doubt_rule = doubt_rule
+        self._reminders = reminder_texts
+        self._substitution = substitution
+        self._aliases = self._build_aliases()
+
+    # -- items --------------------------------------------------------------
+
+    def item(self, item_id: str) -> Item:
+        return self._by_id[item_id]
+
+    def _build_aliases(self) -> dict[str, str]:
+        aliases: dict[str, str] = {}
+        for item in self.items:
+            for name in (item.id, item.heading, item.id.replace("_", "")):
+                aliases[_alias_key(name)] = item.id
+        return aliases
+
+    def resolve_item_id(self, text: str) -> str | None:
+        """"Q7-2", "q7-2", "７－２", "Q2 予定年月" -> the item id, or None."""
+        return self._aliases.get(_alias_key(text))
+
+    # -- applicability ------------------------------------------------------
+
+    def _applicability(self, org_type: str | None, answers: Mapping[str, Any]) -> dict[str, Tri]:
+        """Three-valued applicability of every item, computed in asking order."""
+        result: dict[str, Tri] = {}
+
+        def lookup(item_id: str) -> tuple[Tri, Any]:
+            return result[item_id], answers.get(item_id)
+
+        ctx = Context(org_type, lookup)
+        for item in self.items:
+            result[item.id] = self._rules[item.id].evaluate(ctx)
+        return result
+
+    def is_applicable(self, item_id: str, org_type: str | None, answers: Mapping[str, Any]) -> bool:
+        self.item(item_id)
+        return self._applicability(org_type, answers)[item_id] is True
+
+    def applicable_items(self, org_type: str | None, answers: Mapping[str, Any]) -> list[Item]:
+        flags = self._applicability(org_type, answers)
+        return [item for item in self.items if flags[item.id] is True]
+
+    def _has_answer(
+        self, item: Item, answers: Mapping[str, Any], notes: Mapping[str, str] | None
+    ) -> bool:
+        value = answers.get(item.id)
+        if value is None or value == "":
+            return False
+        if isinstance(value, list) and not value:
+            # [] is "neither applies", valid only where allowed (and, when notes are
+            # known, only when the note records the user's confirmation).
+            return item.allow_none and (notes is None or notes.get(item.id) == "none")
+        return True
+
+    def next_item(
+        self,
+        org_type: str | None,
+        answers: Mapping[str, Any],
+        notes: Mapping[str, str] | None = None,
+    ) -> Item | None:
+        """The first applicable item without an answer; None when all is answered."""
+        for item in self.applicable_items(org_type, answers):
+            if not self._has_answer(item, answers, notes):
+                return item
+        return None
+
+    def previous_item(
+        self, item_id: str, org_type: str | None, answers: Mapping[str, Any]
+    ) -> Item | None:
+        """The applicable item asked before `item_id`, or None at the start."""
+        position = self._order[item_id]
+        before = [i for i in self.applicable_items(org_type, answers) if self._order[i.id] < position]
+        return before[-1] if before else None
+
+    def progress(
+        self, item_id: str, org_type: str | None, answers: Mapping[str, Any]
+    ) -> tuple[int, int]:
+        """(position, total): total counts items that apply or may still apply."""
+        flags = self._applicability(org_type, answers)
+        counted = [item.id for item in self.items if flags[item.id] is not False]
+        position = self._order[item_id]
+        done = sum(1 for i in counted if self._order[i] < position)
+        here = 1 if flags[item_id] is not False else 0
+        return done + here, len(counted)
+
+    # -- answers ------------------------------------------------------------
+
+    def parse_answer(self, item_id: str, text: str) -> Parsed:
+        return answer_parsing.parse(self.item(item_id), text)
+
+    def format_value(self, item_id: str, value: Any) -> str:
+        """An answer as shown and exported: "②定めていない。", "①③", the text."""
+        item = self.item(item_id)
+        if value is None:
+            return ""
+        if item.kind == KIND_SINGLE:
+            return item.option(int(value)).label
+        if item.kind == KIND_MULTI:
+            if not value:
+                return msg.NONE_VALUE
+            return "".join(circled(int(n)) for n in value)
+        return str(value)
+
+    def status(
+        self,
+        org_type: str | None,
+        answers: Mapping[str, Any],
+        respondent: Mapping[str, str],
+        notes: Mapping[str, str] | None = None,
+    ) -> Status:
+        flags = self._applicability(org_type, answers)
+        notes = notes or {}
+        answered, unanswered, not_applicable, pending = [], [], [], []
+        for item in self.items:
+            flag = flags[item.id]
+            if flag is False:
+                not_applicable.append(item.id)
+            elif flag is None:
+                pending.append(item.id)
+            elif self._has_answer(item, answers, notes):
+                answered.append(item.id)
+            else:
+                unanswered.append(item.id)
+        info_missing = any(not str(respondent.get(key) or "").strip() for key, _ in RESPONDENT_FIELDS)
+        return Status(
+            answered=answered,
+            unanswered=unanswered,
+            not_applicable=not_applicable,
+            info_missing=info_missing,
+            unanswered_flag=bool(unanswered or pending),
+            pending=pending,
+        )
+
+    def changes(
+        self, org_type: str | None, before: Mapping[str, Any], after: Mapping[str, Any]
+    ) -> Changes:
+        """Which items an edit took out of (or brought into) the applicable set."""
+        was = self._applicability(org_type, before)
+        now = self._applicability(org_type, after)
+        return Changes(
+            now_not_applicable=[i.id for i in self.items if was[i.id] is True and now[i.id] is not True],
+            now_applicable=[i.id for i in self.items if now[i.id] is True and was[i.id] is not True],
+        )
+
+    # -- texts --------------------------------------------------------------
+
+    def _substitutes(self, org_type: str | None) -> bool:
+        return self._substitution is not None and org_type == self._substitution.org
+
+    def _substituted(self, text: str, org_type: str | None) -> str:
+        if not self._substitutes(org_type):
+            return text
+        assert self._substitution is not None
+        return text.replace(self._substitution.before, self._substitution.after)
+
+    def prompt_text(self, item_id: str, org_type: str | None) -> str:
+        """The question-list wording, with the 広域連合 読み替え applied."""
+        return self._substituted(self.item(item_id).prompt, org_type)
+
+    def options_for(self, item_id: str, org_type: str | None) -> tuple[Option, ...]:
+        """The options as shown to this respondent (読み替え applied)."""
+        return tuple(
+            replace(opt, text=self._substituted(opt.text, org_type))
+            for opt in self.item(item_id).options
+        )
+
+    def is_substituted(self, item_id: str, org_type: str | None) -> bool:
+        item = self.item(item_id)
+        if not self._substitutes(org_type):
+            return False
+        assert self._substitution is not None
+        texts = [item.prompt, *(o.text for o in item.options)]
+        return any(self._substitution.before in t for t in texts)
+
+    def reminders(self, item_id: str, org_type: str | None, answers: Mapping[str, Any]) -> list[str]:
+        """Notes to show with this item: 13's agreement, 住登外者, 読み替え, attachments."""
+        item = self.item(item_id)
+        found: list[str] = []
+        if item_id == "13":
+            found.append(self._reminders["before_13"])
+        flags = self._applicability(org_type, answers)
+        position = self._order[item_id]
+        for source, key in (("1-1", "jutogai_1_1"), ("1-2", "jutogai_1_2")):
+            if (
+                item.in_block
+                and source in self._order
+                and self._order[source] < position
+                and flags[source] is True
+                and answers.get(source) == 1
+            ):
+                found.append(self._reminders[key])
+        if self.is_substituted(item_id, org_type):
+            found.append(self._reminders["substituted"])
+        if item_id == "8-1_概要":
+            found.append(self._reminders["attach_8_1"])
+        if item_id == "10_概要":
+            found.append(self._reminders["attach_10"])
+        return [text for text in found if text]
+
+    def explain(self, item_id: str) -> list[tuple[str, str]]:
+        """(term, explanation) pairs for 説明."""
+        return [(term, self.glossary[term]) for term in self.item(item_id).terms]
+
+
+def _alias_key(text: str) -> str:
+    key = unicodedata.normalize("NFKC", text or "").lower()
+    key = re.sub(r"\s+", "", key)
+    key = re.sub(f"[{_DASHES}]", "-", key)
+    return key[1:] if key.startswith("q") else key
+
+
+# -- loading -------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def _default_survey() -> Survey:
+    return _load(DEFAULT_PATH)
+
+
+def load_survey(path: Path | None = None) -> Survey:
+    """The survey from definition.yaml (cached) or from `path` (read every call)."""
+    if path is None:
+        return _default_survey()
+    return _load(Path(path))
+
+
+def _load(path: Path) -> Survey:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise DefinitionError(f"{path.name}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+        raise DefinitionError(f"{path.name}: needs a list of items")
+    return _build(data)
+
+
+def _text(raw: Mapping[str, Any], key: str, where: str, required: bool = True) -> str:
+    value = raw.get(key, "")
+    if value is None:
+        value = ""
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise DefinitionError(f"{where}: {key} must be a non-empty text")
+    return value
+
+
+def _build_item(raw: Any, index: int, glossary: Mapping[str, str]) -> Item:
+    if not isinstance(raw, dict) or not raw.get("id"):
+        raise DefinitionError(f"item #{index + 1}: needs an id")
+    item_id = str(raw["id"])
+    where = f"item {item_id}"
+    kind = raw.get("kind")
+    if kind not in _KINDS:
+        raise DefinitionError(f"{where}: kind must be one of {', '.join(_KINDS)}")
+    raw_options = raw.get("options") or []
+    if kind in (KIND_SINGLE, KIND_MULTI) and len(raw_options) < 2:
+        raise DefinitionError(f"{where}: a choice needs at least two options")
+    if kind in (KIND_TEXT, KIND_YEARMONTH) and raw_options:
+        raise DefinitionError(f"{where}: a {kind} item has no options")
+    options = []
+    for number, text in enumerate(raw_options, start=1):
+        if not isinstance(text, str) or not text.strip():
+            raise DefinitionError(f"{where}: option {number} must be a non-empty text")
+        options.append(Option(number, text))
+    terms = tuple(raw.get("terms") or ())
+    for term in terms:
+        if term not in glossary:
+            raise DefinitionError(f"{where}: term {term!r} is not in the glossary")
+    cautious_option = raw.get("cautious_option")
+    if cautious_option is not None and cautious_option not in range(1, len(options) + 1):
+        raise DefinitionError(f"{where}: cautious_option {cautious_option} is not an option")
+    min_choices = int(raw.get("min_choices") or 0)
+    allow_none = bool(raw.get("allow_none"))
+    if (min_choices or allow_none) and kind != KIND_MULTI:
+        raise DefinitionError(f"{where}: min_choices / allow_none only fit a multi item")
+    if min_choices > len(options):
+        raise DefinitionError(f"{where}: min_choices {min_choices} exceeds the options")
+    return Item(
+        id=item_id,
+        kind=kind,
+        heading=_text(raw, "heading", where),
+        prompt=_text(raw, "prompt", where),
+        sheet_text=_text(raw, "sheet_text", where),
+        options=tuple(options),
+        notes=tuple(raw.get("notes") or ()),
+        parent=str(raw["parent"]) if raw.get("parent") is not None else None,
+        relevant=_text(raw, "relevant", where, required=False),
+        in_block=bool(raw.get("block")),
+        min_choices=min_choices,
+        allow_none=allow_none,
+        cautious=_text(raw, "cautious", where, required=False),
+        cautious_option=cautious_option,
+        terms=terms,
+    )
+
+
+def _check_rule(rule: Node, item: Item, order: Mapping[str, int], by_id: Mapping[str, Item]) -> None:
+    where = f"item {item.id}"
+    for node in walk(rule):
+        if not isinstance(node, (Compare, Applies)):
+            continue
+        ref = node.item_id
+        if ref not in by_id:
+            raise DefinitionError(f"{where}: its rule refers to unknown item Q{ref}")
+        if order[ref] >= order[item.id]:
+            raise DefinitionError(
+                f"{where}: its rule refers to Q{ref}, which is not asked before it"
+            )
+        if isinstance(node, Compare):
+            target = by_id[ref]
+            if target.kind not in (KIND_SINGLE, KIND_MULTI):
+                raise DefinitionError(f"{where}: Q{ref} is free text and has no options")
+            if node.op == "has" and target.kind != KIND_MULTI:
+                raise DefinitionError(f"{where}: 'has' needs a multi-select item, Q{ref} is single")
+            if node.op != "has" and target.kind == KIND_MULTI:
+                raise DefinitionError(f"{where}: Q{ref} is multi-select; use 'has'")
+            numbers = {o.number for o in target.options}
+            for number in node.numbers:
+                if number not in numbers:
+                    raise DefinitionError(f"{where}: Q{ref} has no option {number}")
+
+
+def _parse(text: str, where: str) -> Node:
+    try:
+        return parse_rule(text)
+    except RuleSyntaxError as exc:
+        raise DefinitionError(f"{where}: {exc}") from exc
+
+
+def _value_choices(item: Item) -> list[Any]:
+    numbers = [o.number for o in item.options]
+    if item.kind == KIND_SINGLE:
+        return numbers
+    low = 0 if item.allow_none else max(item.min_choices, 1)
+    return [
+        list(combo)
+        for size in range(low, len(numbers) + 1)
+        for combo in itertools.combinations(numbers, size)
+    ]
+
+
+def _check_reachable(survey: Survey) -> None:
+    """Every item must apply for some respondent and some earlier answers."""
+    for item in survey.items:
+        rule = survey._rules[item.id]
+        closure: set[str] = set()
+        todo = list(rule.refs())
+        while todo:
+            ref = todo.pop()
+            if ref not in closure:
+                closure.add(ref)
+                todo.extend(survey._rules[ref].refs())
+        choice_items = [survey.item(r) for r in sorted(closure, key=survey._order.get)
+                        if survey.item(r).kind in (KIND_SINGLE, KIND_MULTI)]
+        domains = [_value_choices(i) for i in choice_items]
+        size = len(ORG_TYPES)
+        for domain in domains:
+            size *= len(domain)
+        if size > _REACH_LIMIT:
+            continue  # too many combinations to try; the rule checks above still hold
+        reached = False
+        for org in ORG_TYPES:
+            for values in itertools.product(*domains):
+                answers = {i.id: v for i, v in zip(choice_items, values)}
+                if survey._applicability(org, answers)[item.id] is True:
+                    reached = True
+                    break
+            if reached:
+                break
+        if not reached:
+            raise DefinitionError(f"item {item.id}: no respondent and no answers make it apply")
+
+
+def _build(data: Mapping[str, Any]) -> Survey:
+    glossary = {str(k): str(v) for k, v in (data.get("glossary") or {}).items()}
+    items: list[Item] = []
+    for index, raw in enumerate(data["items"]):
+        item = _build_item(raw, index, glossary)
+        if any(existing.id == item.id for existing in items):
+            raise DefinitionError(f"item {item.id}: defined twice")
+        items.append(item)
+    by_id = {item.id: item for item in items}
+    order = {item.id: index for index, item in enumerate(items)}
+    for item in items:
+        if item.parent is not None:
+            if item.parent not in by_id:
+                raise DefinitionError(f"item {item.id}: parent {item.parent} is not an item")
+            if order[item.parent] >= order[item.id]:
+                raise DefinitionError(f"item {item.id}: must come after its parent {item.parent}")
+
+    block_text = str((data.get("block") or {}).get("relevant") or "")
+    block_rule = _parse(block_text, "block")
+    rules: dict[str, Node] = {}
+    for item in items:
+        own = _parse(item.relevant, f"item {item.id}")
+        _check_rule(own, item, order, by_id)
+        if item.in_block:
+            _check_rule(block_rule, item, order, by_id)
+            if isinstance(own, TrueNode):
+                rules[item.id] = block_rule
+            else:
+                rules[item.id] = And((block_rule, own))
+        else:
+            rules[item.id] = own
+
+    doubt = data.get("doubt_rule") or {}
+    quote = str(doubt.get("quote") or "")
+    doubt_text = "\n".join(
+        part
+        for part in (
+            str(doubt.get("intro") or ""),
+            msg.DOUBT_QUOTE.format(quote=quote) if quote else "",
+            str(doubt.get("reading") or ""),
+        )
+        if part
+    )
+    sub = data.get("substitution")
+    substitution = (
+        _Substitution(org=_org(sub["org"]), before=str(sub["from"]), after=str(sub["to"]))
+        if sub
+        else None
+    )
+    reminder_texts = {str(k): str(v) for k, v in (data.get("reminders") or {}).items()}
+    survey = Survey(
+        items=tuple(items),
+        rules=rules,
+        glossary=glossary,
+        doubt_rule=doubt_text,
+        reminder_texts=_with_defaults(reminder_texts),
+        substitution=substitution,
+    )
+    _check_reachable(survey)
+    return survey
+
+
+def _org(alias: str) -> str:
+    if alias not in ORG_ALIASES:
+        raise DefinitionError(f"substitution: unknown org {alias!r}")
+    return ORG_ALIASES[alias]
+
+
+def _with_defaults(texts: dict[str, str]) -> dict[str, str]:
+    # A small test definition need not carry every reminder.
+    keys: Iterable[str] = (
+        "before_13", "jutogai_1_1", "jutogai_1_2", "substituted", "attach_8_1", "attach_10"
+    )
+    return {key: texts.get(key, "") for key in keys} | texts
