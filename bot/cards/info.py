@@ -1,0 +1,51 @@
+"""Cards that only tell: help, term explanations, a generic message, the offer to resume."""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from bot.messages import cards as msg
+
+from .common import (
+    ActionSpec,
+    adaptive_card,
+    command_row,
+    container,
+    fact_set,
+    heading_block,
+    text_block,
+)
+
+
+def help_card(title: str, lines: list[tuple[str, str]]) -> dict[str, Any]:
+    """lines: (command or topic, what it does); a FactSet keeps the pairs aligned."""
+    body = [heading_block(title), fact_set(lines)]
+    return adaptive_card(body, fallback_text=title)
+
+
+def explain_card(heading: str, terms: list[tuple[str, str]], rule: str | None = None) -> dict[str, Any]:
+    """説明 / 迷っている: the glossary entries of the item, and the rule for doubt when given."""
+    body: list[dict[str, Any]] = [heading_block(heading)]
+    for term, explanation in terms:
+        body.append(text_block(term, weight="Bolder", separator=True))
+        body.append(text_block(explanation))
+    if rule:
+        body.append(
+            container([text_block(msg.EXPLAIN_RULE_TITLE, weight="Bolder"), text_block(rule)])
+        )
+    return adaptive_card(body, fallback_text=heading)
+
+
+def message_card(title: str, lines: list[str], actions: Sequence[ActionSpec] = ()) -> dict[str, Any]:
+    body = [heading_block(title)] + [text_block(line) for line in lines]
+    body += command_row(actions)
+    return adaptive_card(body, fallback_text=title)
+
+
+def resume_card(progress_text: str, next_heading: str) -> dict[str, Any]:
+    body = [
+        heading_block(msg.RESUME_TITLE),
+        text_block(progress_text),
+        text_block(msg.RESUME_NEXT.format(heading=next_heading)),
+    ]
+    body += command_row(msg.RESUME_ACTIONS)
+    return adaptive_card(body, fallback_text=msg.RESUME_TITLE)

@@ -1,0 +1,64 @@
+"""Japanese texts of the Adaptive Cards: button titles and fixed card texts.
+
+Command buttons pair a title with the command word the conversation understands;
+the word is what a user would type, so the two are the same on purpose.
+"""
+from __future__ import annotations
+
+POSITION = "{position} / {total}"
+CURRENT_ANSWER = "現在の回答: {value}"
+CURRENT_VALUE = "現在の値: {value}"
+
+# How to answer, under the question (typing works as well as the buttons).
+HOW_SINGLE = "ボタンで選ぶか、番号（例：2）を入力してください。"
+HOW_MULTI = "当てはまるものをすべて選んで「回答する」を押すか、番号（例：1,3）を入力してください。"
+HOW_TEXT = "入力して「回答する」を押してください。メッセージで送っても回答になります。"
+
+LABEL_MULTI = "当てはまるものをすべて選択"
+LABEL_TEXT = "回答（自由記述）"
+LABEL_YEARMONTH = "予定年月"
+PLACEHOLDER_TEXT = "ここに入力"
+PLACEHOLDER_YEARMONTH = "例：2023年9月 / 令和5年9月"
+
+SUBMIT_ANSWER = "回答する"
+SUBMIT_FIELD = "登録する"
+NONE_BUTTON = "該当なし"
+
+# The row of small command buttons under every question: (title, command).
+QUESTION_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("戻る", "戻る"),
+    ("説明", "説明"),
+    ("迷っている", "迷っている"),
+    ("状況", "状況"),
+    ("中断", "中断"),
+)
+FIELD_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("戻る", "戻る"),
+    ("状況", "状況"),
+    ("中断", "中断"),
+)
+
+YES = "はい"
+NO = "いいえ"
+
+REVIEW_TITLE = "回答内容の確認"
+REVIEW_RESPONDENT = "回答者情報"
+REVIEW_ANSWERS = "回答"
+NOT_APPLICABLE = "対象外"
+UNANSWERED = "未回答"
+EMPTY_FIELD = "（未入力）"
+
+STATUS_TITLE = "回答の状況"
+
+EXPLAIN_RULE_TITLE = "迷ったときは"
+
+RESUME_TITLE = "前回の続きから回答できます"
+RESUME_NEXT = "次の問い: {heading}"
+RESUME_ACTIONS: tuple[tuple[str, str], ...] = (
+    ("再開", "再開"),
+    ("ヘルプ", "ヘルプ"),
+)
+
+DOWNLOAD_TITLE = "回答ファイル"
+DOWNLOAD_BUTTON = "ダウンロード"
+FILE_CONSENT_DESCRIPTION = "回答ファイル「{file_name}」を送ります。「許可」を押すとOneDriveに保存されます。"
