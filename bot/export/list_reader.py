@@ -1,0 +1,148 @@
+"""Read row 2 of the `一覧用` sheet of a workbook a municipality sent in.
+
+Columns are found by header name (columns.column_index), never by position. A file
+that cannot be read completely is rejected with a reason the prefecture can act on;
+nothing is half-read.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date, datetime, time
+from functools import lru_cache
+from typing import Any
+
+from openpyxl import load_workbook
+
+from bot.export.columns import (
+    COLUMNS,
+    HEADERS,
+    SRC_ITEM,
+    SRC_OPTION,
+    SRC_ORG_TYPE,
+    SRC_RESPONDENT,
+    column_index,
+)
+from bot.messages import export as msg
+
+MAX_BYTES = 5 * 1024 * 1024
+# A small xlsx that unpacks to more than this is a zip bomb, not an answer sheet.
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024
+# Compound-file magic: .xls and password-protected .xlsx both start with it.
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_LIST_SHEET = msg.SHEET_LIST_ROW
+# A header row wider than this is not a 一覧用 sheet; stop reading instead of scanning it all.
+_MAX_COLUMNS = 512
+
+
+class ListFileError(Exception):
+    """A sent-in file whose 一覧用 row cannot be used; reason is Japanese, for the user."""
+
+    def __init__(self, filename: str, reason: str) -> None:
+        super().__init__(msg.ERROR_WITH_NAME.format(filename=filename, reason=reason))
+        self.filename = filename
+        self.reason = reason
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the text a person sees: 1.0 → '1', None → ''."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    return str(value)
+
+
+@lru_cache(maxsize=1)
+def _filled_by_respondent() -> tuple[int, ...]:
+    # A template arrives with 制度等/属性 typed in and status formulas computed, so
+    # "row 2 is empty" means: nothing the respondent fills in.
+    sources = (SRC_ORG_TYPE, SRC_RESPONDENT, SRC_ITEM, SRC_OPTION)
+    return tuple(i for i, c in enumerate(COLUMNS) if c.source in sources)
+
+
+def _check_container(data: bytes, filename: str, max_bytes: int) -> None:
+    if len(data) > max_bytes:
+        raise ListFileError(
+            filename, msg.TOO_LARGE.format(size=msg.size_text(len(data)), limit=msg.size_text(max_bytes))
+        )
+    if data.startswith(_OLE_MAGIC):
+        raise ListFileError(filename, msg.OLD_OR_ENCRYPTED)
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise ListFileError(filename, msg.NOT_A_ZIP)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except zipfile.BadZipFile:
+        raise ListFileError(filename, msg.NOT_A_ZIP) from None
+    names = {info.filename for info in infos}
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        raise ListFileError(filename, msg.NOT_A_WORKBOOK)
+    if sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
+        raise ListFileError(filename, msg.TOO_LARGE_UNPACKED.format(limit=msg.size_text(MAX_UNPACKED_BYTES)))
+
+
+def _map_headers(header_row: tuple[Any, ...], filename: str) -> dict[int, int]:
+    """file column → 一覧用 column; every template column must be present exactly once."""
+    mapping: dict[int, int] = {}
+    seen: dict[int, str] = {}
+    duplicates: list[str] = []
+    for file_col, raw in enumerate(header_row):
+        header = cell_text(raw).strip()
+        if not header:
+            continue
+        position = column_index(header)
+        if position is None:
+            continue  # extra columns (notes, a ministry-only field) are not ours to read
+        if position in seen:
+            duplicates.append(header)
+            continue
+        seen[position] = header
+        mapping[file_col] = position
+    if duplicates:
+        raise ListFileError(filename, msg.DUPLICATE_HEADERS.format(headers=msg.HEADER_SEPARATOR.join(duplicates)))
+    # The project's own columns are optional: a Ministry template filled by hand lacks them.
+    missing = [c.header for i, c in enumerate(COLUMNS) if not c.project and i not in seen]
+    if missing:
+        raise ListFileError(filename, msg.MISSING_HEADERS.format(headers=msg.HEADER_SEPARATOR.join(missing)))
+    return mapping
+
+
+def read_list_row(data: bytes, filename: str, max_bytes: int = MAX_BYTES) -> list[str]:
+    """The 42 values of the file's 一覧用 row 2, in HEADERS order, as text.
+
+    Raises ListFileError(filename, reason) when the file cannot be used as a whole.
+    """
+    _check_container(data, filename, max_bytes)
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a damaged package
+        raise ListFileError(filename, msg.NOT_A_WORKBOOK) from None
+    try:
+        if _LIST_SHEET not in workbook.sheetnames:
+            raise ListFileError(filename, msg.NO_LIST_SHEET)
+        sheet = workbook[_LIST_SHEET]
+        try:
+            rows = list(sheet.iter_rows(min_row=1, max_row=2, max_col=_MAX_COLUMNS, values_only=True))
+        except Exception:
+            raise ListFileError(filename, msg.NOT_A_WORKBOOK) from None
+    finally:
+        workbook.close()
+    header_row = rows[0] if rows else ()
+    mapping = _map_headers(header_row, filename)
+    values = rows[1] if len(rows) > 1 else ()
+    result = [""] * len(HEADERS)
+    for file_col, position in mapping.items():
+        if file_col < len(values):
+            result[position] = cell_text(values[file_col])
+    if not any(result[i].strip() for i in _filled_by_respondent()):
+        raise ListFileError(filename, msg.EMPTY_ROW)
+    return result
