@@ -1,0 +1,340 @@
+"""回答者情報 validation: each typed field becomes a value to store, an error, or a question.
+
+A FieldResult with `confirm` set is not stored yet: the conversation asks `confirm` and
+stores `value` only when the user says yes. Rules are survey-rules.md "組織名" and
+"回答責任者役職"; the answer sheet keeps phone numbers "as entered after normalising to
+half-width", so nothing here reformats more than the rule asks.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from bot.messages import respondent as msg
+from bot.survey.model import (
+    ORG_MEMBER,
+    ORG_MUNICIPALITY,
+    ORG_PREFECTURE,
+    ORG_TYPES,
+    ORG_UNION,
+    RESPONDENT_LABELS,
+)
+from bot.survey.prefectures import leading_prefecture, prefecture_code, prefecture_name
+
+KOUIKI = "(広域)"
+
+# 指定都市 and their prefecture codes: a ward of one of these is stored as the city.
+DESIGNATED_CITIES: tuple[tuple[str, str], ...] = (
+    ("01", "札幌市"), ("04", "仙台市"), ("11", "さいたま市"), ("12", "千葉市"),
+    ("14", "横浜市"), ("14", "川崎市"), ("14", "相模原市"), ("15", "新潟市"),
+    ("22", "静岡市"), ("22", "浜松市"), ("23", "名古屋市"), ("26", "京都市"),
+    ("27", "大阪市"), ("27", "堺市"), ("28", "神戸市"), ("33", "岡山市"),
+    ("34", "広島市"), ("40", "北九州市"), ("40", "福岡市"), ("43", "熊本市"),
+)
+TOKYO_CODE = "13"
+
+
+@dataclass
+class FieldResult:
+    ok: bool
+    value: str = ""
+    error: str = ""
+    confirm: str = ""  # asked before `value` is stored; store only on yes
+
+
+def _fail(error: str) -> FieldResult:
+    return FieldResult(ok=False, error=error)
+
+
+def _nfkc_compact(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+
+
+# --- 組織区分 -----------------------------------------------------------------
+
+# Shorthand people type for each 組織区分. 「市区町村」 alone is ORG_MUNICIPALITY (the
+# exact label); 「広域」 alone is left ambiguous on purpose: a 構成市町村 stores "(広域)"
+# but a 広域連合 calls itself 広域 too.
+_ORG_SHORTHAND: dict[str, str] = {
+    "市区町村": ORG_MUNICIPALITY, "市町村": ORG_MUNICIPALITY, "市": ORG_MUNICIPALITY,
+    "区": ORG_MUNICIPALITY, "町": ORG_MUNICIPALITY, "村": ORG_MUNICIPALITY,
+    "特別区": ORG_MUNICIPALITY, "市区": ORG_MUNICIPALITY, "市町": ORG_MUNICIPALITY,
+    "構成市町村": ORG_MEMBER, "構成市区町村": ORG_MEMBER, "構成": ORG_MEMBER,
+    "(広域)": ORG_MEMBER, "構成市町村(広域)": ORG_MEMBER, "広域連合等の構成市町村": ORG_MEMBER,
+    "広域連合": ORG_UNION, "広域連合等": ORG_UNION, "一部事務組合": ORG_UNION,
+    "組合": ORG_UNION, "事務組合": ORG_UNION,
+    "都道府県": ORG_PREFECTURE, "都": ORG_PREFECTURE, "道": ORG_PREFECTURE,
+    "府": ORG_PREFECTURE, "県": ORG_PREFECTURE, "都庁": ORG_PREFECTURE,
+    "道庁": ORG_PREFECTURE, "府庁": ORG_PREFECTURE, "県庁": ORG_PREFECTURE,
+}
+_AMBIGUOUS_ORG: dict[str, tuple[str, ...]] = {"広域": (ORG_MEMBER, ORG_UNION)}
+
+
+def parse_org_type(text: str) -> FieldResult:
+    """`"1"`, `"①"`, `"１"`, a label, or shorthand -> one of model.ORG_TYPES."""
+    given = _nfkc_compact(text)  # NFKC also turns ① into 1 and （） into ()
+    if not given:
+        return _fail(msg.ORG_TYPE_CHOOSE)
+    if given.isdigit():
+        number = int(given)
+        if 1 <= number <= len(ORG_TYPES):
+            return FieldResult(ok=True, value=ORG_TYPES[number - 1])
+        return _fail(msg.ORG_TYPE_CHOOSE)
+    labels = {_nfkc_compact(label): label for label in ORG_TYPES}
+    if given in labels:
+        return FieldResult(ok=True, value=labels[given])
+    if given in _ORG_SHORTHAND:
+        return FieldResult(ok=True, value=_ORG_SHORTHAND[given])
+    candidates = _AMBIGUOUS_ORG.get(given) or tuple(
+        label for key, label in labels.items() if key.startswith(given)
+    )
+    if len(candidates) == 1:
+        return FieldResult(ok=True, value=candidates[0])
+    if candidates:
+        listed = "・".join(f"「{c}」" for c in candidates)
+        return _fail(msg.ORG_TYPE_AMBIGUOUS.format(given=text.strip(), candidates=listed))
+    return _fail(msg.ORG_TYPE_CHOOSE)
+
+
+# --- 組織名 -------------------------------------------------------------------
+
+# A 郡 is dropped only when what follows it is a whole 町/村 name: the lazy match takes
+# the first 郡 that has something before it, so 郡山市 / 郡上市 (郡 first, ending in 市)
+# never match.
+_GUN_BEFORE_TOWN = re.compile(r"^(.+?郡)(.+[町村])$")
+_MUNICIPALITY_END = ("市", "区", "町", "村")
+
+
+def _split_code(text: str) -> tuple[str, str]:
+    match = re.match(r"^(\d*)(.*)$", text)
+    assert match  # the pattern matches every string
+    return match.group(1), match.group(2)
+
+
+def _municipality_body(code: str, body: str, notes: list[str]) -> tuple[str, str]:
+    """(normalised body, error) for a 市区町村 name following the prefecture."""
+    gun = _GUN_BEFORE_TOWN.match(body)
+    if gun:
+        notes.append(msg.ORG_NAME_GUN_REMOVED.format(gun=gun.group(1)))
+        body = gun.group(2)
+    for city_code, city in DESIGNATED_CITIES:
+        if city_code == code and body.startswith(city) and body != city:
+            ward = body[len(city):]
+            if ward.endswith("区"):
+                notes.append(msg.ORG_NAME_WARD_REMOVED.format(ward=ward))
+                body = city
+            break
+    if not body.endswith(_MUNICIPALITY_END) or len(body) < 2:
+        return body, msg.ORG_NAME_NOT_MUNICIPALITY.format(body=body)
+    if body.endswith("区") and code != TOKYO_CODE:
+        return body, msg.ORG_NAME_WARD_OUTSIDE_TOKYO
+    return body, ""
+
+
+def normalize_org_name(org_type: str | None, text: str) -> FieldResult:
+    """A typed 組織名 -> the stored form (`14神奈川県相模原市`, `…(広域)`, `14神奈川県`).
+
+    A name typed without any code gets the code added behind a confirmation (the
+    prefecture name tells it unambiguously), like a one-digit code gets padded.
+    """
+    if org_type not in ORG_TYPES:
+        return _fail(msg.ORG_NAME_NEED_TYPE)
+    compact = _nfkc_compact(text)
+    if not compact:
+        return _fail(msg.ORG_NAME_EMPTY)
+    has_kouiki = compact.endswith(KOUIKI)
+    if has_kouiki:
+        compact = compact[: -len(KOUIKI)]
+    typed_code, rest = _split_code(compact)
+    name = leading_prefecture(rest)
+    if name is None:
+        known = prefecture_name(typed_code) if len(typed_code) == 2 else None
+        if known and rest:
+            suggestion = f"{typed_code}{known}{rest}"
+            return _fail(msg.ORG_NAME_MISSING_PREFECTURE.format(suggestion=suggestion))
+        return _fail(msg.ORG_NAME_NO_PREFECTURE)
+    code = prefecture_code(name)
+    assert code is not None
+    body = rest[len(name):]
+    notes: list[str] = []
+
+    if org_type == ORG_PREFECTURE:
+        if has_kouiki:
+            return _fail(msg.ORG_NAME_KOUIKI_NOT_ALLOWED)
+        if body:
+            return _fail(msg.ORG_NAME_PREFECTURE_ONLY.format(example=code + name))
+        suffix = ""
+    elif org_type == ORG_UNION:
+        if has_kouiki:
+            return _fail(msg.ORG_NAME_KOUIKI_NOT_ALLOWED)
+        if not body:
+            return _fail(msg.ORG_NAME_UNION_NEEDS_NAME)
+        suffix = ""
+    else:
+        if has_kouiki and org_type == ORG_MUNICIPALITY:
+            return _fail(msg.ORG_NAME_KOUIKI_NOT_ALLOWED)
+        if not body:
+            example = f"{code}{name}…{'市' if code != TOKYO_CODE else '区'}"
+            return _fail(msg.ORG_NAME_NEED_MUNICIPALITY.format(example=example))
+        body, error = _municipality_body(code, body, notes)
+        if error:
+            return _fail(error)
+        # seed 3.(3): the bot adds the suffix a 構成市町村 left out.
+        suffix = KOUIKI if org_type == ORG_MEMBER else ""
+
+    value = f"{code}{name}{body}{suffix}"
+    if len(typed_code) == 2:
+        if typed_code != code:
+            return _fail(msg.ORG_NAME_WRONG_CODE.format(name=name, code=code, suggestion=value))
+    elif len(typed_code) == 1:
+        if typed_code.zfill(2) != code:
+            return _fail(msg.ORG_NAME_WRONG_CODE.format(name=name, code=code, suggestion=value))
+        notes.insert(0, msg.ORG_NAME_PAD_CODE)
+    elif not typed_code:
+        notes.insert(0, msg.ORG_NAME_ADD_CODE.format(code=code))
+    else:
+        return _fail(msg.ORG_NAME_BAD_CODE)
+    confirm = "".join(notes) + msg.ORG_NAME_CONFIRM.format(value=value) if notes else ""
+    return FieldResult(ok=True, value=value, confirm=confirm)
+
+
+# --- 回答責任者役職 -------------------------------------------------------------
+
+# Checked first, because most of them contain an accepted word (課長補佐 ⊃ 課長).
+# 担当 refuses only as the whole title or its ending (担当, 保険担当, 担当者): 担当課長 /
+# 担当部長 are 課長級 titles in many organisations and fall through to the acceptances.
+TITLE_REFUSALS: tuple[str, ...] = (
+    "補佐", "代理", "副課長", "係長", "主査", "主任", "主事", "技師", "係員", "職員", "事務員",
+)
+TITLE_REFUSAL_ENDINGS: tuple[str, ...] = ("担当", "担当者")
+# Ranks whose level differs between organisations (主幹 is 課長級 in some, 課長補佐級 in
+# others; 副参事 likewise): never accepted silently, though they contain 参事.
+TITLE_UNCERTAIN: tuple[str, ...] = ("副参事", "主幹")
+TITLE_ACCEPTANCES: tuple[str, ...] = (
+    "課長", "室長", "所長", "参事", "次長", "部長", "局長", "理事", "副市長", "副町長",
+    "副村長", "副区長", "市長", "町長", "村長", "区長", "副知事", "知事", "センター長",
+    "館長", "院長", "場長", "管理者", "事務局長", "本部長",
+)
+
+
+def check_title(text: str) -> FieldResult:
+    """回答責任者役職 must be 課長級以上: refusals, then uncertain ranks, then acceptances."""
+    cleaned = normalize_text(text)
+    if not cleaned.ok:
+        return _fail(msg.TITLE_EMPTY)
+    title = cleaned.value
+    compact = title.replace(" ", "")
+    refused = any(word in compact for word in TITLE_REFUSALS) or compact.endswith(
+        TITLE_REFUSAL_ENDINGS
+    )
+    if refused:
+        return FieldResult(ok=True, value=title, confirm=msg.TITLE_REFUSED.format(title=title))
+    uncertain = any(word in compact for word in TITLE_UNCERTAIN)
+    if not uncertain and any(word in compact for word in TITLE_ACCEPTANCES):
+        return FieldResult(ok=True, value=title)
+    return FieldResult(ok=True, value=title, confirm=msg.TITLE_UNKNOWN.format(title=title))
+
+
+# --- 電話番号 -------------------------------------------------------------------
+
+_DASHES = "‐‑‒–—―−ー－﹣"
+_EXTENSION = re.compile(
+    r"[(\[]?(?:内線|内|ext\.?|x)[:.]?(\d{1,6})[)\]]?$", re.IGNORECASE
+)
+
+
+def normalize_phone(text: str) -> FieldResult:
+    """`03(5253)1111` -> `03-5253-1111`; `03-5253-1111（内線2164）` -> `03-5253-1111 内線2164`."""
+    given = unicodedata.normalize("NFKC", text or "").strip()
+    if not given:
+        return _fail(msg.PHONE_EMPTY)
+    given = re.sub(r"\s+", " ", given)
+    extension = ""
+    match = _EXTENSION.search(given.replace(" ", ""))
+    if match:
+        extension = match.group(1)
+        given = given.replace(" ", "")[: match.start()]
+    for dash in _DASHES:
+        given = given.replace(dash, "-")
+    if given.startswith("+81"):
+        given = "0" + given[3:].lstrip("-( ")
+    # Parentheses and spaces separate groups just like hyphens do: 03(5253)1111.
+    given = re.sub(r"[()\s]+", "-", given)
+    given = re.sub(r"-{2,}", "-", given).strip("-")
+    if not re.fullmatch(r"[\d-]+", given):
+        return _fail(msg.PHONE_BAD_CHARS)
+    digits = given.replace("-", "")
+    if not digits.startswith("0"):
+        return _fail(msg.PHONE_NO_LEADING_ZERO)
+    if not 10 <= len(digits) <= 11:
+        return _fail(msg.PHONE_BAD_LENGTH.format(count=len(digits)))
+    value = f"{given} {msg.PHONE_EXTENSION}{extension}" if extension else given
+    return FieldResult(ok=True, value=value)
+
+
+# --- メールアドレス ----------------------------------------------------------------
+
+_EMAIL = re.compile(
+    r"^(?P<local>[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*)"
+    r"@(?P<domain>(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63})$"
+)
+
+
+def validate_email(text: str) -> FieldResult:
+    """A sane local@domain.tld; the domain is lowercased, the local part kept as typed."""
+    given = unicodedata.normalize("NFKC", text or "").strip()
+    if given.lower().startswith("mailto:"):
+        given = given[len("mailto:"):]
+    if not given:
+        return _fail(msg.EMAIL_EMPTY)
+    match = _EMAIL.match(given)
+    if not match or len(given) > 254 or len(match.group("local")) > 64:
+        return _fail(msg.EMAIL_INVALID)
+    return FieldResult(ok=True, value=f"{match.group('local')}@{match.group('domain').lower()}")
+
+
+# --- 担当部署名・氏名 -------------------------------------------------------------
+
+# Only full-width ASCII letters/digits and the ideographic space are folded: full NFKC
+# would also turn half-width kana into full-width and ㈱ into (株), changing what was typed.
+_FULLWIDTH_ALNUM = {
+    **{code: code - 0xFEE0 for code in range(ord("０"), ord("９") + 1)},
+    **{code: code - 0xFEE0 for code in range(ord("Ａ"), ord("Ｚ") + 1)},
+    **{code: code - 0xFEE0 for code in range(ord("ａ"), ord("ｚ") + 1)},
+    0x3000: 0x20,
+}
+
+
+def normalize_text(text: str, max_len: int = 100, label: str = "") -> FieldResult:
+    """担当部署名 / 氏名: full-width alnum and spaces to half-width, spaces collapsed."""
+    name = label or msg.TEXT_DEFAULT_LABEL
+    value = re.sub(r"\s+", " ", (text or "").translate(_FULLWIDTH_ALNUM)).strip()
+    if not value:
+        return _fail(msg.TEXT_EMPTY.format(label=name))
+    if len(value) > max_len:
+        return _fail(msg.TEXT_TOO_LONG.format(label=name, limit=max_len, length=len(value)))
+    return FieldResult(ok=True, value=value)
+
+
+# --- dispatch ---------------------------------------------------------------------
+
+_TEXT_FIELDS = ("dept", "responsible_name", "contact_name")
+
+
+def parse_field(key: str, text: str, org_type: str | None = None) -> FieldResult:
+    """Validate one RESPONDENT_FIELDS value by its key; KeyError for an unknown key."""
+    if key == "org_type":
+        return parse_org_type(text)
+    if key == "org_name":
+        return normalize_org_name(org_type, text)
+    if key == "title":
+        return check_title(text)
+    if key == "phone":
+        return normalize_phone(text)
+    if key == "email":
+        return validate_email(text)
+    if key in _TEXT_FIELDS:
+        return normalize_text(text, label=RESPONDENT_LABELS[key])
+    raise KeyError(f"unknown respondent field: {key}")
+
