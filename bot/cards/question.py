@@ -28,32 +28,38 @@ def question_card(
     position: tuple[int, int],
     reminders: list[str],
     current: str | None = None,
+    *,
+    options: tuple[model.Option, ...] | None = None,
 ) -> dict[str, Any]:
-    """`prompt` is the engine's text (with the 広域連合 読み替え applied), not item.prompt."""
+    """`prompt` is the engine's text (with the 広域連合 読み替え applied), not item.prompt;
+    likewise `options` (survey.options_for), defaulting to item.options."""
+    shown = item.options if options is None else options
     body: list[dict[str, Any]] = [
         heading_block(item.heading),
         text_block(prompt),
     ]
     body += [text_block(note, size="Small") for note in item.notes]
     # Full wording for every kind: buttons and choices carry shortened titles only.
-    body += [text_block(option.label) for option in item.options]
+    body += [text_block(option.label) for option in shown]
     if reminders:
         body.append(container([text_block(r, color="Attention") for r in reminders]))
     status = msg.POSITION.format(position=position[0], total=position[1])
     body.append(subtle_block(status))
     if current is not None:
         body.append(text_block(msg.CURRENT_ANSWER.format(value=current), weight="Bolder"))
-    body += _answer_controls(item, current)
+    body += _answer_controls(item, shown, current)
     body += command_row(msg.QUESTION_COMMANDS)
     return adaptive_card(body, fallback_text=f"{item.heading} {prompt}")
 
 
-def _answer_controls(item: model.Item, current: str | None) -> list[dict[str, Any]]:
+def _answer_controls(
+    item: model.Item, options: tuple[model.Option, ...], current: str | None
+) -> list[dict[str, Any]]:
     if item.kind == model.KIND_SINGLE:
         # One ActionSet per option stacks the buttons full width, which reads better on a phone.
         return [subtle_block(msg.HOW_SINGLE)] + [
             action_set([submit(short_title(o.label), answer_data(item.id, str(o.number)))])
-            for o in item.options
+            for o in options
         ]
     if item.kind == model.KIND_MULTI:
         buttons = [submit(msg.SUBMIT_ANSWER, answer_data(item.id), with_inputs=True)]
@@ -66,7 +72,7 @@ def _answer_controls(item: model.Item, current: str | None) -> list[dict[str, An
             "isMultiSelect": True,
             "style": "expanded",
             "wrap": True,
-            "choices": [{"title": short_title(o.label), "value": str(o.number)} for o in item.options],
+            "choices": [{"title": short_title(o.label), "value": str(o.number)} for o in options],
         }
         return [subtle_block(msg.HOW_MULTI), choice_set, action_set(buttons)]
     if item.kind not in (model.KIND_TEXT, model.KIND_YEARMONTH):

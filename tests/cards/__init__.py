@@ -1,0 +1,139 @@
+"""Inputs shared by the card tests: items of every kind, and one sample of every builder.
+
+The survey's own items are added when the engine can load them, so the real wording
+(the longest notes and options) is laid out too.
+"""
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from bot import cards
+from bot.survey import model
+
+LONG = "住所地特例に係る各種届出の契機に再度紐付けを実施している" * 12  # ~350 characters
+
+
+def _options(*texts: str) -> tuple[model.Option, ...]:
+    return tuple(model.Option(i, t) for i, t in enumerate(texts, start=1))
+
+
+def _item(item_id: str, kind: str, options: tuple[model.Option, ...] = (), **extra: Any) -> model.Item:
+    return model.Item(
+        id=item_id,
+        kind=kind,
+        heading=extra.pop("heading", f"Q{item_id}"),
+        prompt=extra.pop("prompt", f"{item_id} の問い。"),
+        sheet_text="",
+        options=options,
+        **extra,
+    )
+
+
+# Built by hand so the table does not depend on the definition: one row per kind and edge.
+SYNTHETIC_ITEMS: tuple[model.Item, ...] = (
+    _item("3", model.KIND_SINGLE, _options("求めている。", "求めていない。（Q6へ）")),
+    _item("9", model.KIND_SINGLE, _options(LONG, LONG + "。", "その他", "（" + LONG + "）")),
+    _item("12", model.KIND_SINGLE, _options(*(f"選択肢{n}" for n in range(1, 11))), prompt=LONG, notes=(LONG, LONG)),
+    _item("6", model.KIND_MULTI, _options("住基ネットの利用（J-LIS照会）により確認している。", "組織内の住基システム等により確認している。"), allow_none=True),
+    _item("7-4", model.KIND_MULTI, _options("漢字氏名", "カナ氏名", "生年月日", "性別", "住所"), min_choices=1),
+    _item("13", model.KIND_MULTI, _options(LONG, LONG, LONG), min_choices=1, notes=(LONG,)),
+    _item("2_予定年月", model.KIND_YEARMONTH, heading="Q2 予定年月", parent="2"),
+    _item("8-1_概要", model.KIND_TEXT, heading="Q8-1 概要", parent="8-1", prompt=LONG),
+)
+
+
+@functools.lru_cache(maxsize=1)
+def survey_items() -> tuple[model.Item, ...]:
+    """The definition's items, or none while the engine cannot be imported."""
+    try:
+        from bot.survey.engine import load_survey
+    except ImportError:
+        return ()
+    return tuple(load_survey().items)
+
+
+def all_items() -> tuple[model.Item, ...]:
+    return SYNTHETIC_ITEMS + survey_items()
+
+
+def question_cases() -> Iterator[tuple[str, model.Item, dict[str, Any]]]:
+    """(id, item, question_card kwargs): every item with and without reminders / current."""
+    for item in all_items():
+        base = {"prompt": item.prompt, "position": (5, 14)}
+        yield f"{item.id}-plain", item, {**base, "reminders": []}
+        yield f"{item.id}-full", item, {
+            **base,
+            "position": (14, 14),
+            "reminders": ["住登外者についてお答えください。", LONG],
+            "current": "①③" if item.options else "2023年9月",
+        }
+
+
+def question_attachment(item: model.Item, kwargs: dict[str, Any]) -> dict[str, Any]:
+    return cards.question_card(item, **kwargs)
+
+
+ACTIONS = [("確認依頼", "確認依頼"), ("出力", "出力"), ("修正", "修正", "Q7-2")]
+
+
+def _review_rows(value: str) -> list[tuple[str, str, str]]:
+    rows = [(item.heading, value, "") for item in all_items()]
+    rows += [("Q1-2", "②上記機能を導入していない", "対象外"), ("Q4", "", "未回答"), ("Q5", "", "")]
+    return rows
+
+
+# One call of every Adaptive builder per row: (id, thunk returning the attachment).
+OTHER_CARDS: tuple[tuple[str, Callable[[], dict[str, Any]]], ...] = (
+    ("field", lambda: cards.field_card("org_name", "組織名", "例：14神奈川県相模原市", None, (2, 8))),
+    ("field-current", lambda: cards.field_card("phone", "電話番号", LONG, "03-1234-5678", (7, 8))),
+    ("field-empty-hint", lambda: cards.field_card("email", "メールアドレス", "", "", (8, 8))),
+    ("org-type", lambda: cards.org_type_card("組織区分を選んでください。", None, (1, 8))),
+    ("org-type-current", lambda: cards.org_type_card("", "広域連合等", (1, 8))),
+    ("confirm", lambda: cards.confirm_card("Q6は「該当なし」でよいですか。", "none_6")),
+    ("confirm-titles", lambda: cards.confirm_card(LONG, "title_check", "このまま登録", "入力し直す")),
+    ("review", lambda: cards.review_card(
+        [("組織区分", "市区町村"), ("組織名", "14神奈川県相模原市"), ("電話番号", "")],
+        _review_rows("②定めていない。"),
+        ["未回答: 2問", "確認: 未確認"],
+        ACTIONS,
+    )),
+    ("review-long", lambda: cards.review_card(
+        [("組織名", LONG)], _review_rows(LONG), [LONG], ACTIONS,
+    )),
+    ("review-empty", lambda: cards.review_card([], [], [], [])),
+    ("status", lambda: cards.status_card(["回答済み: 10問", "未回答: 4問", "対象外: Q4, Q5"], [("再開", "再開")])),
+    ("status-no-actions", lambda: cards.status_card([], [])),
+    ("help", lambda: cards.help_card("できること", [("開始", "回答を始めます"), ("住所比較 A / B", LONG)])),
+    ("explain", lambda: cards.explain_card("Q7-1 の用語", [("完全一致", LONG), ("住所表記のゆれ", "例")])),
+    ("explain-rule", lambda: cards.explain_card("Q7-1 迷っている", [], LONG)),
+    ("message", lambda: cards.message_card("お知らせ", ["一行目", LONG])),
+    ("message-actions", lambda: cards.message_card("共有", ["コード: ABCD-EFGH"], [("ヘルプ", "ヘルプ")])),
+    ("resume", lambda: cards.resume_card("18問中 9問回答済み", "Q7-2")),
+    ("download", lambda: cards.download_link_card("2307_14神奈川県相模原市.xlsx", "https://bot.example.jp/files/abc", "有効期限は24時間です。")),
+    ("download-no-note", lambda: cards.download_link_card("a.xlsx", "https://bot.example.jp/files/x", "")),
+)
+
+
+def adaptive_attachments() -> Iterator[tuple[str, dict[str, Any]]]:
+    for case_id, item, kwargs in question_cases():
+        yield f"question-{case_id}", question_attachment(item, kwargs)
+    for case_id, build in OTHER_CARDS:
+        yield case_id, build()
+
+
+def walk(node: Any) -> Iterator[dict[str, Any]]:
+    """Every dict in a card, depth first (elements, actions, choices, facts …)."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from walk(value)
+
+
+def size_in_bytes(attachment: dict[str, Any]) -> int:
+    return len(json.dumps(attachment, ensure_ascii=False).encode("utf-8"))
