@@ -1,0 +1,200 @@
+"""botbuilder `Storage` on Redis, with e_tag compare-and-set in one Lua script.
+
+Every record is a JSON object stored as a Redis string under `{namespace}:{key}`,
+carrying its own "e_tag". The same layout and the same script serve
+`turn_store.py` (keys `user:…` and `answer:…`), so a record written by one can be
+read by the other.
+
+JSON only (no pickle): what sits in Redis stays readable by people and by other
+tools, and a code change can never turn stored state into something unloadable.
+"""
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import redis.asyncio
+from botbuilder.core import Storage, StoreItem
+
+DEFAULT_NAMESPACE = "mn2307"
+ETAG_FIELD = "e_tag"
+ANY_ETAG = "*"
+
+# How a write is conditioned on the stored record's e_tag.
+MODE_ANY = "any"  # unconditional
+MODE_ABSENT = "absent"  # the key must not exist (creating a record)
+MODE_MATCH = "match"  # the key must exist with exactly this e_tag
+MODE_LENIENT = "lenient"  # MemoryStorage's rule: only a stored e_tag that differs conflicts
+
+# KEYS: the keys written. ARGV: one (mode, expected e_tag, payload) triple per key.
+# All keys are checked before any is written, so a write of several keys is all or
+# nothing. Returns 0, or the 1-based index of the first key whose check failed.
+_CAS_SCRIPT = """
+local function stored_etag(raw)
+  local ok, value = pcall(cjson.decode, raw)
+  if ok and type(value) == 'table' and type(value['e_tag']) == 'string' then
+    return value['e_tag']
+  end
+  return nil
+end
+for i, key in ipairs(KEYS) do
+  local mode = ARGV[3 * i - 2]
+  if mode ~= 'any' then
+    local raw = redis.call('GET', key)
+    if mode == 'absent' then
+      if raw then return i end
+    else
+      local expected = ARGV[3 * i - 1]
+      if raw then
+        local current = stored_etag(raw)
+        if mode == 'match' then
+          if current ~= expected then return i end
+        elseif current and current ~= expected then
+          return i
+        end
+      elseif mode == 'match' then
+        return i
+      end
+    end
+  end
+end
+for i, key in ipairs(KEYS) do
+  redis.call('SET', key, ARGV[3 * i])
+end
+return 0
+"""
+
+
+class ETagConflict(KeyError):
+    """A write found the record changed (or created, or gone) since it was read.
+
+    A KeyError, like MemoryStorage's conflict, so code written against either catches it.
+    """
+
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+    def __str__(self) -> str:
+        return f"e_tag conflict on {self.key!r}: the record changed since it was read"
+
+
+@dataclass(frozen=True)
+class CasWrite:
+    """One record of a compare-and-set write; `key` is relative to the namespace."""
+
+    key: str
+    data: Mapping[str, Any]
+    mode: str = MODE_ANY
+    expected_etag: str = ""
+
+
+def new_etag() -> str:
+    # Random rather than a counter: no extra key to keep, and tags from two
+    # namespaces or two servers can never be mistaken for each other.
+    return secrets.token_hex(8)
+
+
+def encode_record(data: Mapping[str, Any], etag: str, key: str = "") -> str:
+    record = dict(data)
+    record[ETAG_FIELD] = etag
+
+    def reject(value: object) -> object:
+        raise TypeError(f"{key or 'record'}: {type(value).__name__} is not JSON (store plain dicts, lists, str, numbers)")
+
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"), default=reject)
+
+
+def decode_record(raw: bytes | str) -> dict[str, Any]:
+    value = json.loads(raw)
+    if not isinstance(value, dict):
+        raise ValueError("stored record is not a JSON object")
+    return value
+
+
+def item_as_dict(item: Any) -> dict[str, Any]:
+    """A change as botbuilder passes it (dict or StoreItem) as a plain dict."""
+    if isinstance(item, Mapping):
+        return dict(item)
+    if hasattr(item, "__dict__"):
+        return dict(vars(item))
+    raise TypeError(f"cannot store {type(item).__name__}: expected a dict or a StoreItem")
+
+
+class RedisStorage(Storage):
+    """MemoryStorage's contract on Redis: reads in one MGET, writes in one script call.
+
+    Unlike MemoryStorage, every write assigns a fresh e_tag (also to records that had
+    none), and the caller's dict / StoreItem is given the new e_tag, so that the same
+    holder (e.g. a BotState saving twice in a turn) can write again without conflict.
+    """
+
+    def __init__(self, client: redis.asyncio.Redis, namespace: str = DEFAULT_NAMESPACE):
+        super().__init__()
+        self._client = client
+        self._namespace = namespace
+        self._cas = client.register_script(_CAS_SCRIPT)
+
+    @property
+    def client(self) -> redis.asyncio.Redis:
+        return self._client
+
+    @property
+    def namespace(self) -> str:
+        return self._namespace
+
+    def redis_key(self, key: str) -> str:
+        return f"{self._namespace}:{key}"
+
+    async def read(self, keys: Sequence[str] | None) -> dict[str, dict[str, Any]]:
+        if not keys:
+            return {}
+        keys = list(keys)
+        raws = await self._client.mget([self.redis_key(key) for key in keys])
+        return {key: decode_record(raw) for key, raw in zip(keys, raws) if raw is not None}
+
+    async def write(self, changes: Mapping[str, Any] | None) -> None:
+        if changes is None:
+            raise ValueError("Changes are required when writing")
+        if not changes:
+            return
+        writes = []
+        for key, change in changes.items():
+            data = item_as_dict(change)
+            expected = data.get(ETAG_FIELD)
+            if expected == "":
+                raise ValueError(f"{key}: e_tag is empty (use None or '*' for an unconditional write)")
+            if expected is None or expected == ANY_ETAG:
+                writes.append(CasWrite(key, data))
+            else:
+                writes.append(CasWrite(key, data, MODE_LENIENT, str(expected)))
+        new_etags = await self.compare_and_set(writes)
+        for (key, change), etag in zip(changes.items(), new_etags):
+            if isinstance(change, dict):
+                change[ETAG_FIELD] = etag
+            elif isinstance(change, StoreItem) or hasattr(change, "__dict__"):
+                setattr(change, ETAG_FIELD, etag)
+
+    async def delete(self, keys: Iterable[str] | None) -> None:
+        redis_keys = [self.redis_key(key) for key in keys or ()]
+        if redis_keys:
+            await self._client.delete(*redis_keys)
+
+    async def compare_and_set(self, writes: Sequence[CasWrite]) -> list[str]:
+        """Write all records or none; returns the new e_tag of each, in order.
+
+        Raises ETagConflict naming the first key whose condition failed.
+        """
+        if not writes:
+            return []
+        etags = [new_etag() for _ in writes]
+        args: list[str] = []
+        for write, etag in zip(writes, etags):
+            args += [write.mode, write.expected_etag, encode_record(write.data, etag, write.key)]
+        failed = await self._cas(keys=[self.redis_key(write.key) for write in writes], args=args)
+        if failed:
+            raise ETagConflict(writes[int(failed) - 1].key)
+        return etags

