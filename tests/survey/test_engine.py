@@ -1,6 +1,8 @@
 """The engine: skip rules, asking order, status, changes after edits, texts."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.survey.engine import load_survey
@@ -369,3 +371,17 @@ def test_explain_7_1_has_complete_match(survey) -> None:
 def test_parse_answer_dispatches_on_kind(survey, typed, value) -> None:
     item_id = {int: "2", list: "13", str: "2_予定年月"}[type(value)]
     assert survey.parse_answer(item_id, typed).value == value
+
+
+def test_survey_package_imports_no_framework() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, bot.survey.engine, bot.survey.answers, bot.survey.conditions;"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('botbuilder', 'aiohttp', 'redis')];"
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    repo = Path(__file__).resolve().parents[2]
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=repo)
+    assert result.returncode == 0, result.stdout + result.stderr
