@@ -13,7 +13,7 @@ from http import HTTPStatus
 from types import SimpleNamespace
 from typing import Any, Awaitable, Callable, Hashable, TypeVar
 
-from botbuilder.core import InvokeResponse, TurnContext
+from botbuilder.core import InvokeResponse, TurnContext, serializer_helper
 from botbuilder.integration.aiohttp import (
     CloudAdapter,
     ConfigurationBotFrameworkAuthentication,
@@ -29,6 +29,7 @@ from botframework.connector.auth import (
     UserTokenClient,
 )
 from botframework.connector.skills import BotFrameworkClient
+from msrest.exceptions import SerializationError
 from msrest.serialization import Model
 
 from bot.messages import adapter as messages
@@ -184,17 +185,55 @@ class _RawJson(Model):
         super().__init__(additional_properties=dict(data))
 
 
+def _model_to_json(value: Any) -> Any:
+    # The schema types some fields "{object}" that Teams fills with a string
+    # (AdaptiveCardInvokeResponse.value for a message response), which msrest
+    # refuses; mapping the attribute map by hand keeps every field.
+    if isinstance(value, Model):
+        out = {}
+        for name, desc in type(value)._attribute_map.items():
+            field = getattr(value, name, None)
+            if field is None:
+                continue
+            if name == "additional_properties" and desc.get("key") == "":
+                out.update(field)
+            else:
+                out[desc["key"]] = _model_to_json(field)
+        return out
+    if isinstance(value, (list, tuple)):
+        return [_model_to_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _model_to_json(v) for k, v in value.items()}
+    return value
+
+
+def invoke_body_as_json(body: Any) -> Any:
+    """The JSON the SDK would send for an invoke body, for any body a handler
+    may return: an SDK model, a dict, or None."""
+    if body is None or isinstance(body, dict):
+        return body
+    if isinstance(body, Model):
+        try:
+            return serializer_helper(body)
+        except SerializationError:
+            return _model_to_json(body)
+    return _model_to_json(body)
+
+
 class FastCloudAdapter(CloudAdapter):
     bot_framework_authentication: CachingBotFrameworkAuthentication
 
     def _process_turn_results(self, context: TurnContext) -> InvokeResponse | None:
-        # Invoke bodies given as dicts, and the ExpectedReplies the SDK itself
-        # serializes to a dict for deliveryMode expectReplies, would crash the
-        # aiohttp integration's serializer_helper.
+        # Invoke bodies given as dicts, models msrest cannot serialize, and the
+        # ExpectedReplies the SDK itself turns into a dict for deliveryMode
+        # expectReplies would all crash the aiohttp integration's serializer.
         response = super()._process_turn_results(context)
-        if response is not None and isinstance(response.body, dict):
-            response = InvokeResponse(status=response.status or HTTPStatus.OK, body=_RawJson(response.body))
-        return response
+        if response is None or response.body is None:
+            return response
+        body = invoke_body_as_json(response.body)
+        if isinstance(body, dict):
+            body = _RawJson(body)
+        return InvokeResponse(status=response.status or HTTPStatus.OK, body=body)
 
     def connector_cache_size(self) -> int:
         return len(self.bot_framework_authentication._connectors)

@@ -1,0 +1,1 @@
+"""Fakes of the services around the bot: the Teams Bot Connector and a Teams client."""
