@@ -81,6 +81,8 @@ ADDRESS_EMPTY = "比べる住所が空です。「住所比較 住所A / 住所B
 ADDRESS_DIFF_NUMBER = "番地の数字が違います（{a} と {b}）"
 ADDRESS_DIFF_BUILDING = "一方にだけ建物名・部屋番号があります（{extra}）"
 ADDRESS_DIFF_NUMBER_TAIL = "一方にだけ番地の続き・部屋番号があります（{extra}）"
+# Only a trailing 号 is dropped by the rule; a trailing 番 / 番地 / 丁目 still counts.
+ADDRESS_DIFF_MARKER = "一方にだけ数字の後の「{extra}」があります（末尾の号以外は表記のゆれとして扱いません）"
 ADDRESS_DIFF_OAZA = "大字・字の有無が違います"
 ADDRESS_DIFF_KE = "ヶ と ケ の違いは表記のゆれとして扱いません"
 ADDRESS_DIFF_PREFECTURE_MISSING = "都道府県名の有無が違います（{name}）"
