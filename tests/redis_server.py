@@ -11,7 +11,9 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Awaitable
 from pathlib import Path
+from typing import Any
 
 import redis
 
@@ -145,3 +147,33 @@ class RedisServerProcess:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
+
+
+class RoundTrips:
+    """Counts the commands a client sends (each is one round trip) and, from the
+    server's INFO commandstats, the commands the server ran, scripts' inner calls included."""
+
+    def __init__(self, client: Any):
+        self.client = client
+        self.sent: list[str] = []
+        send = client.execute_command
+
+        async def counting(*args: Any, **options: Any) -> Any:
+            self.sent.append(str(args[0]).lower())
+            return await send(*args, **options)
+
+        client.execute_command = counting
+
+    async def server_calls(self) -> dict[str, int]:
+        stats = await self.client.info("commandstats")
+        return {name.removeprefix("cmdstat_"): int(value["calls"]) for name, value in stats.items()}
+
+    async def measure(self, action: Awaitable[Any]) -> tuple[list[str], dict[str, int]]:
+        before = await self.server_calls()
+        self.sent.clear()
+        await action
+        sent = list(self.sent)
+        after = await self.server_calls()
+        # The INFO that measures is itself counted; leave it out.
+        ran = {name: n - before.get(name, 0) for name, n in after.items() if n != before.get(name, 0) and name != "info"}
+        return sent, ran

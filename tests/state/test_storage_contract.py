@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from botbuilder.core import MemoryStorage, Storage, StoreItem
 
-from bot.state.redis_storage import RedisStorage
+from bot.state.redis_storage import ETagConflict, RedisStorage
+from tests.redis_server import RoundTrips
 
 
 def fields(value: Any) -> dict[str, Any]:
@@ -137,3 +138,72 @@ def storage(request: pytest.FixtureRequest) -> Storage:
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.__name__.removeprefix("case_"))
 async def test_storage_contract(storage: Storage, case: Callable[[Storage], Awaitable[None]]) -> None:
     await case(storage)
+
+
+# What RedisStorage promises beyond MemoryStorage's contract.
+
+
+async def redis_stores_compact_utf8_json(storage: RedisStorage) -> None:
+    await storage.write({"k": {"組織名": "千代田区", "n": [1, 2]}})
+    raw = await storage.client.get("contract:k")
+    etag = (await storage.read(["k"]))["k"]["e_tag"]
+    assert raw == f'{{"組織名":"千代田区","n":[1,2],"e_tag":"{etag}"}}'.encode("utf-8")
+
+
+async def redis_conflict_names_key_and_writes_nothing(storage: RedisStorage) -> None:
+    await storage.write({"a": {"v": 1}, "b": {"v": 1}})
+    stale = (await storage.read(["b"]))["b"]["e_tag"]
+    await storage.write({"b": {"v": 2}})
+    with pytest.raises(ETagConflict) as raised:
+        await storage.write({"a": {"v": 9}, "b": {"v": 9, "e_tag": stale}})
+    assert raised.value.key == "b" and "b" in str(raised.value)
+    items = await storage.read(["a", "b"])
+    assert (fields(items["a"]), fields(items["b"])) == ({"v": 1}, {"v": 2})
+
+
+async def redis_gives_writer_the_new_etag(storage: RedisStorage) -> None:
+    state = {"v": 1}
+    item = StoreItem(v=1)
+    await storage.write({"d": state, "s": item})
+    stored = await storage.read(["d", "s"])
+    assert (state["e_tag"], item.e_tag) == (stored["d"]["e_tag"], stored["s"]["e_tag"])
+    state["v"] = 2
+    await storage.write({"d": state})  # the same holder writes again: no conflict
+    assert fields((await storage.read(["d"]))["d"]) == {"v": 2}
+
+
+async def redis_rejects_non_json_values(storage: RedisStorage) -> None:
+    with pytest.raises(TypeError, match="bad"):
+        await storage.write({"bad": {"when": object()}})
+    assert await storage.read(["bad"]) == {}
+
+
+async def redis_read_is_one_mget_write_is_one_evalsha(storage: RedisStorage) -> None:
+    await storage.write({"warm": {}})  # loads the script once (NOSCRIPT → SCRIPT LOAD)
+    trips = RoundTrips(storage.client)
+    assert await trips.measure(storage.read(["a", "b", "c"])) == (["mget"], {"mget": 1})
+    # The SETs run inside the script, on the server.
+    assert await trips.measure(storage.write({"a": {}, "b": {}, "c": {}})) == (["evalsha"], {"evalsha": 1, "set": 3})
+
+
+async def redis_delete_leaves_other_namespaces(storage: RedisStorage) -> None:
+    other = RedisStorage(storage.client, namespace="other")
+    await storage.write({"k": {"v": 1}})
+    await other.write({"k": {"v": 2}})
+    await storage.delete(["k"])
+    assert (await storage.read(["k"]), fields((await other.read(["k"]))["k"])) == ({}, {"v": 2})
+
+
+REDIS_CASES: list[Callable[[RedisStorage], Awaitable[None]]] = [
+    redis_stores_compact_utf8_json,
+    redis_conflict_names_key_and_writes_nothing,
+    redis_gives_writer_the_new_etag,
+    redis_rejects_non_json_values,
+    redis_read_is_one_mget_write_is_one_evalsha,
+    redis_delete_leaves_other_namespaces,
+]
+
+
+@pytest.mark.parametrize("case", REDIS_CASES, ids=lambda case: case.__name__.removeprefix("redis_"))
+async def test_redis_storage(redis_client: Any, case: Callable[[RedisStorage], Awaitable[None]]) -> None:
+    await case(RedisStorage(redis_client, namespace="contract"))

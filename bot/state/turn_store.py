@@ -1,0 +1,204 @@
+"""The state one conversation turn works on: one Redis round trip in, one out.
+
+Key layout (inside the namespace, default "mn2307"; the same records RedisStorage
+reads as "user:…" / "answer:…"):
+
+    {ns}:user:{user_key}      the user's record: {"answer_id": str | None, "cursor": …,
+                              "paused": bool, …, "e_tag": …}; user_key is the AAD
+                              object id when Teams sends one, else the channel user id
+    {ns}:answer:{answer_id}   the AnswerRecord JSON (bot/survey/model.py) + "e_tag"
+
+The user record names the answer it works on, so `load` reads both in one Lua
+call; `save` writes whichever of the two changed, with an e_tag check on each, in
+one Lua call (all or nothing). A concurrent turn of the same user, or a colleague
+writing the shared answer, makes `save` raise ETagConflict; `run` then redoes the
+turn on fresh state.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import redis.asyncio
+
+from bot.state.redis_storage import (
+    DEFAULT_NAMESPACE,
+    ETAG_FIELD,
+    MODE_ABSENT,
+    MODE_MATCH,
+    CasWrite,
+    ETagConflict,
+    RedisStorage,
+    decode_record,
+)
+
+USER_PREFIX = "user:"
+ANSWER_PREFIX = "answer:"
+DEFAULT_RETRIES = 5
+
+# KEYS[1]: the user key. ARGV[1]: the prefix of answer keys. The answer key is only
+# known once the user record is decoded, so it is built here rather than declared
+# in KEYS; fine on a single Redis server (not on Redis Cluster).
+_LOAD_SCRIPT = """
+local user = redis.call('GET', KEYS[1])
+if not user then return {false, false} end
+local ok, decoded = pcall(cjson.decode, user)
+local answer = false
+if ok and type(decoded) == 'table' and type(decoded['answer_id']) == 'string' then
+  answer = redis.call('GET', ARGV[1] .. decoded['answer_id'])
+end
+return {user, answer}
+"""
+
+Result = TypeVar("Result")
+
+
+def _fingerprint(data: dict[str, Any] | None) -> str | None:
+    if data is None:
+        return None
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _split_etag(record: dict[str, Any] | None) -> tuple[dict[str, Any] | None, str | None]:
+    if record is None:
+        return None, None
+    etag = record.pop(ETAG_FIELD, None)
+    return record, etag
+
+
+@dataclass
+class TurnState:
+    """What a turn reads and changes. `user` and `answer` hold no e_tag themselves.
+
+    To make the user work on another answer (a new one, or a colleague's), call
+    `switch_answer`, so that the answer's e_tag follows it.
+    """
+
+    user_key: str
+    user: dict[str, Any]
+    answer: dict[str, Any] | None
+    user_etag: str | None = None
+    answer_etag: str | None = None
+    loaded_answer_id: str | None = None
+    # What was loaded (or last saved): save writes only what differs from it.
+    _user_seen: str | None = field(default=None, repr=False, compare=False)
+    _answer_seen: str | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def answer_id(self) -> str | None:
+        return self.user.get("answer_id")
+
+    def switch_answer(self, answer_id: str, answer: dict[str, Any] | None, etag: str | None) -> None:
+        """Point the user at `answer_id`; `answer`/`etag` as from `TurnStore.load_answer`
+        (or a new record and None to create it)."""
+        self.user["answer_id"] = answer_id
+        self.answer = answer
+        self.answer_etag = etag
+        self.loaded_answer_id = answer_id
+        # A record read from Redis is written back only if changed; a new one always.
+        self._answer_seen = _fingerprint(answer) if etag is not None else None
+
+
+class TurnStore:
+    def __init__(self, client: redis.asyncio.Redis, namespace: str = DEFAULT_NAMESPACE):
+        self._storage = RedisStorage(client, namespace)
+        self._load = client.register_script(_LOAD_SCRIPT)
+
+    @property
+    def storage(self) -> RedisStorage:
+        return self._storage
+
+    async def load(self, user_key: str) -> TurnState:
+        """The user's record and the answer it names; an empty user record if new."""
+        raw_user, raw_answer = await self._load(
+            keys=[self._storage.redis_key(USER_PREFIX + user_key)],
+            args=[self._storage.redis_key(ANSWER_PREFIX)],
+        )
+        user, user_etag = _split_etag(decode_record(raw_user) if raw_user is not None else None)
+        answer, answer_etag = _split_etag(decode_record(raw_answer) if raw_answer is not None else None)
+        user = user if user is not None else {}
+        return TurnState(
+            user_key=user_key,
+            user=user,
+            answer=answer,
+            user_etag=user_etag,
+            answer_etag=answer_etag,
+            loaded_answer_id=user.get("answer_id") if answer is not None else None,
+            _user_seen=_fingerprint(user),
+            _answer_seen=_fingerprint(answer),
+        )
+
+    async def save(self, state: TurnState) -> None:
+        """Write what changed since load (nothing: no round trip). Raises ETagConflict."""
+        writes: list[CasWrite] = []
+        targets: list[str] = []
+        if _fingerprint(state.user) != state._user_seen:
+            writes.append(self._conditional(USER_PREFIX + state.user_key, state.user, state.user_etag))
+            targets.append("user")
+        answer_id = state.answer_id
+        if state.answer is not None and _fingerprint(state.answer) != state._answer_seen:
+            if answer_id is None or answer_id != state.loaded_answer_id:
+                raise ValueError(
+                    f"{state.user_key}: the answer does not belong to the user's answer_id "
+                    f"{answer_id!r}; use TurnState.switch_answer"
+                )
+            if state.answer.get("answer_id", answer_id) != answer_id:
+                raise ValueError(f"{state.user_key}: answer record names {state.answer.get('answer_id')!r}, user names {answer_id!r}")
+            writes.append(self._conditional(ANSWER_PREFIX + answer_id, state.answer, state.answer_etag))
+            targets.append("answer")
+        if not writes:
+            return
+        etags = await self._storage.compare_and_set(writes)
+        for target, etag in zip(targets, etags):
+            if target == "user":
+                state.user_etag = etag
+                state._user_seen = _fingerprint(state.user)
+            else:
+                state.answer_etag = etag
+                state._answer_seen = _fingerprint(state.answer)
+
+    async def load_answer(self, answer_id: str) -> tuple[dict[str, Any] | None, str | None]:
+        """(the answer record without its e_tag, the e_tag); (None, None) if there is none."""
+        records = await self._storage.read([ANSWER_PREFIX + answer_id])
+        answer, etag = _split_etag(records.get(ANSWER_PREFIX + answer_id))
+        return answer, etag
+
+    async def save_answer(self, answer_id: str, data: dict[str, Any], etag: str | None) -> str:
+        """Write one answer record (etag None: it must not exist yet); returns the new e_tag.
+
+        For turns that change someone else's answer, e.g. the 回答責任者 confirming it.
+        """
+        (new_etag,) = await self._storage.compare_and_set([self._conditional(ANSWER_PREFIX + answer_id, data, etag)])
+        return new_etag
+
+    async def run(
+        self,
+        user_key: str,
+        fn: Callable[[TurnState], Awaitable[Result]],
+        retries: int = DEFAULT_RETRIES,
+    ) -> Result:
+        """load, `await fn(state)`, save; on a conflict redo all three, at most `retries`
+        more times, then let the ETagConflict through.
+
+        `fn` may run more than once: it should only change `state` and return what the
+        turn is to do (e.g. the replies), and leave sending them to the caller.
+        """
+        attempt = 0
+        while True:
+            state = await self.load(user_key)
+            result = await fn(state)
+            try:
+                await self.save(state)
+                return result
+            except ETagConflict:
+                if attempt >= retries:
+                    raise
+                attempt += 1
+
+    @staticmethod
+    def _conditional(key: str, data: dict[str, Any], etag: str | None) -> CasWrite:
+        if etag is None:
+            return CasWrite(key, data, MODE_ABSENT)
+        return CasWrite(key, data, MODE_MATCH, etag)
