@@ -122,9 +122,8 @@ _CLOSING = "）)"
 def short_title(label: str, limit: int = 40) -> str:
     """A button title from an option label: parenthesised asides and the final 。 removed,
     then cut to the limit. The full wording stays on the card, so this only has to be
-    recognisable; the seed mixes full- and half-width brackets, so both count."""
-    if len(label) <= limit:
-        return label
+    recognisable; the seed mixes full- and half-width brackets, so both count. Asides
+    go even from short labels so that the buttons of one item read alike."""
     kept: list[str] = []
     depth = 0
     for ch in label:

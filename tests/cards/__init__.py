@@ -79,9 +79,27 @@ def question_attachment(item: model.Item, kwargs: dict[str, Any]) -> dict[str, A
 ACTIONS = [("確認依頼", "確認依頼"), ("出力", "出力"), ("修正", "修正", "Q7-2")]
 
 
+TEXT_LIMIT = 1000  # the longest free text the engine accepts (bot/survey/answers.py)
+
+
 def _review_rows(value: str) -> list[tuple[str, str, str]]:
     rows = [(item.heading, value, "") for item in all_items()]
     rows += [("Q1-2", "②上記機能を導入していない", "対象外"), ("Q4", "", "未回答"), ("Q5", "", "")]
+    return rows
+
+
+def worst_review_rows() -> list[tuple[str, str, str]]:
+    """The largest summary the survey can produce: every single choice at its longest
+    option, every multi-select with all options, every free text at the limit."""
+    rows = []
+    for item in survey_items() or SYNTHETIC_ITEMS:
+        if item.kind == model.KIND_SINGLE:
+            value = max((o.label for o in item.options), key=len)
+        elif item.kind == model.KIND_MULTI:
+            value = "".join(model.circled(o.number) for o in item.options)
+        else:
+            value = "記" * TEXT_LIMIT
+        rows.append((item.heading, value, ""))
     return rows
 
 
@@ -101,7 +119,7 @@ OTHER_CARDS: tuple[tuple[str, Callable[[], dict[str, Any]]], ...] = (
         ACTIONS,
     )),
     ("review-long", lambda: cards.review_card(
-        [("組織名", LONG)], _review_rows(LONG), [LONG], ACTIONS,
+        [(label, "長" * 100) for _, label in model.RESPONDENT_FIELDS], worst_review_rows(), [LONG], ACTIONS,
     )),
     ("review-empty", lambda: cards.review_card([], [], [], [])),
     ("status", lambda: cards.status_card(["回答済み: 10問", "未回答: 4問", "対象外: Q4, Q5"], [("再開", "再開")])),
