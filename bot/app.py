@@ -1,0 +1,78 @@
+"""The composition root: create_app(config) builds Redis, storage, adapter and bot."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import redis.asyncio
+from aiohttp import web
+
+from bot.adapter import create_adapter
+from bot.config import Config
+from bot.dialogs.conversation import Conversation
+from bot.dialogs.survey_bot import SurveyBot
+from bot.state.history import History
+from bot.state.turn_store import TurnStore
+from bot.survey.engine import load_survey
+
+log = logging.getLogger(__name__)
+
+REDIS = web.AppKey("redis", redis.asyncio.Redis)
+BOT = web.AppKey("bot", SurveyBot)
+ADAPTER = web.AppKey("adapter", object)
+EMBEDDED = web.AppKey("embedded", object)
+
+
+async def _messages(request: web.Request) -> web.StreamResponse:
+    adapter = request.app[ADAPTER]
+    response = await adapter.process(request, request.app[BOT])
+    return response or web.Response(status=201)
+
+
+async def _health(request: web.Request) -> web.Response:
+    await request.app[REDIS].ping()
+    return web.json_response({"status": "ok"})
+
+
+def create_app(config: Config) -> web.Application:
+    """Nothing is started here: Redis is connected (or the embedded one started) when
+    the application starts, and closed on cleanup."""
+    app = web.Application(client_max_size=8 * 1024 * 1024)
+    app.router.add_post("/api/messages", _messages)
+    app.router.add_get("/healthz", _health)
+
+    async def start(app: web.Application) -> None:
+        url = config.redis_url
+        if not url:
+            from bot.state.embedded_redis import start_embedded_redis
+
+            embedded = start_embedded_redis(config.data_dir / "redis")
+            app[EMBEDDED] = embedded
+            url = embedded.url
+            log.info("embedded Redis at %s", url)
+        client = redis.asyncio.Redis.from_url(url, decode_responses=False)
+        await client.ping()
+        app[REDIS] = client
+        survey = load_survey()
+        store = TurnStore(client, config.redis_namespace)
+        history = History(client, config.redis_namespace)
+        adapter = create_adapter(config.app_id, config.app_password, config.app_tenant_id, config.app_type)
+        app[ADAPTER] = adapter
+        app[BOT] = SurveyBot(config, store, Conversation(survey), history)
+
+    async def stop(app: web.Application) -> None:
+        adapter: Any = app.get(ADAPTER)
+        if adapter is not None:
+            await adapter.close()
+        client = app.get(REDIS)
+        if client is not None:
+            await client.aclose()
+        # The embedded Redis is left running on purpose only if stop() is absent;
+        # a clean shutdown stops it so that ./var is consistent.
+        embedded: Any = app.get(EMBEDDED)
+        if embedded is not None:
+            embedded.stop()
+
+    app.on_startup.append(start)
+    app.on_cleanup.append(stop)
+    return app

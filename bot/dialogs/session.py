@@ -1,0 +1,102 @@
+"""One turn's view of the stored state: the user's link and the answer they work on."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.config import JST
+from bot.survey.model import AnswerRecord
+
+
+@dataclass
+class Reply:
+    text: str = ""
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Effect:
+    """Work done after the state is saved (never repeated by a save retry)."""
+
+    kind: str  # e.g. "export", "notify"
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Session:
+    """Mutable, JSON-backed state of one turn. `user` and `answer` are the stored dicts."""
+
+    user_key: str
+    user_name: str
+    conversation_id: str
+    conversation_type: str
+    user: dict[str, Any]
+    answer: dict[str, Any] | None
+    now: datetime = field(default_factory=lambda: datetime.now(JST))
+    replies: list[Reply] = field(default_factory=list)
+    effects: list[Effect] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)  # history entries of this turn
+
+    # --- the answer record ---------------------------------------------------
+    def record(self) -> AnswerRecord:
+        assert self.answer is not None
+        return AnswerRecord.from_json(self.answer)
+
+    def save_record(self, record: AnswerRecord) -> None:
+        assert self.answer is not None
+        self.answer.update(record.to_json())
+        self.answer["updated_at"] = self.now.isoformat(timespec="seconds")
+
+    @property
+    def respondent(self) -> dict[str, str]:
+        assert self.answer is not None
+        return self.answer.setdefault("respondent", {})
+
+    @property
+    def answers(self) -> dict[str, Any]:
+        assert self.answer is not None
+        return self.answer.setdefault("answers", {})
+
+    @property
+    def notes(self) -> dict[str, str]:
+        assert self.answer is not None
+        return self.answer.setdefault("notes", {})
+
+    @property
+    def org_type(self) -> str | None:
+        return self.respondent.get("org_type") if self.answer else None
+
+    @property
+    def confirmation(self) -> dict[str, Any]:
+        assert self.answer is not None
+        return self.answer.setdefault("confirmation", {})
+
+    # --- the user's position -------------------------------------------------
+    @property
+    def cursor(self) -> dict[str, str] | None:
+        return self.user.get("cursor")
+
+    @cursor.setter
+    def cursor(self, value: dict[str, str] | None) -> None:
+        self.user["cursor"] = value
+
+    @property
+    def pending(self) -> dict[str, Any] | None:
+        return self.user.get("pending")
+
+    @pending.setter
+    def pending(self, value: dict[str, Any] | None) -> None:
+        if value is None:
+            self.user.pop("pending", None)
+        else:
+            self.user["pending"] = value
+
+    def say(self, text: str = "", *attachments: dict[str, Any]) -> None:
+        self.replies.append(Reply(text=text, attachments=list(attachments)))
+
+    def log(self, kind: str, **details: Any) -> None:
+        self.events.append(
+            {"at": self.now.isoformat(timespec="seconds"), "by": self.user_key, "name": self.user_name,
+             "kind": kind, **details}
+        )

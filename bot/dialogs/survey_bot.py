@@ -1,0 +1,115 @@
+"""The Teams-facing bot: reads an activity, runs one survey turn on Redis state, saves
+once, then sends the replies through the connector (serviceUrl)."""
+from __future__ import annotations
+
+import logging
+from typing import Any, Awaitable, Callable
+
+from botbuilder.core import ActivityHandler, MessageFactory, TurnContext
+from botbuilder.schema import Activity, ActivityTypes, Attachment, ChannelAccount
+
+from bot.config import Config
+from bot.dialogs.conversation import Conversation
+from bot.dialogs.inputs import UserInput, read_input
+from bot.dialogs.session import Session
+from bot.dialogs.survey_dialog import SurveyDialogRunner
+from bot.messages import conversation as msg
+from bot.state.history import History
+from bot.state.redis_storage import ETagConflict
+from bot.state.turn_store import TurnState, TurnStore
+
+log = logging.getLogger(__name__)
+
+
+def user_key_of(activity: Activity) -> str:
+    sender = activity.from_property or ChannelAccount()
+    return sender.aad_object_id or sender.id or "anonymous"
+
+
+def tenant_of(activity: Activity) -> str:
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    tenant = (data.get("tenant") or {}).get("id") if isinstance(data.get("tenant"), dict) else None
+    return tenant or (activity.conversation.tenant_id if activity.conversation else "") or ""
+
+
+def to_activity(text: str, attachments: list[dict[str, Any]]) -> Activity:
+    if not attachments:
+        return MessageFactory.text(text)
+    items = [Attachment(content_type=a["contentType"], content=a.get("content"), name=a.get("name"),
+                        content_url=a.get("contentUrl")) for a in attachments]
+    activity = MessageFactory.carousel(items, text or None) if len(items) > 1 else MessageFactory.attachment(items[0], text or None)
+    activity.attachment_layout = "list"
+    return activity
+
+
+class SurveyBot(ActivityHandler):
+    def __init__(self, config: Config, store: TurnStore, conversation: Conversation, history: History) -> None:
+        self.config = config
+        self.store = store
+        self.conversation = conversation
+        self.history = history
+        self.runner = SurveyDialogRunner(conversation)
+
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        if self.config.allowed_tenants and tenant_of(turn_context.activity) not in self.config.allowed_tenants:
+            if turn_context.activity.type == ActivityTypes.message:
+                await turn_context.send_activity(msg.TENANT_REFUSED)
+            return
+        await super().on_turn(turn_context)
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        text = activity.text or ""
+        if activity.conversation and activity.conversation.conversation_type in ("groupChat", "channel"):
+            text = TurnContext.remove_recipient_mention(activity) or text
+        attachments = [a.serialize() if hasattr(a, "serialize") else a for a in (activity.attachments or [])]
+        inp = read_input(text, activity.value, attachments)
+        await self.run_turn(turn_context, inp)
+
+    async def on_members_added_activity(self, members_added: list[ChannelAccount], turn_context: TurnContext) -> None:
+        bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
+        if turn_context.activity.conversation and turn_context.activity.conversation.conversation_type not in (None, "personal"):
+            return
+        if any(m.id != bot_id for m in members_added) or any(m.id == bot_id for m in members_added):
+            await self.run_turn(turn_context, None)
+
+    async def run_turn(self, turn_context: TurnContext, inp: UserInput | None) -> Session | None:
+        activity = turn_context.activity
+        user_key = user_key_of(activity)
+        sender = activity.from_property or ChannelAccount()
+        conversation = activity.conversation
+        reference = TurnContext.get_conversation_reference(activity).serialize()
+
+        async def step(state: TurnState) -> Session:
+            session = Session(
+                user_key=user_key,
+                user_name=sender.name or "",
+                conversation_id=conversation.id if conversation else "",
+                conversation_type=(conversation.conversation_type if conversation else None) or "personal",
+                user=state.user,
+                answer=state.answer,
+            )
+            await self.runner.run(turn_context, session, inp)
+            session.user["reference"] = reference
+            if state.answer is None and session.answer is not None:
+                state.switch_answer(session.answer["answer_id"], session.answer, None)
+            return session
+
+        try:
+            session = await self.store.run(user_key, step)
+        except ETagConflict:
+            log.warning("gave up after repeated write conflicts for %s", user_key)
+            await turn_context.send_activity(msg.BUSY)
+            return None
+        if session.events and session.answer is not None:
+            await self.history.append(session.answer["answer_id"], session.events)
+        await self.send_replies(turn_context, session)
+        return session
+
+    async def send_replies(self, turn_context: TurnContext, session: Session) -> None:
+        activities = [to_activity(r.text, r.attachments) for r in session.replies]
+        if activities:
+            await turn_context.send_activities(activities)
+
+
+TurnHook = Callable[[TurnContext, Session], Awaitable[None]]
