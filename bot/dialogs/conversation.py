@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 from bot import cards
 from bot.dialogs.inputs import UserInput
-from bot.dialogs.session import Session
+from bot.dialogs.session import Effect, Session
 from bot.messages import conversation as msg
 from bot.survey.address import compare_addresses, format_comparison
 from bot.survey.engine import Survey
@@ -59,6 +59,8 @@ class Conversation:
             "pause": self._cmd_pause,
             "address": self._cmd_address,
             "review": self._cmd_review,
+            "export": self._cmd_export,
+            "collect": self._cmd_collect,
         }
 
     # ------------------------------------------------------------------ entry
@@ -74,6 +76,11 @@ class Conversation:
                 return
             s.pending = None
             handler(s, inp)
+            return
+
+        if _files(inp):
+            # Hand-filled workbooks dropped into the chat, for the prefecture list.
+            s.effects.append(Effect("receive_files", {"attachments": _files(inp)}))
             return
 
         if s.answer is None:
@@ -269,6 +276,15 @@ class Conversation:
             return
         self._show_review(s)
 
+    def _cmd_export(self, s: Session, inp: UserInput) -> None:
+        if s.answer is None:
+            s.say(msg.NO_ANSWER_YET)
+            return
+        s.effects.append(Effect("export", {"answer_id": s.answer["answer_id"]}))
+
+    def _cmd_collect(self, s: Session, inp: UserInput) -> None:
+        s.effects.append(Effect("collect", {"prefecture": inp.arg.strip(), "attachments": _files(inp)}))
+
     # ------------------------------------------------------------------ flows
     def _welcome(self, s: Session) -> None:
         s.say("", cards.message_card(msg.WELCOME_TITLE, msg.WELCOME_LINES, [(msg.BUTTON_START, "開始"), (msg.BUTTON_HELP, "ヘルプ")]))
@@ -364,6 +380,8 @@ class Conversation:
         s.respondent[key] = value
         if old != value:
             s.log("field", item=RESPONDENT_LABELS[key], old=old, new=value)
+            if key == "org_name":
+                s.effects.append(Effect("index", {"answer_id": s.answer["answer_id"], "old": old, "new": value}))
         lines = [msg.FIELD_STORED.format(label=RESPONDENT_LABELS[key], value=value)]
         if key == "org_type" and old != value:
             lines += self._org_type_changed(s, value)
@@ -376,6 +394,7 @@ class Conversation:
             check = parse_field("org_name", name, new)
             if not check.ok or check.confirm or check.value != name:
                 s.respondent["org_name"] = ""
+                s.effects.append(Effect("index", {"answer_id": s.answer["answer_id"], "old": name, "new": ""}))
                 lines.append(msg.ORG_NAME_AGAIN.format(org_type=new))
         # Applicability was computed for the old 組織区分: re-apply the rules.
         return lines + self._drop_not_applicable(s, dict(s.answers), report=bool(s.answers))
@@ -543,6 +562,13 @@ class Conversation:
 
 
 # ------------------------------------------------------------------------- helpers
+FILE_DOWNLOAD_INFO = "application/vnd.microsoft.teams.file.download.info"
+
+
+def _files(inp: UserInput) -> list[dict[str, Any]]:
+    return [a for a in inp.attachments if a.get("contentType") == FILE_DOWNLOAD_INFO]
+
+
 def _field_key(text: str) -> str | None:
     for key, label in RESPONDENT_FIELDS:
         if text == label or text == key:

@@ -3,15 +3,15 @@ once, then sends the replies through the connector (serviceUrl)."""
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Mapping
 
-from botbuilder.core import ActivityHandler, MessageFactory, TurnContext
+from botbuilder.core import ActivityHandler, InvokeResponse, MessageFactory, TurnContext
 from botbuilder.schema import Activity, ActivityTypes, Attachment, ChannelAccount
 
 from bot.config import Config
 from bot.dialogs.conversation import Conversation
 from bot.dialogs.inputs import UserInput, read_input
-from bot.dialogs.session import Session
+from bot.dialogs.session import Effect, Session
 from bot.dialogs.survey_dialog import SurveyDialogRunner
 from bot.messages import conversation as msg
 from bot.state.history import History
@@ -42,13 +42,36 @@ def to_activity(text: str, attachments: list[dict[str, Any]]) -> Activity:
     return activity
 
 
+EffectHandler = Callable[[TurnContext, Session, Effect], Awaitable[None]]
+InvokeHandler = Callable[[TurnContext], Awaitable[InvokeResponse]]
+
+
 class SurveyBot(ActivityHandler):
-    def __init__(self, config: Config, store: TurnStore, conversation: Conversation, history: History) -> None:
+    """`effects` run after the turn's state is saved (file delivery, notifications, the
+    prefecture index); `invokes` answer invoke activities by name (fileConsent/invoke)."""
+
+    def __init__(
+        self,
+        config: Config,
+        store: TurnStore,
+        conversation: Conversation,
+        history: History,
+        effects: Mapping[str, EffectHandler] | None = None,
+        invokes: Mapping[str, InvokeHandler] | None = None,
+    ) -> None:
         self.config = config
         self.store = store
         self.conversation = conversation
         self.history = history
+        self.effects = dict(effects or {})
+        self.invokes = dict(invokes or {})
         self.runner = SurveyDialogRunner(conversation)
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        handler = self.invokes.get(turn_context.activity.name or "")
+        if handler is None:
+            return await super().on_invoke_activity(turn_context)
+        return await handler(turn_context)
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         if self.config.allowed_tenants and tenant_of(turn_context.activity) not in self.config.allowed_tenants:
@@ -104,6 +127,12 @@ class SurveyBot(ActivityHandler):
         if session.events and session.answer is not None:
             await self.history.append(session.answer["answer_id"], session.events)
         await self.send_replies(turn_context, session)
+        for effect in session.effects:
+            handler = self.effects.get(effect.kind)
+            if handler is None:
+                log.error("no handler for effect %s", effect.kind)
+                continue
+            await handler(turn_context, session, effect)
         return session
 
     async def send_replies(self, turn_context: TurnContext, session: Session) -> None:
@@ -111,5 +140,3 @@ class SurveyBot(ActivityHandler):
         if activities:
             await turn_context.send_activities(activities)
 
-
-TurnHook = Callable[[TurnContext, Session], Awaitable[None]]
