@@ -1,7 +1,8 @@
 """住所比較: whether two addresses are 完全一致 under the 住所表記のゆれ rule (survey-rules.md).
 
 Only notation is normalised; everything else that differs is reported, in plain Japanese,
-so that the user sees why two addresses do not count as the same.
+so that the user sees why two addresses do not count as the same. Only a trailing 号 is
+dropped (the rule says so); a trailing 番 / 番地 / 丁目 is kept, so `1-2番` and `1-2` differ.
 """
 from __future__ import annotations
 
