@@ -27,7 +27,7 @@ CONVERSATION_SPEC = REPO.parent / "shared" / "spec" / "conversation.md"
 # Limits Teams enforces for bot commands, stricter than the schema's maxLength.
 COMMAND_TITLE_MAX = 32
 COMMAND_DESCRIPTION_MAX = 128
-COMMANDS_PER_LIST_MAX = 10 + 2  # Teams shows at most 12 commands per scope
+COMMANDS_PER_LIST_MAX = 12  # the schema's maxItems, and what Teams shows per scope
 
 # Commands that every scope's menu offers (conversation.md, "Commands").
 MENU_COMMANDS = ("開始", "再開", "ヘルプ", "説明", "迷っている", "戻る", "状況", "中断", "出力", "確認依頼", "共有", "集計")
