@@ -55,11 +55,14 @@ def test_rows_ordered_by_org_name(names, ordered):
 
 @pytest.mark.parametrize("text", ["=SUM(A1)", "+81", "-1", "@x", "#N/A", "0465", "2023-07-10 14:05"])
 def test_every_cell_is_text(text):
-    read = _read(build_prefecture_workbook("神奈川県", [_row("14神奈川県大井町", **{"8-1_概要": text, "電話番号": text})]))
-    for cell in [*read[0], *read[1]]:
+    # plain text right after the formula-like value must keep its own place and value
+    row = _row("14神奈川県大井町", **{"電話番号": text, "メールアドレス": "m@example.jp", "8-1_概要": text, "8-2": "②"})
+    read = _read(build_prefecture_workbook("神奈川県", [_row("14神奈川県松田町", **{"1-1": text}), row]))
+    for cell in [*read[0], *read[1], *read[2]]:
         if cell.value is not None:
             assert cell.data_type == "s" and isinstance(cell.value, str)
-    assert read[1][HEADERS.index("8-1_概要")].value == text
+    assert [c.value if c.value is not None else "" for c in read[1]] == row
+    assert read[2][HEADERS.index("1-1")].value == text
 
 
 def test_list_from_stored_answers_and_sent_files():
