@@ -26,7 +26,7 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,6 +75,8 @@ class EmbeddedRedis:
 
     def stop(self, timeout: float = STOP_TIMEOUT_S) -> None:
         """Shut the server down (AOF flushed) and wait until its process is gone."""
+        if self._process is not None and self._process.poll() is not None:
+            return
         if not _alive(self.pid):
             return
         client = redis.Redis.from_url(self.url, socket_timeout=timeout)
@@ -181,7 +183,7 @@ def _start_new(data_dir: Path, ready_timeout: float) -> EmbeddedRedis:
     return EmbeddedRedis(url=url, data_dir=data_dir, pid=process.pid, reused=False, _process=process)
 
 
-def _wait_ready(url: str, timeout: float, still_running) -> None:
+def _wait_ready(url: str, timeout: float, still_running: Callable[[], bool]) -> None:
     # redis-server has no readiness signal short of parsing its log, so retry PING
     # until a deadline; LOADING (replaying the AOF) counts as not ready yet.
     deadline = time.monotonic() + timeout
