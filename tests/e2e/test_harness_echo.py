@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import signal
+import sys
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -13,7 +14,7 @@ from aiohttp import web
 from bot.adapter import CachingBotFrameworkAuthentication, FastCloudAdapter, create_adapter
 from bot.messages.adapter import TURN_ERROR
 from tests.e2e.echo_app import FILE_BYTES, create_echo_app
-from tests.e2e.harness import ECHO_COMMAND, BotProcess
+from tests.e2e.harness import ECHO_COMMAND, BotProcess, free_port
 from tests.fakes.connector import FakeConnector
 from tests.fakes.teams import FILE_CONSENT_CARD, TeamsClient, TeamsUser
 
@@ -266,3 +267,30 @@ async def test_injected_failure_reaches_the_bot(fake_connector: FakeConnector, c
     result = await client.send(client.message_activity("x"))
     # The echo's POST fails; on_turn_error's apology (the next POST) gets through.
     assert (result.status, result.replies.texts) == (201, [TURN_ERROR])
+
+
+# --- the benchmark baselines answer as the bot does ----------------------------------------
+
+
+@pytest.mark.parametrize("script", ["bench/echo_bot.py", "bench/floor.py"])
+async def test_bench_baselines_echo_through_the_connector(
+    request: pytest.FixtureRequest, teams_client, tmp_path, script: str
+) -> None:
+    port = free_port()
+    command = [sys.executable, script, "--port", str(port)]
+    if script.endswith("floor.py"):
+        command += ["--redis", request.getfixturevalue("redis_url")]
+    async with BotProcess(command, port=port, log_path=tmp_path / "bench.log") as bot:
+        client = teams_client(bot)
+        assert [(await client.say(t)).texts for t in ("一", "二")] == [["echo: 一"], ["echo: 二"]]
+
+
+async def test_bench_fake_connector_counts_posts(tmp_path, http_session: aiohttp.ClientSession) -> None:
+    port = free_port()
+    command = [sys.executable, "bench/fake_connector.py", "--port", str(port)]
+    async with BotProcess(command, port=port, log_path=tmp_path / "fc.log") as server:
+        url = f"{server.url}/v3/conversations/a%3A1/activities/5"
+        async with http_session.post(url, json={"type": "message", "text": "x"}) as response:
+            assert response.status == 200
+        async with http_session.get(f"{server.url}/_fake/stats") as response:
+            assert await response.json() == {"posted": 1}

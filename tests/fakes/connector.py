@@ -100,6 +100,7 @@ class FakeConnector:
                 web.get("/v3/conversations/{cid}/members/{uid}", self._get_member),
                 web.put("/upload/{name}", self._upload),
                 web.get("/download/{name}", self._download),
+                web.get("/_fake/stats", self._stats),
             ]
         )
         self._runner = web.AppRunner(app, access_log=None)
@@ -287,6 +288,11 @@ class FakeConnector:
             return web.Response(status=404)
         data, content_type = self.downloads[name]
         return web.Response(body=data, content_type=content_type)
+
+
+    async def _stats(self, request: web.Request) -> web.Response:
+        # For the load benchmark, which runs the connector in another process.
+        return web.json_response({"posted": self.posted_count})
 
 
 def _upload_error(status: int, code: str, message: str) -> web.Response:
