@@ -1,0 +1,100 @@
+"""Runs a conversation against the pure Conversation, with the state in plain dicts.
+
+No Redis, no HTTP, no botbuilder turn: each call is one turn of `Conversation.handle`
+on the stored user and answer dicts, as SurveyBot would run it. The replies come back
+as the same `Replies` the end-to-end TeamsClient returns, so one transcript reads the
+same in both suites.
+"""
+from __future__ import annotations
+
+import copy
+import itertools
+from functools import lru_cache
+from typing import Any, Iterable
+
+from bot.dialogs.conversation import Conversation
+from bot.dialogs.inputs import read_input
+from bot.dialogs.session import Session
+from bot.survey.engine import Survey, load_survey
+from tests.e2e.transcripts import Step, check_step
+from tests.fakes.teams import Replies
+
+_ids = itertools.count(1)
+
+
+@lru_cache(maxsize=1)
+def survey() -> Survey:
+    return load_survey()
+
+
+class Transcript:
+    """One user talking to the bot; `new_chat()` is the same user in another chat."""
+
+    def __init__(self, user_key: str = "", user_name: str = "山田 太郎") -> None:
+        self.user_key = user_key or f"user-{next(_ids)}"
+        self.user_name = user_name
+        self.conversation_id = f"chat-{next(_ids)}"
+        self.conversation = Conversation(survey(), new_id=lambda: f"answer-{next(_ids)}")
+        self.user: dict[str, Any] = {}
+        self.stored: dict[str, Any] | None = None  # the answer record, as saved
+        self.last = Replies()
+
+    # --- turns ---------------------------------------------------------------------
+    def _turn(self, run: Any) -> Replies:
+        # A turn works on copies and "saves" them at the end, like TurnStore does.
+        session = Session(
+            user_key=self.user_key,
+            user_name=self.user_name,
+            conversation_id=self.conversation_id,
+            conversation_type="personal",
+            user=copy.deepcopy(self.user),
+            answer=copy.deepcopy(self.stored),
+        )
+        run(session)
+        self.user, self.stored = session.user, session.answer
+        self.last = Replies(
+            {"type": "message", "text": reply.text, "attachments": reply.attachments} for reply in session.replies
+        )
+        return self.last
+
+    def say(self, text: str) -> Replies:
+        return self._turn(lambda s: self.conversation.handle(s, read_input(text, None)))
+
+    def submit(self, data: dict[str, Any]) -> Replies:
+        return self._turn(lambda s: self.conversation.handle(s, read_input("", data)))
+
+    def click(self, title: str) -> Replies:
+        """Clicks the button `title` of the last turn's cards."""
+        return self.submit(dict(self.last.action(title)["data"]))
+
+    def welcome(self) -> Replies:
+        """The bot added to a chat (conversationUpdate)."""
+        return self._turn(self.conversation.welcome)
+
+    def send(self, what: str | dict[str, Any]) -> Replies:
+        return self.say(what) if isinstance(what, str) else self.submit(what)
+
+    def new_chat(self) -> "Transcript":
+        """The same user (same stored state) in a fresh conversation."""
+        self.conversation_id = f"chat-{next(_ids)}"
+        return self
+
+    def play(self, steps: Iterable[Step]) -> Replies:
+        for number, step in enumerate(steps, 1):
+            check_step(step, self.send(step.send), number)
+        return self.last
+
+    # --- stored state ----------------------------------------------------------------
+    @property
+    def answers(self) -> dict[str, Any]:
+        return copy.deepcopy((self.stored or {}).get("answers", {}))
+
+    @property
+    def respondent(self) -> dict[str, str]:
+        return copy.deepcopy((self.stored or {}).get("respondent", {}))
+
+    def snapshot(self) -> dict[str, Any]:
+        """Everything stored about the answer (for before/after comparisons)."""
+        record = copy.deepcopy(self.stored or {})
+        record.pop("updated_at", None)
+        return record
