@@ -1,6 +1,7 @@
 """The composition root: create_app(config) builds Redis, storage, adapter and bot."""
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -10,7 +11,14 @@ from aiohttp import web
 from bot.adapter import create_adapter
 from bot.config import Config
 from bot.dialogs.conversation import Conversation
+from bot.delivery import Delivery, build_delivery
+from bot.delivery.files import FILES_ROUTE
 from bot.dialogs.survey_bot import SurveyBot
+from bot.dialogs.teamwork_effects import TeamworkEffects
+from bot.notify import Notifier
+from bot.reminders import Reminders
+from bot.state.codes import Codes
+from bot.state.people import People
 from bot.state.history import History
 from bot.state.turn_store import TurnStore
 from bot.survey.engine import load_survey
@@ -21,12 +29,18 @@ REDIS = web.AppKey("redis", redis.asyncio.Redis)
 BOT = web.AppKey("bot", SurveyBot)
 ADAPTER = web.AppKey("adapter", object)
 EMBEDDED = web.AppKey("embedded", object)
+DELIVERY = web.AppKey("delivery", Delivery)
+BACKGROUND = web.AppKey("background", list)
 
 
 async def _messages(request: web.Request) -> web.StreamResponse:
     adapter = request.app[ADAPTER]
     response = await adapter.process(request, request.app[BOT])
     return response or web.Response(status=201)
+
+
+async def _files(request: web.Request) -> web.StreamResponse:
+    return await request.app[DELIVERY].files.serve(request)
 
 
 async def _health(request: web.Request) -> web.Response:
@@ -40,6 +54,7 @@ def create_app(config: Config) -> web.Application:
     app = web.Application(client_max_size=8 * 1024 * 1024)
     app.router.add_post("/api/messages", _messages)
     app.router.add_get("/healthz", _health)
+    app.router.add_get(FILES_ROUTE, _files)
 
     async def start(app: web.Application) -> None:
         url = config.redis_url
@@ -58,9 +73,23 @@ def create_app(config: Config) -> web.Application:
         history = History(client, config.redis_namespace)
         adapter = create_adapter(config.app_id, config.app_password, config.app_tenant_id, config.app_type)
         app[ADAPTER] = adapter
-        app[BOT] = SurveyBot(config, store, Conversation(survey), history)
+        delivery = build_delivery(config, client, store, survey, adapter)
+        app[DELIVERY] = delivery
+        notifier = Notifier(adapter, store.storage, config.app_id)
+        teamwork = TeamworkEffects(
+            notifier, People(client, config.redis_namespace), store, survey,
+            export=delivery.effects["export"], answers_of_prefecture=delivery.index.answer_ids,
+        )
+        app[BOT] = SurveyBot(
+            config, store, Conversation(survey), history, Codes(client, config.redis_namespace),
+            effects={**delivery.effects, **teamwork.handlers()}, invokes=delivery.invokes,
+        )
+        reminders = Reminders(config, client, survey, notifier)
+        app[BACKGROUND] = [asyncio.create_task(reminders.run_forever())] if config.reminder_interval > 0 else []
 
     async def stop(app: web.Application) -> None:
+        for task in app.get(BACKGROUND, []):
+            task.cancel()
         adapter: Any = app.get(ADAPTER)
         if adapter is not None:
             await adapter.close()

@@ -48,6 +48,7 @@ class Config:
     allowed_tenants: frozenset[str] = frozenset()
     deadline: datetime = DEFAULT_DEADLINE
     reminder_days: tuple[int, ...] = (3, 1)
+    reminder_interval: float = 900.0  # seconds between reminder checks; 0 turns them off
     redis_namespace: str = "mn2307"
 
     @property
@@ -77,5 +78,6 @@ class Config:
             allowed_tenants=frozenset(filter(None, (t.strip() for t in get("ALLOWED_TENANTS").split(",")))),
             deadline=_deadline(get("DEADLINE")) if get("DEADLINE") else DEFAULT_DEADLINE,
             reminder_days=tuple(int(d) for d in get("REMINDER_DAYS", "3,1").split(",") if d.strip()),
+            reminder_interval=float(get("REMINDER_INTERVAL_SECONDS", "900")),
             redis_namespace=get("REDIS_NAMESPACE", "mn2307") or "mn2307",
         )

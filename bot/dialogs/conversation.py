@@ -12,6 +12,7 @@ from typing import Any, Callable
 from bot import cards
 from bot.dialogs.inputs import UserInput
 from bot.dialogs.session import Effect, Session
+from bot.dialogs.teamwork import Teamwork, withdraw_on_change
 from bot.messages import conversation as msg
 from bot.survey.address import compare_addresses, format_comparison
 from bot.survey.engine import Survey
@@ -62,12 +63,15 @@ class Conversation:
             "export": self._cmd_export,
             "collect": self._cmd_collect,
         }
+        self._commands.update(Teamwork(self).commands())
 
     # ------------------------------------------------------------------ entry
     def handle(self, s: Session, inp: UserInput) -> None:
         new_chat = bool(s.user.get("conversation_id")) and s.user.get("conversation_id") != s.conversation_id
         s.user["conversation_id"] = s.conversation_id
-        s.user["name"] = s.user_name
+        if s.user.get("name") != s.user_name:
+            s.effects.append(Effect("index_name", {"old": s.user.get("name", ""), "new": s.user_name}))
+            s.user["name"] = s.user_name
 
         if inp.command:
             handler = self._commands.get(inp.command)
@@ -257,7 +261,7 @@ class Conversation:
             msg.STATUS_ANSWERED.format(n=len(st.answered)),
             msg.STATUS_UNANSWERED.format(n=len(st.unanswered) + len(st.pending), items=heading(st.unanswered + st.pending)),
             msg.STATUS_NA.format(n=len(st.not_applicable), items=heading(st.not_applicable)),
-            msg.STATUS_CONFIRMATION.format(state=msg.CONFIRMATION_STATES.get(s.confirmation.get("status", "draft"), "")),
+            confirmation_line(s.confirmation),
         ]
         if s.user.get("paused"):
             lines.append(msg.STATUS_PAUSED)
@@ -383,9 +387,11 @@ class Conversation:
             if key == "org_name":
                 s.effects.append(Effect("index", {"answer_id": s.answer["answer_id"], "old": old, "new": value}))
         lines = [msg.FIELD_STORED.format(label=RESPONDENT_LABELS[key], value=value)]
+        if old != value:
+            lines.append(withdraw_on_change(s))
         if key == "org_type" and old != value:
             lines += self._org_type_changed(s, value)
-        self._go_next_with(s, "\n".join(lines))
+        self._go_next_with(s, "\n".join(filter(None, lines)))
 
     def _org_type_changed(self, s: Session, new: str) -> list[str]:
         lines = []
@@ -467,7 +473,11 @@ class Conversation:
             s.log("answer", item=item_id, old=_shown(survey, item_id, old), new=_shown(survey, item_id, value))
         lines = [msg.ANSWER_STORED.format(heading=item.heading, value=survey.format_value(item_id, value))]
         lines += self._drop_not_applicable(s, before, report=old is not None and old != value)
-        self._go_next_with(s, "\n".join(lines))
+        if old != value:
+            lines.append(withdraw_on_change(s))
+            if item_id == "13":
+                s.effects.append(Effect("check_13", {"answer_id": s.answer["answer_id"]}))
+        self._go_next_with(s, "\n".join(filter(None, lines)))
 
     def _drop_not_applicable(self, s: Session, before: dict[str, Any], report: bool) -> list[str]:
         """Apply the rules after an edit: answers that no longer apply leave the record
@@ -490,6 +500,20 @@ class Conversation:
         if changes.now_applicable:
             lines.append(msg.NOW_APPLICABLE.format(items=_headings(survey, changes.now_applicable)))
         return lines
+
+    def describe_concurrent_change(self, before: dict[str, Any], after: dict[str, Any]) -> str:
+        """What a colleague's simultaneous write changed, for the user whose turn was redone."""
+        changed = []
+        for item in self.survey.items:
+            old, new = before.get(item.id), after.get(item.id)
+            if old != new:
+                changed.append(msg.CHANGE_LINE.format(
+                    heading=item.heading, old=_shown(self.survey, item.id, old) or msg.NONE,
+                    new=_shown(self.survey, item.id, new) or msg.NONE))
+        return msg.CONCURRENT_CHANGE.format(changes="、".join(changed) or msg.NONE)
+
+    def go_next_with(self, s: Session, note: str) -> None:
+        self._go_next_with(s, note)
 
     def _go_next_with(self, s: Session, note: str) -> None:
         """The acknowledgement and the next question in one message."""
@@ -533,18 +557,28 @@ class Conversation:
     # --- review ----------------------------------------------------------------------
     def _show_review(self, s: Session, note: str = "") -> None:
         s.cursor = {"kind": "review"}
+        actions = [(msg.BUTTON_REQUEST, "確認依頼"), (msg.BUTTON_EXPORT, "出力"), (msg.BUTTON_HELP, "ヘルプ")]
+        s.say("\n".join(filter(None, [note, msg.REVIEW_INTRO])), self.review_card(s.answer or {}, actions))
+
+    def review_card(self, answer: dict[str, Any], actions: list[tuple[str, str]]) -> dict[str, Any]:
+        """Every item of one answer, 対象外 marked, with the status lines: for the
+        respondent's review and for the 回答責任者's confirmation."""
         survey = self.survey
-        st = survey.status(s.org_type, s.answers, s.respondent, s.notes)
+        respondent = answer.get("respondent") or {}
+        answers = answer.get("answers") or {}
+        notes = answer.get("notes") or {}
+        org = respondent.get("org_type")
+        st = survey.status(org, answers, respondent, notes)
         na = set(st.not_applicable)
         rows = []
         for item in survey.items:
             if item.id in na:
                 rows.append((item.heading, "", msg.NOT_APPLICABLE))
-            elif item.id in s.answers and (s.answers[item.id] != [] or s.notes.get(item.id) == "none"):
-                rows.append((item.heading, survey.format_value(item.id, s.answers[item.id]), ""))
+            elif item.id in answers and (answers[item.id] != [] or notes.get(item.id) == "none"):
+                rows.append((item.heading, survey.format_value(item.id, answers[item.id]), ""))
             else:
                 rows.append((item.heading, "", msg.UNANSWERED))
-        respondent_rows = [(label, s.respondent.get(key, "") or msg.UNANSWERED) for key, label in RESPONDENT_FIELDS]
+        respondent_rows = [(label, respondent.get(key, "") or msg.UNANSWERED) for key, label in RESPONDENT_FIELDS]
         status_lines = []
         if st.info_missing:
             status_lines.append(msg.INFO_MISSING)
@@ -552,10 +586,8 @@ class Conversation:
             status_lines.append(msg.UNANSWERED_FLAG)
         if not status_lines:
             status_lines.append(msg.ALL_DONE)
-        status_lines.append(msg.STATUS_CONFIRMATION.format(
-            state=msg.CONFIRMATION_STATES.get(s.confirmation.get("status", "draft"), "")))
-        actions = [(msg.BUTTON_REQUEST, "確認依頼"), (msg.BUTTON_EXPORT, "出力"), (msg.BUTTON_HELP, "ヘルプ")]
-        s.say("\n".join(filter(None, [note, msg.REVIEW_INTRO])), cards.review_card(respondent_rows, rows, status_lines, actions))
+        status_lines.append(confirmation_line(answer.get("confirmation") or {}))
+        return cards.review_card(respondent_rows, rows, status_lines, actions)
 
     def _item_actions(self) -> list[tuple[str, str]]:
         return [(msg.BUTTON_BACK_TO_QUESTION, "再開")]
@@ -583,6 +615,13 @@ def _split_addresses(arg: str) -> tuple[str, str] | None:
             if a.strip() and b.strip():
                 return a.strip(), b.strip()
     return None
+
+
+def confirmation_line(confirmation: dict[str, Any]) -> str:
+    state = msg.CONFIRMATION_STATES.get(confirmation.get("status") or "draft", "")
+    if confirmation.get("status") == "confirmed":
+        state += msg.CONFIRMED_DETAIL.format(at=confirmation.get("confirmed_at", ""), by=confirmation.get("confirmed_by", ""))
+    return msg.STATUS_CONFIRMATION.format(state=state)
 
 
 def _headings(survey: Survey, ids: list[str]) -> str:

@@ -37,6 +37,15 @@ class Session:
     replies: list[Reply] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)  # history entries of this turn
+    # Read before the turn by the bot (async), for commands that reach beyond the user's
+    # own answer: a code's record, the answer it names, the history.
+    code_lookup: Any = None  # state.codes.CodeLookup
+    other: dict[str, Any] | None = None  # an answer the user reviews or joins
+    other_id: str | None = None
+    other_etag: str | None = None
+    history: list[dict[str, Any]] | None = None
+    switched: bool = False  # the user now works on `other` (参加)
+    new_codes: list[tuple[str, str, str]] = field(default_factory=list)  # (code, purpose, answer_id)
 
     # --- the answer record ---------------------------------------------------
     def record(self) -> AnswerRecord:
@@ -95,8 +104,10 @@ class Session:
     def say(self, text: str = "", *attachments: dict[str, Any]) -> None:
         self.replies.append(Reply(text=text, attachments=list(attachments)))
 
-    def log(self, kind: str, **details: Any) -> None:
+    def log(self, kind: str, answer_id: str | None = None, **details: Any) -> None:
+        """A history entry, for the user's answer unless another `answer_id` is named."""
+        target = answer_id or (self.answer or {}).get("answer_id")
         self.events.append(
-            {"at": self.now.isoformat(timespec="seconds"), "by": self.user_key, "name": self.user_name,
-             "kind": kind, **details}
+            {"answer_id": target, "at": self.now.isoformat(timespec="seconds"), "by": self.user_key,
+             "name": self.user_name, "kind": kind, **details}
         )

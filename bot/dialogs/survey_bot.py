@@ -2,6 +2,7 @@
 once, then sends the replies through the connector (serviceUrl)."""
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any, Awaitable, Callable, Mapping
 
@@ -14,11 +15,20 @@ from bot.dialogs.inputs import UserInput, read_input
 from bot.dialogs.session import Effect, Session
 from bot.dialogs.survey_dialog import SurveyDialogRunner
 from bot.messages import conversation as msg
+from bot.state.codes import PURPOSE_CONFIRM, PURPOSE_SHARE, Codes
 from bot.state.history import History
 from bot.state.redis_storage import ETagConflict
 from bot.state.turn_store import TurnState, TurnStore
 
 log = logging.getLogger(__name__)
+
+SAVE_ATTEMPTS = 3  # each runs TurnStore.run, itself bounded
+HISTORY_SHOWN = 50
+CODE_COMMANDS = {"join": PURPOSE_SHARE, "open_review": PURPOSE_CONFIRM}
+
+
+def _fingerprint(data: dict[str, Any] | None) -> str | None:
+    return None if data is None else json.dumps(data, sort_keys=True, ensure_ascii=False)
 
 
 def user_key_of(activity: Activity) -> str:
@@ -56,6 +66,7 @@ class SurveyBot(ActivityHandler):
         store: TurnStore,
         conversation: Conversation,
         history: History,
+        codes: Codes,
         effects: Mapping[str, EffectHandler] | None = None,
         invokes: Mapping[str, InvokeHandler] | None = None,
     ) -> None:
@@ -65,6 +76,7 @@ class SurveyBot(ActivityHandler):
         self.history = history
         self.effects = dict(effects or {})
         self.invokes = dict(invokes or {})
+        self.codes = codes
         self.runner = SurveyDialogRunner(conversation)
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
@@ -102,6 +114,7 @@ class SurveyBot(ActivityHandler):
         sender = activity.from_property or ChannelAccount()
         conversation = activity.conversation
         reference = TurnContext.get_conversation_reference(activity).serialize()
+        first_answers: list[dict[str, Any] | None] = []
 
         async def step(state: TurnState) -> Session:
             session = Session(
@@ -112,20 +125,39 @@ class SurveyBot(ActivityHandler):
                 user=state.user,
                 answer=state.answer,
             )
+            await self.read_beyond(session, inp)
+            seen_other = _fingerprint(session.other)
+            # A retry after a concurrent write: tell the user what the colleague changed.
+            answers_now = dict((state.answer or {}).get("answers") or {})
+            if first_answers and first_answers[0] is not None and first_answers[0] != answers_now:
+                session.say(self.conversation.describe_concurrent_change(first_answers[0], answers_now))
+            elif not first_answers:
+                first_answers.append(answers_now if state.answer is not None else None)
             await self.runner.run(turn_context, session, inp)
             session.user["reference"] = reference
-            if state.answer is None and session.answer is not None:
+            if session.switched:
+                state.switch_answer(session.answer["answer_id"], session.answer, session.other_etag)
+            elif state.answer is None and session.answer is not None:
                 state.switch_answer(session.answer["answer_id"], session.answer, None)
+            elif session.other is not None and session.other_id and _fingerprint(session.other) != seen_other:
+                session.other_etag = await self.store.save_answer(session.other_id, session.other, session.other_etag)
             return session
 
-        try:
-            session = await self.store.run(user_key, step)
-        except ETagConflict:
+        session = None
+        for _attempt in range(SAVE_ATTEMPTS):
+            try:
+                session = await self.store.run(user_key, step)
+                break
+            except ETagConflict:
+                continue
+        if session is None:
             log.warning("gave up after repeated write conflicts for %s", user_key)
             await turn_context.send_activity(msg.BUSY)
             return None
-        if session.events and session.answer is not None:
-            await self.history.append(session.answer["answer_id"], session.events)
+        for code, purpose, answer_id in session.new_codes:
+            await self.codes.store(code, purpose, answer_id, session.user_key, session.now.isoformat(timespec="seconds"))
+        if session.events:
+            await self.history.append_events(session.events)
         await self.send_replies(turn_context, session)
         for effect in session.effects:
             handler = self.effects.get(effect.kind)
@@ -134,6 +166,25 @@ class SurveyBot(ActivityHandler):
                 continue
             await handler(turn_context, session, effect)
         return session
+
+    async def read_beyond(self, session: Session, inp: UserInput | None) -> None:
+        """Reads what a command needs beyond the user's own records (codes, the answer
+        under review, the history), before the turn decides anything."""
+        command = inp.command if inp else None
+        if command in CODE_COMMANDS and inp is not None and inp.arg.strip():
+            lookup = await self.codes.lookup(session.user_key, inp.arg, CODE_COMMANDS[command])
+            session.code_lookup = lookup
+            if lookup.info is not None:
+                await self._load_other(session, lookup.info["answer_id"])
+        elif command in ("approve", "return") and session.user.get("reviewing"):
+            await self._load_other(session, session.user["reviewing"]["answer_id"])
+        elif command == "history" and session.answer is not None:
+            session.history = await self.history.read(session.answer["answer_id"], count=HISTORY_SHOWN)
+
+    async def _load_other(self, session: Session, answer_id: str) -> None:
+        other, etag = await self.store.load_answer(answer_id)
+        if other is not None:
+            session.other, session.other_id, session.other_etag = other, answer_id, etag
 
     async def send_replies(self, turn_context: TurnContext, session: Session) -> None:
         activities = [to_activity(r.text, r.attachments) for r in session.replies]

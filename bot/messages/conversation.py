@@ -147,3 +147,6 @@ FIELD_HINTS = {
 APOLOGY = "申し訳ありません。処理中にエラーが起きました。入力した内容は失われていません。もう一度送ってください。"
 BUSY = "ほかの方が同時に同じ回答を更新していたため、処理できませんでした。もう一度送ってください。"
 TENANT_REFUSED = "このボットは、許可された組織のテナントからのみ利用できます。"
+CONCURRENT_CHANGE = "同じ回答を同僚が同時に更新しました。最新の内容に重ねて記録します。同僚の変更: {changes}"
+CHANGE_LINE = "{heading} {old}→{new}"
+CONFIRMED_DETAIL = "（{at} {by}）"

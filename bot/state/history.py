@@ -18,12 +18,12 @@ class History:
     def _key(self, answer_id: str) -> str:
         return f"{self._namespace}:history:{answer_id}"
 
-    async def append(self, answer_id: str, entries: list[dict[str, Any]]) -> None:
-        if not entries:
-            return
+    async def append_events(self, events: list[dict[str, Any]]) -> None:
+        """Events of one turn, each to the history of the answer it names."""
         async with self._client.pipeline(transaction=False) as pipe:
-            for entry in entries:
-                pipe.xadd(self._key(answer_id), {"e": json.dumps(entry, ensure_ascii=False)})
+            for entry in events:
+                if entry.get("answer_id"):
+                    pipe.xadd(self._key(entry["answer_id"]), {"e": json.dumps(entry, ensure_ascii=False)})
             await pipe.execute()
 
     async def read(self, answer_id: str, count: int | None = None) -> list[dict[str, Any]]:

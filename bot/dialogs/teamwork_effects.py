@@ -1,0 +1,103 @@
+"""What confirmation and sharing do after the turn is saved: tell other people."""
+from __future__ import annotations
+
+from typing import Any, Awaitable, Callable
+
+from botbuilder.core import MessageFactory, TurnContext
+
+from bot import cards
+from bot.dialogs.session import Effect, Session
+from bot.dialogs.survey_bot import to_activity
+from bot.messages import teamwork as msg
+from bot.notify import Notifier
+from bot.state.people import People
+from bot.state.turn_store import TurnStore
+from bot.survey.engine import Survey
+from bot.survey.model import ORG_MEMBER, ORG_UNION
+from bot.survey.prefectures import prefecture_code_of_org
+
+EffectHandler = Callable[[TurnContext, Session, Effect], Awaitable[None]]
+
+
+class TeamworkEffects:
+    def __init__(
+        self,
+        notifier: Notifier,
+        people: People,
+        store: TurnStore,
+        survey: Survey,
+        export: EffectHandler | None,
+        answers_of_prefecture: Callable[[str], Awaitable[list[str]]] | None,
+    ) -> None:
+        self.notifier = notifier
+        self.people = people
+        self.store = store
+        self.survey = survey
+        self.export = export
+        self.answers_of_prefecture = answers_of_prefecture
+
+    def handlers(self) -> dict[str, EffectHandler]:
+        return {
+            "notify": self.notify,
+            "notify_responsible": self.notify_responsible,
+            "index_name": self.index_name,
+            "check_13": self.check_13,
+        }
+
+    async def notify(self, turn_context: TurnContext, session: Session, effect: Effect) -> None:
+        params = effect.params
+        keys = [k for k in params.get("user_keys", []) if k]
+        after = None
+        if params.get("deliver") and self.export is not None:
+            answer, _ = await self.store.load_answer(str(params["answer_id"]))
+
+            async def after(ctx: TurnContext, key: str, record: dict[str, Any]) -> None:
+                reference = record.get("reference") or {}
+                member = Session(
+                    user_key=key, user_name=record.get("name", ""),
+                    conversation_id=(reference.get("conversation") or {}).get("id", ""),
+                    conversation_type=(reference.get("conversation") or {}).get("conversationType") or "personal",
+                    user=record, answer=answer,
+                )
+                await self.export(ctx, member, Effect("export", {"answer_id": params["answer_id"]}))
+
+        await self.notifier.send(keys, str(params.get("text", "")), after=after)
+
+    async def notify_responsible(self, turn_context: TurnContext, session: Session, effect: Effect) -> None:
+        """Also sends the request to the 回答責任者 when exactly one person the bot knows
+        bears that name (and is not one of the respondents)."""
+        params = effect.params
+        found = [k for k in await self.people.find(str(params.get("name", ""))) if k not in params.get("members", [])]
+        if len(found) != 1:
+            return
+        text = msg.REQUEST_TO_RESPONSIBLE.format(by=session.user_name, org=params.get("org", ""), code=params["code"])
+        card = cards.message_card(msg.BUTTON_OPEN, [text], [(msg.BUTTON_OPEN, "確認", str(params["code"]))])
+        reached = await self.notifier.send(found, to_activity("", [card]))
+        if reached:
+            await turn_context.send_activity(MessageFactory.text(msg.RESPONSIBLE_NOTIFIED.format(name=params.get("name", ""))))
+
+    async def index_name(self, turn_context: TurnContext, session: Session, effect: Effect) -> None:
+        await self.people.rename(session.user_key, str(effect.params.get("old", "")), str(effect.params.get("new", "")))
+
+    async def check_13(self, turn_context: TurnContext, session: Session, effect: Effect) -> None:
+        """A 広域連合等 and its 構成市町村 must give the same Q13; warn when the bot holds
+        an answer of the other side in the same prefecture that differs."""
+        answer = session.answer or {}
+        respondent = answer.get("respondent") or {}
+        org_type = respondent.get("org_type")
+        ours = (answer.get("answers") or {}).get("13")
+        code = prefecture_code_of_org(respondent.get("org_name", ""))
+        if org_type not in (ORG_MEMBER, ORG_UNION) or not ours or not code or self.answers_of_prefecture is None:
+            return
+        other_type = ORG_UNION if org_type == ORG_MEMBER else ORG_MEMBER
+        ids = [i for i in await self.answers_of_prefecture(code) if i != answer.get("answer_id")]
+        records = await self.store.storage.read([f"answer:{i}" for i in ids]) if ids else {}
+        for record in records.values():
+            their = record.get("respondent") or {}
+            theirs = (record.get("answers") or {}).get("13")
+            if their.get("org_type") == other_type and theirs and sorted(theirs) != sorted(ours):
+                await turn_context.send_activity(MessageFactory.text(msg.Q13_DIFFERS.format(
+                    other=other_type, name=their.get("org_name", ""),
+                    theirs=self.survey.format_value("13", theirs), ours=self.survey.format_value("13", ours),
+                )))
+                return

@@ -1,0 +1,95 @@
+"""Deadline reminders: on each reminder day, one proactive message per unfinished or
+unconfirmed answer — exactly once, however many bot processes run (a Redis SET NX)."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime
+from typing import Callable
+
+import redis.asyncio
+
+from bot.config import JST, Config
+from bot.messages import teamwork as msg
+from bot.notify import Notifier
+from bot.state.redis_storage import decode_record
+from bot.survey.engine import Survey
+
+log = logging.getLogger(__name__)
+SCAN_BATCH = 500
+LOCK_SECONDS = 8 * 24 * 3600
+
+
+class Reminders:
+    def __init__(
+        self,
+        config: Config,
+        client: redis.asyncio.Redis,
+        survey: Survey,
+        notifier: Notifier,
+        clock: Callable[[], datetime] = lambda: datetime.now(JST),
+    ) -> None:
+        self.config = config
+        self.client = client
+        self.survey = survey
+        self.notifier = notifier
+        self.clock = clock
+
+    async def run_forever(self) -> None:
+        while True:
+            try:
+                await self.run_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # a failed round must not end the reminders
+                log.exception("reminder round failed")
+            await asyncio.sleep(self.config.reminder_interval)
+
+    def days_left(self, now: datetime) -> int:
+        return (self.config.deadline.astimezone(JST).date() - now.astimezone(JST).date()).days
+
+    async def run_once(self, now: datetime | None = None) -> int:
+        """Sends today's reminders not yet sent by any process; returns how many."""
+        now = now or self.clock()
+        days = self.days_left(now)
+        if days not in self.config.reminder_days:
+            return 0
+        ns = self.config.redis_namespace
+        sent = 0
+        batch: list[bytes] = []
+        async for key in self.client.scan_iter(match=f"{ns}:answer:*", count=SCAN_BATCH):
+            batch.append(key)
+            if len(batch) >= SCAN_BATCH:
+                sent += await self._remind(batch, days)
+                batch = []
+        if batch:
+            sent += await self._remind(batch, days)
+        return sent
+
+    async def _remind(self, keys: list[bytes], days: int) -> int:
+        sent = 0
+        deadline = self.config.deadline.astimezone(JST)
+        for raw in await self.client.mget(keys):
+            if raw is None:
+                continue
+            answer = decode_record(raw)
+            state = self._state_text(answer)
+            if state is None:
+                continue
+            lock = f"{self.config.redis_namespace}:reminded:{answer['answer_id']}:{deadline.date()}:{days}"
+            if not await self.client.set(lock, "1", nx=True, ex=LOCK_SECONDS):
+                continue
+            text = msg.REMINDER.format(deadline=deadline.strftime("%Y-%m-%d %H:%M"), days=days, state=state)
+            await self.notifier.send(answer.get("members") or [], text)
+            sent += 1
+        return sent
+
+    def _state_text(self, answer: dict) -> str | None:
+        """What is left to do, or None when the answer is confirmed."""
+        if (answer.get("confirmation") or {}).get("status") == "confirmed":
+            return None
+        respondent = answer.get("respondent") or {}
+        st = self.survey.status(respondent.get("org_type"), answer.get("answers") or {}, respondent, answer.get("notes") or {})
+        if st.info_missing or st.unanswered_flag:
+            return msg.REMINDER_UNFINISHED.format(open=len(st.unanswered) + len(st.pending))
+        return msg.REMINDER_UNCONFIRMED
