@@ -14,7 +14,7 @@ from bot.dialogs.inputs import UserInput
 from bot.dialogs.session import Effect, Session
 from bot.dialogs.teamwork import Teamwork, withdraw_on_change
 from bot.messages import conversation as msg
-from bot.survey.address import compare_addresses, format_comparison
+from bot.survey.address import compare_addresses, format_comparison, split_address_pair
 from bot.survey.engine import Survey
 from bot.survey.model import (
     KIND_MULTI,
@@ -154,8 +154,7 @@ class Conversation:
         s.say(msg.PAUSED.format(progress=self._progress_text(s)))
 
     def _cmd_help(self, s: Session, inp: UserInput) -> None:
-        org = s.org_type if s.answer else None
-        where = msg.WHERE_PREFECTURE if org == ORG_PREFECTURE else msg.WHERE_MUNICIPALITY
+        where = self._where(s) if s.answer else msg.WHERE_MUNICIPALITY
         s.say("", cards.help_card(msg.HELP_TITLE, [*msg.HELP_LINES, (msg.WHERE_TITLE, where)]))
 
     def _cmd_explain(self, s: Session, inp: UserInput) -> None:
@@ -268,7 +267,7 @@ class Conversation:
         s.say("", cards.status_card(lines, [(msg.BUTTON_RESUME, "再開"), (msg.BUTTON_REVIEW, "一覧")]))
 
     def _cmd_address(self, s: Session, inp: UserInput) -> None:
-        parts = _split_addresses(inp.arg)
+        parts = split_address_pair(inp.arg)
         if parts is None:
             s.say(msg.ADDRESS_USAGE)
             return
@@ -558,7 +557,15 @@ class Conversation:
     def _show_review(self, s: Session, note: str = "") -> None:
         s.cursor = {"kind": "review"}
         actions = [(msg.BUTTON_REQUEST, "確認依頼"), (msg.BUTTON_EXPORT, "出力"), (msg.BUTTON_HELP, "ヘルプ")]
-        s.say("\n".join(filter(None, [note, msg.REVIEW_INTRO])), self.review_card(s.answer or {}, actions))
+        st = self.survey.status(s.org_type, s.answers, s.respondent, s.notes)
+        lines = [note, msg.REVIEW_INTRO]
+        if not (st.info_missing or st.unanswered_flag):
+            # The finished answer says where it goes (survey-rules.md).
+            lines += [msg.REVIEW_DONE, self._where(s)]
+        s.say("\n".join(filter(None, lines)), self.review_card(s.answer or {}, actions))
+
+    def _where(self, s: Session) -> str:
+        return msg.WHERE_PREFECTURE if s.org_type == ORG_PREFECTURE else msg.WHERE_MUNICIPALITY
 
     def review_card(self, answer: dict[str, Any], actions: list[tuple[str, str]]) -> dict[str, Any]:
         """Every item of one answer, 対象外 marked, with the status lines: for the
@@ -605,15 +612,6 @@ def _field_key(text: str) -> str | None:
     for key, label in RESPONDENT_FIELDS:
         if text == label or text == key:
             return key
-    return None
-
-
-def _split_addresses(arg: str) -> tuple[str, str] | None:
-    for sep in ("／", "/", "\n", " vs ", "｜", "|"):
-        if sep in arg:
-            a, _, b = arg.partition(sep)
-            if a.strip() and b.strip():
-                return a.strip(), b.strip()
     return None
 
 

@@ -118,6 +118,7 @@ EMPTY_INPUT = "メッセージが空でした。"
 ALL_ANSWERED_HINT = "すべての項目に回答済みです。"
 
 REVIEW_HEADING = "回答の確認"
+REVIEW_DONE = "すべて回答済みです。「確認依頼」で回答責任者（課長級以上）に確認を依頼し、確認後に「出力」で回答のファイルを受け取ってください。"
 REVIEW_INTRO = "回答の一覧です。直すときは「修正 Q7-2」のように送ってください。"
 NOT_APPLICABLE = "対象外"
 UNANSWERED = "未回答"
