@@ -91,9 +91,12 @@ class Conversation:
             self._welcome(s)
             return
 
-        if s.pending is not None and (inp.data.get("action") == "confirm" or (not inp.data and inp.yes_no() is not None)):
-            self._resolve_pending(s, inp)
-            return
+        if s.pending is not None:
+            if inp.data.get("action") == "confirm" or (not inp.data and inp.yes_no() is not None):
+                self._resolve_pending(s, inp)
+                return
+            # Anything else answers the question afresh; a stale "yes" must never land later.
+            s.pending = None
 
         if not inp.data and (s.user.get("paused") or new_chat):
             s.user["paused"] = False
@@ -389,10 +392,10 @@ class Conversation:
         if old != value:
             lines.append(withdraw_on_change(s))
         if key == "org_type" and old != value:
-            lines += self._org_type_changed(s, value)
+            lines += self._org_type_changed(s, old, value)
         self._go_next_with(s, "\n".join(filter(None, lines)))
 
-    def _org_type_changed(self, s: Session, new: str) -> list[str]:
+    def _org_type_changed(self, s: Session, old: str, new: str) -> list[str]:
         lines = []
         name = s.respondent.get("org_name")
         if name:
@@ -402,7 +405,7 @@ class Conversation:
                 s.effects.append(Effect("index", {"answer_id": s.answer["answer_id"], "old": name, "new": ""}))
                 lines.append(msg.ORG_NAME_AGAIN.format(org_type=new))
         # Applicability was computed for the old 組織区分: re-apply the rules.
-        return lines + self._drop_not_applicable(s, dict(s.answers), report=bool(s.answers))
+        return lines + self._drop_not_applicable(s, dict(s.answers), report=bool(s.answers), before_org=old or None)
 
     # --- items ------------------------------------------------------------------
     def _ask_item(self, s: Session, item_id: str, note: str = "") -> None:
@@ -478,26 +481,33 @@ class Conversation:
                 s.effects.append(Effect("check_13", {"answer_id": s.answer["answer_id"]}))
         self._go_next_with(s, "\n".join(filter(None, lines)))
 
-    def _drop_not_applicable(self, s: Session, before: dict[str, Any], report: bool) -> list[str]:
-        """Apply the rules after an edit: answers that no longer apply leave the record
-        (the history keeps them); items that newly apply are asked."""
+    def _drop_not_applicable(
+        self, s: Session, before: dict[str, Any], report: bool, before_org: str | None = None
+    ) -> list[str]:
+        """Apply the rules after an answer: answers that no longer apply leave the record
+        (the history keeps them) and the user is told; on an edit (`report`), items that
+        newly apply are named too. Items whose applicability waits on an unanswered
+        earlier item keep their answers until that item is answered."""
         survey = self.survey
-        changes = survey.changes(s.org_type, before, s.answers)
-        dropped = [i for i in s.answers if not survey.is_applicable(i, s.org_type, s.answers)]
+        was = {i.id for i in survey.applicable_items(before_org or s.org_type, before)}
+        not_applicable = set(survey.status(s.org_type, s.answers, s.respondent, s.notes).not_applicable)
+        dropped = [i for i in s.answers if i in not_applicable]
         for item_id in dropped:
             old = s.answers.pop(item_id)
             s.notes.pop(item_id, None)
             s.log("not_applicable", item=item_id, old=_shown(survey, item_id, old), new="対象外")
-        if not report:
+        if not report and not dropped:
             return []
+        now = {i.id for i in survey.applicable_items(s.org_type, s.answers)}
+        now_na = [i.id for i in survey.items if i.id in was and i.id in not_applicable]
+        now_applicable = [i.id for i in survey.items if i.id in now and i.id not in was]
         lines = []
-        gone = [i for i in changes.now_not_applicable if i in before or i in dropped]
-        if changes.now_not_applicable:
-            lines.append(msg.NOW_NOT_APPLICABLE.format(items=_headings(survey, changes.now_not_applicable)))
-        if gone:
-            lines.append(msg.ANSWERS_SET_ASIDE.format(items=_headings(survey, gone)))
-        if changes.now_applicable:
-            lines.append(msg.NOW_APPLICABLE.format(items=_headings(survey, changes.now_applicable)))
+        if now_na:
+            lines.append(msg.NOW_NOT_APPLICABLE.format(items=_headings(survey, now_na)))
+        if dropped:
+            lines.append(msg.ANSWERS_SET_ASIDE.format(items=_headings(survey, [i.id for i in survey.items if i.id in dropped])))
+        if now_applicable and report:
+            lines.append(msg.NOW_APPLICABLE.format(items=_headings(survey, now_applicable)))
         return lines
 
     def describe_concurrent_change(self, before: dict[str, Any], after: dict[str, Any]) -> str:

@@ -102,8 +102,6 @@ def test_title_warning_by_card_buttons() -> None:
     assert t.respondent["title"] == "課長補佐"
 
 
-@pytest.mark.xfail(strict=True, reason="a 役職 warning left unanswered stays pending: a later '1' (an item "
-                   "answer) is read as yes to it, overwriting the 役職 and losing the answer")
 def test_retyped_title_clears_the_warning() -> None:
     t = Transcript()
     steps = respondent_steps(ORG_MUNICIPALITY)
