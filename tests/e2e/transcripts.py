@@ -365,3 +365,19 @@ async def play(client: Any, steps: list[Step]) -> Any:
         replies = await (client.say(s.send) if isinstance(s.send, str) else client.submit(s.send))
         check_step(s, replies, number)
     return replies
+
+
+async def stored_answer(redis_client: Any, namespace: str, user_key: str) -> dict[str, Any] | None:
+    """The answer record the bot saved for this user (AAD object id), e_tag removed."""
+    import json
+
+    raw_user = await redis_client.get(f"{namespace}:user:{user_key}")
+    if raw_user is None:
+        return None
+    answer_id = json.loads(raw_user).get("answer_id")
+    raw = await redis_client.get(f"{namespace}:answer:{answer_id}") if answer_id else None
+    if raw is None:
+        return None
+    record = json.loads(raw)
+    record.pop("e_tag", None)
+    return record
