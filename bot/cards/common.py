@@ -119,7 +119,7 @@ _OPENING = "（("
 _CLOSING = "）)"
 
 
-def short_title(label: str, limit: int = 40) -> str:
+def short_title(label: str, limit: int = 26) -> str:
     """A button title from an option label: parenthesised asides and the final 。 removed,
     then cut to the limit. The full wording stays on the card, so this only has to be
     recognisable; the seed mixes full- and half-width brackets, so both count. Asides

@@ -138,7 +138,7 @@ def test_single_choice_has_one_button_per_option(item: model.Item) -> None:
     ]
     titles = [s["title"] for s in answers]
     assert [t[0] for t in titles] == [model.circled(o.number) for o in item.options]
-    assert all(len(t) <= 40 for t in titles)
+    assert all(len(t) <= 26 for t in titles)
     assert len(set(titles)) == len(titles), "two options would look alike"
     assert not _of_type(attachment, "Input.ChoiceSet") and not _of_type(attachment, "Input.Text")
 
@@ -228,8 +228,8 @@ def test_unknown_kind_is_refused() -> None:
             "①組織で定めた別途の方法（※）に基づき対応している。（別途の方法の概要（マニュアルの有無、別途の方法で特定した場合の確認方法等）を記載のうえ補足資料があれば提出をお願いします。)",
             "①組織で定めた別途の方法に基づき対応している",
         ),
-        ("③" + "あ" * 60, "③" + "あ" * 38 + "…"),
-        ("（" + "い" * 50 + "）", "（" + "い" * 38 + "…"),
+        ("③" + "あ" * 60, "③" + "あ" * 24 + "…"),
+        ("（" + "い" * 50 + "）", "（" + "い" * 24 + "…"),
     ],
 )
 def test_short_title(label: str, expected: str) -> None:
