@@ -166,7 +166,7 @@ class Conversation:
             if term is None:
                 s.say(msg.UNKNOWN_TERM.format(term=inp.arg, terms="、".join(self.survey.glossary)))
                 return
-            s.say("", cards.explain_card(term, [(term, self.survey.glossary[term])]))
+            s.say("", cards.explain_card(msg.EXPLAIN_TITLE, [(term, self.survey.glossary[term])]))
             return
         cursor = s.cursor if s.answer else None
         if cursor and cursor.get("kind") == "item":
@@ -175,7 +175,7 @@ class Conversation:
             if not terms:
                 s.say(msg.NO_TERMS.format(heading=item.heading, terms="、".join(self.survey.glossary)))
                 return
-            s.say("", cards.explain_card(item.heading, terms))
+            s.say("", cards.explain_card(msg.EXPLAIN_ITEM_TITLE.format(heading=item.heading), terms))
             return
         if cursor and cursor.get("kind") == "field":
             s.say(msg.FIELD_HINTS[cursor["key"]])

@@ -71,6 +71,8 @@ WHERE_PREFECTURE = (
     "件名・ファイル名は「【都道府県名】2307 マイナンバー調査回答」です。番号制度主管課とも情報共有してください。"
 )
 
+EXPLAIN_TITLE = "用語の説明"
+EXPLAIN_ITEM_TITLE = "{heading}の用語"
 EXPLAIN_WHICH = "説明できる用語: {terms}\n「説明 用語」と送ってください。"
 UNKNOWN_TERM = "「{term}」の説明はありません。説明できる用語: {terms}"
 NO_TERMS = "{heading}に用語の説明はありません。説明できる用語: {terms}"
