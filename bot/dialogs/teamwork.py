@@ -103,6 +103,9 @@ class Teamwork:
         s.user["paused"] = False
         s.cursor = None
         s.log("join")
+        # The turn's own save may not write `other` (see TeamworkEffects.add_member): the
+        # membership is also written after the save, idempotently.
+        s.effects.append(Effect("add_member", {"answer_id": other["answer_id"], "user_key": s.user_key}))
         others = [m for m in members if m != s.user_key]
         s.effects.append(Effect("notify", {"user_keys": others, "text": msg.JOINED_NOTICE.format(
             name=s.user_name, org=other.get("respondent", {}).get("org_name", ""))}))
@@ -155,7 +158,7 @@ class Teamwork:
             lines.append(msg.NAME_DIFFERS_RECORDED.format(teams=s.user_name, sheet=respondent.get("responsible_name", "")))
         s.user.pop("reviewing", None)
         s.log("confirm", answer_id=other["answer_id"], confirmed_at=conf["confirmed_at"],
-              name_differs=bool(conf.get("name_differs")))
+              name_differs=conf.get("name_differs") or {})
         s.say("\n".join(lines))
         s.effects.append(Effect("notify", {
             "user_keys": list(other.get("members") or []), "answer_id": other["answer_id"], "deliver": True,
@@ -205,10 +208,15 @@ class Teamwork:
             except KeyError:
                 pass
         template = msg.HISTORY_KINDS.get(kind, "{kind}")
-        return f"{when} {who}: " + template.format(
+        line = f"{when} {who}: " + template.format(
             kind=kind, item=item, old=entry.get("old") or msg.EMPTY, new=entry.get("new") or msg.EMPTY,
             reason=entry.get("reason", ""), at=entry.get("confirmed_at", ""),
         )
+        differs = entry.get("name_differs")
+        if isinstance(differs, dict) and differs:
+            # The confirmer was not the person the sheet names: keep that visible.
+            line += msg.HISTORY_NAME_DIFFERS.format(teams=differs.get("teams", ""), sheet=differs.get("sheet", ""))
+        return line
 
     # --- shared checks -----------------------------------------------------------------
     def _answer_by_code(self, s: Session, inp: UserInput) -> dict[str, Any] | None:

@@ -45,6 +45,7 @@ BUTTON_RETURN = "差し戻し"
 HISTORY_TITLE = "変更履歴"
 NO_HISTORY = "履歴はまだありません。"
 EMPTY = "（なし）"
+HISTORY_NAME_DIFFERS = "（Teamsの名前 {teams} ≠ 回答責任者氏名 {sheet}）"
 HISTORY_KINDS = {
     "start": "回答を開始",
     "field": "{item}: {old} → {new}",
