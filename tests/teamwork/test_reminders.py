@@ -1,0 +1,115 @@
+"""Deadline reminders on a real Redis: which answers, which days, exactly once."""
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+from typing import Any, Iterable
+
+import pytest
+
+from bot.config import JST, Config
+from bot.messages import teamwork as msg
+from bot.reminders import Reminders
+from bot.state.turn_store import TurnStore
+from bot.survey.engine import load_survey
+from tests.e2e.transcripts import MUNICIPALITY_SHORT, stored_respondent
+from tests.export.records import RESPONDENT
+
+NS = "mn2307"
+DEADLINE = datetime(2023, 7, 21, 17, 0, tzinfo=JST)
+COMPLETE = {"respondent": stored_respondent(MUNICIPALITY_SHORT.org_type), "answers": dict(MUNICIPALITY_SHORT.answers)}
+ANSWERS: dict[str, dict[str, Any]] = {  # answer id -> record (without answer_id)
+    "unfinished": {"respondent": dict(RESPONDENT), "answers": {"1-1": 1}, "members": ["u1"]},
+    "no-info": {"respondent": {"org_type": "市区町村"}, "answers": {}, "members": ["u2"]},
+    "unconfirmed": {**COMPLETE, "confirmation": {"status": "draft"}, "members": ["u3", "u4"]},
+    "requested": {**COMPLETE, "confirmation": {"status": "requested"}, "members": ["u5"]},
+    "returned": {**COMPLETE, "confirmation": {"status": "returned"}, "members": ["u6"]},
+    "confirmed": {**COMPLETE, "confirmation": {"status": "confirmed", "confirmed_at": "2023-07-18 10:00"}, "members": ["u7"]},
+}
+UNCONFIRMED = {"unconfirmed", "requested", "returned"}
+
+
+class RecordingNotifier:
+    def __init__(self) -> None:
+        self.sent: list[tuple[tuple[str, ...], str]] = []
+
+    async def send(self, user_keys: Iterable[str], activity: Any, after: Any = None) -> list[str]:
+        keys = tuple(user_keys)
+        await asyncio.sleep(0)  # let another process's round interleave here
+        self.sent.append((keys, activity))
+        return list(keys)
+
+
+@pytest.fixture
+async def stored(redis_client) -> None:
+    store = TurnStore(redis_client, NS)
+    for answer_id, record in ANSWERS.items():
+        await store.save_answer(answer_id, {"answer_id": answer_id, **record}, None)
+
+
+def reminders(redis_client, notifier: RecordingNotifier, days: tuple[int, ...] = (3, 1)) -> Reminders:
+    config = Config(deadline=DEADLINE, reminder_days=days, redis_namespace=NS)
+    return Reminders(config, redis_client, load_survey(), notifier)  # type: ignore[arg-type]
+
+
+def at(days_before: int, hour: int = 9) -> datetime:
+    return (DEADLINE - timedelta(days=days_before)).replace(hour=hour, minute=0)
+
+
+@pytest.mark.parametrize(
+    "now,sends",
+    [
+        (at(3), True),
+        (at(3, hour=23), True),
+        (at(1, hour=0), True),
+        (at(2), False),
+        (at(4), False),
+        (at(0), False),  # the deadline day itself is not a reminder day by default
+        (at(-1), False),
+        # The day is JST's: 2023-07-20 16:00 UTC is already 07-21 in Japan (0 days left).
+        (datetime(2023, 7, 20, 16, 0, tzinfo=JST.__class__(timedelta(0))), False),
+        (datetime(2023, 7, 19, 16, 0, tzinfo=JST.__class__(timedelta(0))), True),
+    ],
+)
+async def test_reminder_days(redis_client, stored, now: datetime, sends: bool) -> None:
+    notifier = RecordingNotifier()
+    count = await reminders(redis_client, notifier).run_once(now)
+    assert (count > 0, bool(notifier.sent)) == (sends, sends)
+
+
+async def test_who_is_reminded_and_of_what(redis_client, stored) -> None:
+    notifier = RecordingNotifier()
+    assert await reminders(redis_client, notifier).run_once(at(3)) == len(ANSWERS) - 1
+    by_members = dict(notifier.sent)
+    expected = {
+        tuple(record["members"]): msg.REMINDER_UNCONFIRMED if answer_id in UNCONFIRMED else msg.REMINDER_UNFINISHED.split("（")[0]
+        for answer_id, record in ANSWERS.items()
+        if answer_id != "confirmed"
+    }
+    assert set(by_members) == set(expected)
+    for members, text in by_members.items():
+        assert expected[members] in text and "2023-07-21 17:00" in text and "3日" in text
+    assert ("u7",) not in by_members
+
+
+async def test_once_per_reminder_day(redis_client, stored) -> None:
+    notifier = RecordingNotifier()
+    bot = reminders(redis_client, notifier)
+    rounds = [await bot.run_once(now) for now in (at(3), at(3, hour=12), at(2), at(1), at(1, hour=18))]
+    assert rounds == [5, 0, 0, 5, 0]
+
+
+async def test_exactly_once_across_processes(redis_client, stored) -> None:
+    notifiers = [RecordingNotifier() for _ in range(4)]
+    counts = await asyncio.gather(*(reminders(redis_client, n).run_once(at(1)) for n in notifiers))
+    assert sum(counts) == len(ANSWERS) - 1
+    sent = [keys for n in notifiers for keys, _ in n.sent]
+    assert sorted(sent) == sorted(tuple(r["members"]) for i, r in ANSWERS.items() if i != "confirmed")
+
+
+async def test_other_namespaces_are_not_reminded(redis_client, stored) -> None:
+    store = TurnStore(redis_client, "other-bot")
+    await store.save_answer("theirs", {"answer_id": "theirs", "answers": {}, "members": ["x"]}, None)
+    notifier = RecordingNotifier()
+    await reminders(redis_client, notifier).run_once(at(1))
+    assert ("x",) not in dict(notifier.sent)
