@@ -4,23 +4,35 @@ The stock CloudAdapter builds a ConnectorClient and a UserTokenClient on every
 turn; msrest spends ~5 ms of CPU building each one's retry policy, which caps a
 stock bot at ~60 turns/s. Here the SDK keeps doing authentication, but the
 clients it builds are cached per (app id, serviceUrl, audience) and per app id.
+
+Replies (reply_to_activity, send_to_conversation) then go out through one shared
+aiohttp session instead of msrest's `requests` on worker threads: under load the
+thread hand-offs, the GIL and msrest's deserialize-then-serialize of every card
+cost more than the rest of a turn. Every other Connector call keeps the SDK's path.
 """
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 from collections import OrderedDict
+from datetime import datetime, timezone
 from http import HTTPStatus
 from types import SimpleNamespace
 from typing import Any, Awaitable, Callable, Hashable, TypeVar
+from urllib.parse import quote
 
+import aiohttp
 from botbuilder.core import InvokeResponse, TurnContext, serializer_helper
 from botbuilder.integration.aiohttp import (
     CloudAdapter,
     ConfigurationBotFrameworkAuthentication,
 )
-from botbuilder.schema import Activity
+from botbuilder.schema import Activity, ResourceResponse
 from botframework.connector.aio import ConnectorClient
+from botframework.connector.aio.operations_async import ConversationsOperations
 from botframework.connector.auth import (
+    AppCredentials,
     AuthenticateRequestResult,
     AuthenticationConstants,
     BotFrameworkAuthentication,
@@ -39,6 +51,10 @@ logger = logging.getLogger(__name__)
 # Enough for every Teams region a tenant can be served from, with room to spare;
 # the bound only matters if something feeds the bot arbitrary serviceUrls.
 MAX_CACHED_CLIENTS = 64
+# Connections kept to the Connector service(s) at once; Teams answers each POST
+# in tens of milliseconds, so this is far above what 2 cores can keep busy.
+MAX_CONNECTOR_CONNECTIONS = 256
+CONNECTOR_TIMEOUT_S = 30.0
 
 T = TypeVar("T")
 
@@ -87,18 +103,160 @@ async def _cached(cache: _BoundedCache, key: Hashable, build: Callable[[], Await
     return cache.put_if_absent(key, await build())
 
 
+class ConnectorRequestError(Exception):
+    """The Connector service answered a reply with an error status."""
+
+    def __init__(self, method: str, url: str, status: int, body: str) -> None:
+        super().__init__(f"{method} {url} -> HTTP {status}: {body[:300]}")
+        self.status = status
+        self.body = body
+
+
+def _json_default(value: Any) -> Any:
+    # Called by the C encoder only for what JSON has no type for: SDK models
+    # (anywhere, e.g. a Mention among entities) and datetimes. Plain dicts, such
+    # as card contents, are encoded without a Python-level walk.
+    if isinstance(value, Model):
+        out: dict[str, Any] = {}
+        for name, desc in type(value)._attribute_map.items():
+            field = getattr(value, name, None)
+            if field is None:
+                continue
+            if name == "additional_properties" and desc.get("key") == "":
+                out.update(field)
+            else:
+                out[desc["key"]] = field
+        return out
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.isoformat(timespec="milliseconds") + "Z"
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def activity_to_json(activity: Activity) -> str:
+    """The Connector JSON of an activity: the same keys msrest sends, without its
+    validate/deserialize/serialize round trip over every card."""
+    return json.dumps(activity, default=_json_default, ensure_ascii=False, separators=(",", ":"))
+
+
+class _Headers:
+    """What AppCredentials.signed_session touches of a requests.Session."""
+
+    def __init__(self) -> None:
+        self.headers: dict[str, str] = {}
+
+
+class ConnectorHttp:
+    """One aiohttp session for every cached connector client. Created on first use,
+    inside the running loop (an aiohttp session must not be built before it)."""
+
+    def __init__(self, max_connections: int = MAX_CONNECTOR_CONNECTIONS) -> None:
+        self._max_connections = max_connections
+        self._session: aiohttp.ClientSession | None = None
+
+    def session(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._max_connections),
+                timeout=aiohttp.ClientTimeout(total=CONNECTOR_TIMEOUT_S),
+                json_serialize=lambda value: json.dumps(value, ensure_ascii=False),
+            )
+        return self._session
+
+    async def close(self) -> None:
+        session, self._session = self._session, None
+        if session is not None:
+            await session.close()
+
+
+class FastConversations(ConversationsOperations):
+    """The SDK's conversations operations, with the two a turn uses for its replies
+    sent over ConnectorHttp. Credentials other than AppCredentials (which only set
+    an Authorization header) keep the SDK's path, as do raw / configured calls."""
+
+    def __init__(self, client: ConnectorClient, http: ConnectorHttp) -> None:
+        super().__init__(client._client, client.config, client._serialize, client._deserialize)
+        self._http = http
+        self._base_url = str(client.config.base_url or "").rstrip("/")
+        self._credentials = client.config.credentials
+        self._user_agent = client.config.user_agent
+
+    def _fast(self, raw: bool, operation_config: dict[str, Any]) -> bool:
+        credentials_ok = self._credentials is None or isinstance(self._credentials, AppCredentials)
+        return credentials_ok and not raw and not operation_config and bool(self._base_url)
+
+    async def reply_to_activity(
+        self, conversation_id, activity_id, activity, *, custom_headers=None, raw=False, **operation_config
+    ):
+        if not self._fast(raw, operation_config):
+            return await super().reply_to_activity(
+                conversation_id, activity_id, activity, custom_headers=custom_headers, raw=raw, **operation_config
+            )
+        path = f"/v3/conversations/{quote(str(conversation_id), safe='')}/activities/{quote(str(activity_id), safe='')}"
+        return await self._post(path, activity, custom_headers)
+
+    async def send_to_conversation(
+        self, conversation_id, activity, *, custom_headers=None, raw=False, **operation_config
+    ):
+        if not self._fast(raw, operation_config):
+            return await super().send_to_conversation(
+                conversation_id, activity, custom_headers=custom_headers, raw=raw, **operation_config
+            )
+        path = f"/v3/conversations/{quote(str(conversation_id), safe='')}/activities"
+        return await self._post(path, activity, custom_headers)
+
+    async def _authorization(self) -> dict[str, str]:
+        credentials = self._credentials
+        if credentials is None or not credentials._should_set_token(None):
+            return {}
+        # The token comes from MSAL's cache; on a miss it is fetched over the
+        # network with a blocking client, so never on the event loop.
+        holder = await asyncio.to_thread(credentials.signed_session, _Headers())
+        return holder.headers
+
+    async def _post(self, path: str, activity: Activity, custom_headers: dict[str, str] | None) -> ResourceResponse:
+        url = self._base_url + path
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "Accept": "application/json",
+            "User-Agent": self._user_agent,
+            **(await self._authorization()),
+            **(custom_headers or {}),
+        }
+        body = activity_to_json(activity).encode("utf-8")
+        async with self._http.session().post(url, data=body, headers=headers) as response:
+            text = await response.text()
+            if response.status not in (200, 201, 202):
+                raise ConnectorRequestError("POST", url, response.status, text)
+        try:
+            data = json.loads(text) if text else {}
+        except ValueError:
+            data = {}
+        return ResourceResponse(id=data.get("id") if isinstance(data, dict) else None)
+
+
 class _CachingConnectorFactory(ConnectorFactory):
-    def __init__(self, inner: ConnectorFactory, app_id: str, cache: _BoundedCache) -> None:
+    def __init__(
+        self, inner: ConnectorFactory, app_id: str, cache: _BoundedCache, http: "ConnectorHttp | None" = None
+    ) -> None:
         self._inner = inner
         self._app_id = app_id
         self._cache = cache
+        self._http = http
 
     async def create(self, service_url: str, audience: str = None) -> ConnectorClient:
         return await _cached(
             self._cache,
             (self._app_id, service_url, audience),
-            lambda: self._inner.create(service_url, audience),
+            lambda: self._build(service_url, audience),
         )
+
+    async def _build(self, service_url: str, audience: str | None) -> ConnectorClient:
+        client = await self._inner.create(service_url, audience)
+        if self._http is not None:
+            client.conversations = FastConversations(client, self._http)
+        return client
 
 
 def _app_id_of(claims_identity: ClaimsIdentity | None) -> str:
@@ -113,16 +271,19 @@ def _app_id_of(claims_identity: ClaimsIdentity | None) -> str:
 class CachingBotFrameworkAuthentication(BotFrameworkAuthentication):
     """Delegates everything to the SDK's authentication; only caches clients."""
 
-    def __init__(self, inner: BotFrameworkAuthentication, max_clients: int = MAX_CACHED_CLIENTS) -> None:
+    def __init__(
+        self, inner: BotFrameworkAuthentication, max_clients: int = MAX_CACHED_CLIENTS, fast_replies: bool = True
+    ) -> None:
         self._inner = inner
         self._connectors = _BoundedCache(max_clients)
         self._user_token_clients = _BoundedCache(max_clients)
+        self._http = ConnectorHttp() if fast_replies else None
 
     async def authenticate_request(self, activity: Activity, auth_header: str) -> AuthenticateRequestResult:
         result = await self._inner.authenticate_request(activity, auth_header)
         if result.connector_factory is not None:
             result.connector_factory = _CachingConnectorFactory(
-                result.connector_factory, _app_id_of(result.claims_identity), self._connectors
+                result.connector_factory, _app_id_of(result.claims_identity), self._connectors, self._http
             )
         return result
 
@@ -137,6 +298,7 @@ class CachingBotFrameworkAuthentication(BotFrameworkAuthentication):
             self._inner.create_connector_factory(claims_identity),
             _app_id_of(claims_identity),
             self._connectors,
+            self._http,
         )
 
     async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
@@ -161,6 +323,8 @@ class CachingBotFrameworkAuthentication(BotFrameworkAuthentication):
         self._user_token_clients.clear()
         for client in clients:
             await _close_client(client)
+        if self._http is not None:
+            await self._http.close()
 
 
 async def _close_client(client: Any) -> None:
