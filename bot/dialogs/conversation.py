@@ -545,6 +545,8 @@ class Conversation:
             self._ask_current(s)
             return
         s.pending = None
+        if self._locked(s):  # confirmed since the question was asked
+            return
         if pending.get("topic") == "field":
             key = pending["key"]
             if yes:
@@ -555,8 +557,6 @@ class Conversation:
         elif pending.get("topic") == "none":
             item_id = pending["item"]
             if yes:
-                if self._locked(s):
-                    return
                 self._store_item(s, item_id, [])
             else:
                 self._ask_item(s, item_id)

@@ -329,11 +329,9 @@ def test_same_person(a: str, b: str, same: bool) -> None:
     assert same_person(a, b) is same
 
 
-# --- known gaps outside teamwork.py ------------------------------------------------------------
+# --- a confirmation asked before 承認 ---------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="conversation.py _resolve_pending stores a pending field or Q6 'none' "
-                   "without checking _locked: a 'はい' after 承認 changes the confirmed answer")
 def test_a_pending_confirmation_cannot_change_a_confirmed_answer(office: Office) -> None:
     office.turn("boss", f"確認 {requested(office)}")
     office.turn("resp", "修正 回答責任者役職")
