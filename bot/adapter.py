@@ -134,6 +134,12 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
+def model_as_json(model: Model) -> dict[str, Any]:
+    """What `model.serialize()` gives for the SDK's schema models, without building
+    an msrest Serializer (and its class table) on every call."""
+    return json.loads(json.dumps(model, default=_json_default, ensure_ascii=False))
+
+
 def activity_to_json(activity: Activity) -> str:
     """The Connector JSON of an activity: the same keys msrest sends, without its
     validate/deserialize/serialize round trip over every card."""

@@ -9,6 +9,7 @@ from typing import Any, Awaitable, Callable, Mapping
 from botbuilder.core import ActivityHandler, InvokeResponse, MessageFactory, TurnContext
 from botbuilder.schema import Activity, ActivityTypes, Attachment, ChannelAccount
 
+from bot.adapter import model_as_json
 from bot.config import Config
 from bot.dialogs.conversation import Conversation
 from bot.dialogs.inputs import UserInput, read_input
@@ -42,10 +43,25 @@ def tenant_of(activity: Activity) -> str:
     return tenant or (activity.conversation.tenant_id if activity.conversation else "") or ""
 
 
+class _SharedContent(dict):
+    """A card's content, built fresh for one reply and never changed after: the SDK
+    deep-copies every outgoing activity, and copying whole cards was a tenth of a turn."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> "_SharedContent":
+        return self
+
+    def __copy__(self) -> "_SharedContent":
+        return self
+
+
+def _shared(content: Any) -> Any:
+    return _SharedContent(content) if type(content) is dict else content
+
+
 def to_activity(text: str, attachments: list[dict[str, Any]]) -> Activity:
     if not attachments:
         return MessageFactory.text(text)
-    items = [Attachment(content_type=a["contentType"], content=a.get("content"), name=a.get("name"),
+    items = [Attachment(content_type=a["contentType"], content=_shared(a.get("content")), name=a.get("name"),
                         content_url=a.get("contentUrl")) for a in attachments]
     activity = MessageFactory.carousel(items, text or None) if len(items) > 1 else MessageFactory.attachment(items[0], text or None)
     activity.attachment_layout = "list"
@@ -113,7 +129,7 @@ class SurveyBot(ActivityHandler):
         user_key = user_key_of(activity)
         sender = activity.from_property or ChannelAccount()
         conversation = activity.conversation
-        reference = TurnContext.get_conversation_reference(activity).serialize()
+        reference = model_as_json(TurnContext.get_conversation_reference(activity))
         first_answers: list[dict[str, Any] | None] = []
 
         async def step(state: TurnState) -> Session:
@@ -141,6 +157,7 @@ class SurveyBot(ActivityHandler):
                 state.switch_answer(session.answer["answer_id"], session.answer, None)
             elif session.other is not None and session.other_id and _fingerprint(session.other) != seen_other:
                 session.other_etag = await self.store.save_answer(session.other_id, session.other, session.other_etag)
+            state.history = list(session.events)
             return session
 
         session = None
@@ -156,8 +173,6 @@ class SurveyBot(ActivityHandler):
             return None
         for code, purpose, answer_id in session.new_codes:
             await self.codes.store(code, purpose, answer_id, session.user_key, session.now.isoformat(timespec="seconds"))
-        if session.events:
-            await self.history.append_events(session.events)
         await self.send_replies(turn_context, session)
         for effect in session.effects:
             handler = self.effects.get(effect.kind)

@@ -29,9 +29,11 @@ MODE_ABSENT = "absent"  # the key must not exist (creating a record)
 MODE_MATCH = "match"  # the key must exist with exactly this e_tag
 MODE_LENIENT = "lenient"  # MemoryStorage's rule: only a stored e_tag that differs conflicts
 
-# KEYS: the keys written. ARGV: one (mode, expected e_tag, payload) triple per key.
-# All keys are checked before any is written, so a write of several keys is all or
-# nothing. Returns 0, or the 1-based index of the first key whose check failed.
+# KEYS: the keys written, then the streams appended to. ARGV[1]: how many keys are
+# written; then one (mode, expected e_tag, payload) triple per written key; then one
+# (field, value) pair per stream entry. All keys are checked before any is written,
+# so a write of several keys (and its stream entries) is all or nothing. Returns 0,
+# or the 1-based index of the first key whose check failed.
 _CAS_SCRIPT = """
 local function stored_etag(raw)
   local ok, value = pcall(cjson.decode, raw)
@@ -40,14 +42,16 @@ local function stored_etag(raw)
   end
   return nil
 end
-for i, key in ipairs(KEYS) do
-  local mode = ARGV[3 * i - 2]
+local n = tonumber(ARGV[1])
+for i = 1, n do
+  local key = KEYS[i]
+  local mode = ARGV[3 * i - 1]
   if mode ~= 'any' then
     local raw = redis.call('GET', key)
     if mode == 'absent' then
       if raw then return i end
     else
-      local expected = ARGV[3 * i - 1]
+      local expected = ARGV[3 * i]
       if raw then
         local current = stored_etag(raw)
         if mode == 'match' then
@@ -61,8 +65,12 @@ for i, key in ipairs(KEYS) do
     end
   end
 end
-for i, key in ipairs(KEYS) do
-  redis.call('SET', key, ARGV[3 * i])
+for i = 1, n do
+  redis.call('SET', KEYS[i], ARGV[3 * i + 1])
+end
+for j = n + 1, #KEYS do
+  local at = 3 * n + 2 * (j - n)
+  redis.call('XADD', KEYS[j], '*', ARGV[at], ARGV[at + 1])
 end
 return 0
 """
@@ -90,6 +98,15 @@ class CasWrite:
     data: Mapping[str, Any]
     mode: str = MODE_ANY
     expected_etag: str = ""
+
+
+@dataclass(frozen=True)
+class StreamEntry:
+    """One XADD of a compare-and-set call; `key` is relative to the namespace."""
+
+    key: str
+    field: str
+    value: str
 
 
 def new_etag() -> str:
@@ -183,18 +200,25 @@ class RedisStorage(Storage):
         if redis_keys:
             await self._client.delete(*redis_keys)
 
-    async def compare_and_set(self, writes: Sequence[CasWrite]) -> list[str]:
+    async def compare_and_set(
+        self, writes: Sequence[CasWrite], appends: Sequence[StreamEntry] = ()
+    ) -> list[str]:
         """Write all records or none; returns the new e_tag of each, in order.
 
+        `appends` are added to their streams in the same call, only if the writes
+        are made: a turn's history goes with the state it describes, in one round trip.
         Raises ETagConflict naming the first key whose condition failed.
         """
-        if not writes:
+        if not writes and not appends:
             return []
         etags = [new_etag() for _ in writes]
-        args: list[str] = []
+        args: list[str] = [str(len(writes))]
         for write, etag in zip(writes, etags):
             args += [write.mode, write.expected_etag, encode_record(write.data, etag, write.key)]
-        failed = await self._cas(keys=[self.redis_key(write.key) for write in writes], args=args)
+        for entry in appends:
+            args += [entry.field, entry.value]
+        keys = [self.redis_key(write.key) for write in writes] + [self.redis_key(entry.key) for entry in appends]
+        failed = await self._cas(keys=keys, args=args)
         if failed:
             raise ETagConflict(writes[int(failed) - 1].key)
         return etags

@@ -10,7 +10,9 @@ reads as "user:…" / "answer:…"):
 
 The user record names the answer it works on, so `load` reads both in one Lua
 call; `save` writes whichever of the two changed, with an e_tag check on each, in
-one Lua call (all or nothing). A concurrent turn of the same user, or a colleague
+one Lua call (all or nothing), together with the turn's history entries
+(`TurnState.history`, XADDed to `{ns}:history:{answer_id}` as bot/state/history.py
+reads them). A concurrent turn of the same user, or a colleague
 writing the shared answer, makes `save` raise ETagConflict; `run` then redoes the
 turn on fresh state.
 """
@@ -31,11 +33,14 @@ from bot.state.redis_storage import (
     CasWrite,
     ETagConflict,
     RedisStorage,
+    StreamEntry,
     decode_record,
 )
 
 USER_PREFIX = "user:"
 ANSWER_PREFIX = "answer:"
+HISTORY_PREFIX = "history:"  # bot/state/history.py's streams: one entry field "e", JSON
+HISTORY_FIELD = "e"
 DEFAULT_RETRIES = 5
 
 # KEYS[1]: the user key. ARGV[1]: the prefix of answer keys. The answer key is only
@@ -61,6 +66,14 @@ def _fingerprint(data: dict[str, Any] | None) -> str | None:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+def _history_entry(entry: dict[str, Any]) -> StreamEntry:
+    # The stream's key names the answer; repeating it in all of an answer's
+    # entries was a quarter of their bytes.
+    body = {k: v for k, v in entry.items() if k != "answer_id"}
+    value = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    return StreamEntry(HISTORY_PREFIX + str(entry["answer_id"]), HISTORY_FIELD, value)
+
+
 def _split_etag(record: dict[str, Any] | None) -> tuple[dict[str, Any] | None, str | None]:
     if record is None:
         return None, None
@@ -82,6 +95,9 @@ class TurnState:
     user_etag: str | None = None
     answer_etag: str | None = None
     loaded_answer_id: str | None = None
+    # History entries (each naming its "answer_id") appended with the save, in the
+    # same script: they exist exactly when the state they describe was written.
+    history: list[dict[str, Any]] = field(default_factory=list)
     # What was loaded (or last saved): save writes only what differs from it.
     _user_seen: str | None = field(default=None, repr=False, compare=False)
     _answer_seen: str | None = field(default=None, repr=False, compare=False)
@@ -148,9 +164,11 @@ class TurnStore:
                 raise ValueError(f"{state.user_key}: answer record names {state.answer.get('answer_id')!r}, user names {answer_id!r}")
             writes.append(self._conditional(ANSWER_PREFIX + answer_id, state.answer, state.answer_etag))
             targets.append("answer")
-        if not writes:
+        appends = [_history_entry(entry) for entry in state.history if entry.get("answer_id")]
+        if not writes and not appends:
             return
-        etags = await self._storage.compare_and_set(writes)
+        etags = await self._storage.compare_and_set(writes, appends)
+        state.history = []
         for target, etag in zip(targets, etags):
             if target == "user":
                 state.user_etag = etag
