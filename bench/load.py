@@ -44,6 +44,7 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 MODES = ("saturation", "responsiveness")
+MEMORY_MODE = "memory"  # not timed: N users each answer the whole survey once
 TARGETS = ("survey", "echo", "floor")
 NAMESPACE = "mn2307"
 # A stuck server must not hang the run: a turn slower than this counts as an error.
@@ -139,6 +140,8 @@ async def _simulate(bot_url: str, service_url: str, shape: Shape, worker: int, w
     timeout = aiohttp.ClientTimeout(total=TURN_TIMEOUT_S)
 
     def more() -> bool:
+        if shape.mode == MEMORY_MODE:
+            return True  # one whole walk per user, bounded by the walk itself
         if time.time() >= stop_at:
             return False
         if shape.turns:
@@ -174,6 +177,8 @@ async def _simulate(bot_url: str, service_url: str, shape: Shape, worker: int, w
                 if high > 0:
                     await asyncio.sleep(rng.uniform(low, high))
             walks_done[0] += 1
+            if shape.mode == MEMORY_MODE:
+                return
             walk_number += len(walks)  # a new user (a new answer) on the next walk
 
     connector_limit = aiohttp.TCPConnector(limit=0, force_close=False)
@@ -254,40 +259,42 @@ def cpu_seconds(pid: int) -> float:
 
 @dataclass
 class Memory:
-    used_bytes: int  # INFO memory used_memory delta over the survey runs
-    answers: int  # answer records stored
-    completed: int  # of those, ones whose answers equal a walk's expected answers
-    answer_key_bytes: float  # mean MEMORY USAGE of an answer:… key
-    per_answer_keys_bytes: float  # mean MEMORY USAGE of every key the runs left, per answer
+    """Redis memory of N answers, each answered to the end by its own user."""
+
+    answers: int  # walks finished (each one answer)
+    completed: int  # stored answers equal to their walk's expected answers
+    used_bytes: int  # INFO memory used_memory delta over the N walks
+    key_bytes: dict[str, float]  # mean MEMORY USAGE per answer, by key kind (answer, user, history, …)
 
     @property
-    def per_completed(self) -> float:
-        return self.used_bytes / self.completed if self.completed else float("nan")
+    def per_answer(self) -> float:
+        return self.used_bytes / self.answers if self.answers else float("nan")
+
+    @property
+    def keys_per_answer(self) -> float:
+        return sum(self.key_bytes.values())
 
 
-async def redis_memory(client: Any, before: int) -> Memory:
+async def measure_memory(client: Any, bot_url: str, service_url: str, answers: int, workers: int) -> Memory:
     from tests.e2e.transcripts import ALL_WALKS
 
-    expected = [walk.answers for walk in ALL_WALKS]
-    info = await client.info("memory")
-    answers = completed = 0
-    answer_bytes = all_bytes = 0
+    await client.flushall()
+    before = int((await client.info("memory"))["used_memory"])
+    shape = Shape(MEMORY_MODE, answers, 0.0, 0, 0.0, (0.0, 0.0))
+    result = await run_clients(bot_url, service_url, shape, workers)
+    used = int((await client.info("memory"))["used_memory"]) - before
+    expected = {(walk.org_type, json.dumps(walk.answers, sort_keys=True, ensure_ascii=False)) for walk in ALL_WALKS}
+    totals: dict[str, int] = {}
+    completed = 0
     async for key in client.scan_iter(match=f"{NAMESPACE}:*", count=1000):
-        usage = await client.memory_usage(key) or 0
-        all_bytes += usage
-        if key.startswith(f"{NAMESPACE}:answer:".encode()):
-            answers += 1
-            answer_bytes += usage
-            raw = await client.get(key)
-            if raw and json.loads(raw).get("answers") in expected:
-                completed += 1
-    return Memory(
-        used_bytes=int(info["used_memory"]) - before,
-        answers=answers,
-        completed=completed,
-        answer_key_bytes=answer_bytes / answers if answers else float("nan"),
-        per_answer_keys_bytes=all_bytes / answers if answers else float("nan"),
-    )
+        kind = key.decode().split(":")[1]
+        totals[kind] = totals.get(kind, 0) + (await client.memory_usage(key, samples=0) or 0)
+        if kind == "answer":
+            record = json.loads(await client.get(key))
+            found = (record.get("respondent", {}).get("org_type"), json.dumps(record.get("answers"), sort_keys=True, ensure_ascii=False))
+            completed += found in expected
+    finished = result["walks"]
+    return Memory(finished, completed, used, {k: v / finished for k, v in sorted(totals.items())} if finished else {})
 
 
 @dataclass
@@ -302,7 +309,8 @@ class TargetRun:
 
 
 async def measure_target(
-    target: str, shapes: list[Shape], redis_url: str, service_url: str, workers: int, data_dir: Path
+    target: str, shapes: list[Shape], redis_url: str, service_url: str, workers: int, data_dir: Path,
+    memory_answers: int = 0,
 ) -> TargetRun:
     import redis.asyncio
 
@@ -323,7 +331,8 @@ async def measure_target(
     await server.start()
     run = TargetRun(target, {})
     try:
-        memory_before = int((await client.info("memory"))["used_memory"])
+        if target == "survey" and memory_answers:
+            run.memory = await measure_memory(client, server.url, service_url, memory_answers, workers)
         for shape in shapes:
             cpu_before, wall_before = cpu_seconds(server.pid), time.monotonic()
             result = await run_clients(server.url, service_url, shape, workers)
@@ -331,8 +340,6 @@ async def measure_target(
             run.figures[shape.mode] = figures_of(target, shape, result)
             run.walks[shape.mode] = result["walks"]
         run.rss_kb, run.hwm_kb = rss_kb(server.pid)
-        if target == "survey":
-            run.memory = await redis_memory(client, memory_before)
         if not server.is_running():
             raise RuntimeError(f"{target} exited during the run:\n{server.log_text()}")
     finally:
@@ -391,16 +398,16 @@ def report(runs: dict[str, TargetRun], shapes: list[Shape], command: str) -> lis
     for target, run in runs.items():
         lines.append(f"{target} RSS after run: {run.rss_kb / 1024:.1f} MiB (peak {run.hwm_kb / 1024:.1f} MiB)")
     survey_run = runs.get("survey")
+    if survey_run is not None:
+        lines.append(f"survey walks finished during the timed runs: {sum(survey_run.walks.values())}")
     if survey_run is not None and survey_run.memory is not None:
         m = survey_run.memory
         lines.append(
-            f"survey walks finished: {sum(survey_run.walks.values())}; answers stored: {m.answers}, "
-            f"completed as scripted: {m.completed}"
+            f"Redis memory per completed answer: {m.per_answer:.0f} B "
+            f"(used_memory delta {m.used_bytes} B over {m.answers} answers, {m.completed} as scripted)"
         )
-        lines.append(f"Redis memory per completed answer: {m.per_completed:.0f} B (used_memory delta {m.used_bytes} B)")
-        lines.append(
-            f"Redis MEMORY USAGE per answer: answer key {m.answer_key_bytes:.0f} B, all keys {m.per_answer_keys_bytes:.0f} B"
-        )
+        kinds = ", ".join(f"{kind} {size:.0f} B" for kind, size in m.key_bytes.items())
+        lines.append(f"Redis MEMORY USAGE per completed answer: {m.keys_per_answer:.0f} B ({kinds})")
     lines += ["", *bar_lines(runs)]
     return lines
 
@@ -422,7 +429,7 @@ def bar_lines(runs: dict[str, TargetRun]) -> list[str]:
         p99 = resp.percentile(99)
         out.append(f"bar responsiveness p99 <= {BAR_P99_MS:g} ms: {p99:.1f} {'PASS' if p99 <= BAR_P99_MS else 'FAIL'}")
     if survey.memory is not None:
-        per = survey.memory.per_completed
+        per = survey.memory.per_answer
         out.append(
             f"bar Redis per completed answer <= {BAR_BYTES_PER_ANSWER} B: {per:.0f} "
             f"{'PASS' if per <= BAR_BYTES_PER_ANSWER else 'FAIL'}"
@@ -443,6 +450,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--targets", default=",".join(TARGETS), help="comma list of survey,echo,floor")
     parser.add_argument("--clients", type=int, default=1, help="client processes simulating the users")
     parser.add_argument("--connector", choices=("inproc", "process"), default="inproc")
+    parser.add_argument("--answers", type=int, default=None, help="whole answers for the Redis memory figure (default 100)")
     parser.add_argument("--quick", action="store_true", help="a short smoke run (a few seconds)")
     parser.add_argument("--client", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -479,7 +487,10 @@ async def main_async(args: argparse.Namespace, command: str) -> list[str]:
         try:
             runs = {}
             for target in args.targets:
-                runs[target] = await measure_target(target, shapes, redis_server.url, service_url, args.clients, data_dir)
+                answers = args.answers if args.answers is not None else (5 if args.quick else 100)
+                runs[target] = await measure_target(
+                    target, shapes, redis_server.url, service_url, args.clients, data_dir, answers
+                )
         finally:
             await close_connector()
     return report(runs, shapes, command)
