@@ -34,7 +34,7 @@ def output() -> str:
         rf"ratio survey/echo turns/s: {NUMBER}",
         rf"ratio survey/floor turns/s: {NUMBER}",
         *[rf"{server} RSS after run: {NUMBER} MiB \(peak {NUMBER} MiB\)" for server in ("survey", "echo", "floor")],
-        rf"Redis memory per completed answer: -?\d+ B \(used_memory delta -?\d+ B over 5 answers, 5 as scripted\)",
+        rf"Redis memory per completed answer: -?\d+ B \(used_memory_dataset delta -?\d+ B over 5 answers, 5 as scripted\)",
         r"Redis MEMORY USAGE per completed answer: \d+ B \(answer \d+ B, history \d+ B, .*user \d+ B\)",
         r"bar saturation survey/echo >= 5: \S+ (PASS|FAIL)",
         r"bar saturation survey/floor >= 0\.3: \S+ (PASS|FAIL)",
