@@ -2,6 +2,7 @@
 once, then sends the replies through the connector (serviceUrl)."""
 from __future__ import annotations
 
+import copy
 import gc
 import json
 import logging
@@ -44,26 +45,21 @@ def tenant_of(activity: Activity) -> str:
     return tenant or (activity.conversation.tenant_id if activity.conversation else "") or ""
 
 
-class _SharedContent(dict):
-    """A card's content, built fresh for one reply and never changed after: the SDK
-    deep-copies every outgoing activity, and copying whole cards was a tenth of a turn."""
+class _SharedCardAttachment(Attachment):
+    """An attachment whose content (a card built fresh for this one reply and never
+    changed after) is shared by copies: the SDK deep-copies every outgoing activity,
+    and copying whole cards was a tenth of a turn. The content stays a plain dict,
+    so msrest (expectReplies, other senders) serializes it as before."""
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> "_SharedContent":
-        return self
-
-    def __copy__(self) -> "_SharedContent":
-        return self
-
-
-def _shared(content: Any) -> Any:
-    return _SharedContent(content) if type(content) is dict else content
+    def __deepcopy__(self, memo: dict[int, Any]) -> "_SharedCardAttachment":
+        return copy.copy(self)
 
 
 def to_activity(text: str, attachments: list[dict[str, Any]]) -> Activity:
     if not attachments:
         return MessageFactory.text(text)
-    items = [Attachment(content_type=a["contentType"], content=_shared(a.get("content")), name=a.get("name"),
-                        content_url=a.get("contentUrl")) for a in attachments]
+    items = [_SharedCardAttachment(content_type=a["contentType"], content=a.get("content"), name=a.get("name"),
+                                   content_url=a.get("contentUrl")) for a in attachments]
     activity = MessageFactory.carousel(items, text or None) if len(items) > 1 else MessageFactory.attachment(items[0], text or None)
     activity.attachment_layout = "list"
     return activity
