@@ -472,7 +472,7 @@ class Conversation:
         else:
             s.notes.pop(item_id, None)
         if old != value:
-            s.log("answer", item=item_id, old=_shown(survey, item_id, old), new=_shown(survey, item_id, value))
+            s.log("answer", item=item_id, old=old, new=value)
         lines = [msg.ANSWER_STORED.format(heading=item.heading, value=survey.format_value(item_id, value))]
         lines += self._drop_not_applicable(s, before, report=old is not None and old != value)
         if old != value:
@@ -495,7 +495,7 @@ class Conversation:
         for item_id in dropped:
             old = s.answers.pop(item_id)
             s.notes.pop(item_id, None)
-            s.log("not_applicable", item=item_id, old=_shown(survey, item_id, old), new="対象外")
+            s.log("not_applicable", item=item_id, old=old)
         if not report and not dropped:
             return []
         now = {i.id for i in survey.applicable_items(s.org_type, s.answers)}

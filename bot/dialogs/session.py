@@ -108,6 +108,6 @@ class Session:
         """A history entry, for the user's answer unless another `answer_id` is named."""
         target = answer_id or (self.answer or {}).get("answer_id")
         self.events.append(
-            {"answer_id": target, "at": self.now.isoformat(timespec="seconds"), "by": self.user_key,
+            {"answer_id": target, "at": self.now.strftime("%Y-%m-%dT%H:%M"), "by": self.user_key,
              "name": self.user_name, "kind": kind, **details}
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import gc
+import copy
 import json
 import logging
 from typing import Any, Awaitable, Callable, Mapping
@@ -140,6 +141,8 @@ class SurveyBot(ActivityHandler):
         sender = activity.from_property or ChannelAccount()
         conversation = activity.conversation
         reference = model_as_json(TurnContext.get_conversation_reference(activity))
+        # What a proactive message needs; the id of the message being answered is not.
+        reference.pop("activityId", None)
         first_answers: list[dict[str, Any] | None] = []
 
         async def step(state: TurnState) -> Session:
@@ -153,6 +156,8 @@ class SurveyBot(ActivityHandler):
             )
             await self.read_beyond(session, inp)
             seen_other = _fingerprint(session.other)
+            # 参加 makes the read answer the user's own: the save compares against it as read.
+            other_as_read = copy.deepcopy(session.other) if inp is not None and inp.command == "join" else None
             # A retry after a concurrent write: tell the user what the colleague changed.
             answers_now = dict((state.answer or {}).get("answers") or {})
             if first_answers and first_answers[0] is not None and first_answers[0] != answers_now:
@@ -162,7 +167,8 @@ class SurveyBot(ActivityHandler):
             await self.runner.run(turn_context, session, inp)
             session.user["reference"] = reference
             if session.switched:
-                state.switch_answer(session.answer["answer_id"], session.answer, session.other_etag)
+                state.switch_answer(session.answer["answer_id"], other_as_read, session.other_etag)
+                state.answer = session.answer
             elif state.answer is None and session.answer is not None:
                 state.switch_answer(session.answer["answer_id"], session.answer, None)
             elif session.other is not None and session.other_id and _fingerprint(session.other) != seen_other:

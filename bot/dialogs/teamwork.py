@@ -103,9 +103,6 @@ class Teamwork:
         s.user["paused"] = False
         s.cursor = None
         s.log("join")
-        # The turn's own save may not write `other` (see TeamworkEffects.add_member): the
-        # membership is also written after the save, idempotently.
-        s.effects.append(Effect("add_member", {"answer_id": other["answer_id"], "user_key": s.user_key}))
         others = [m for m in members if m != s.user_key]
         s.effects.append(Effect("notify", {"user_keys": others, "text": msg.JOINED_NOTICE.format(
             name=s.user_name, org=other.get("respondent", {}).get("org_name", ""))}))
@@ -202,14 +199,15 @@ class Teamwork:
         who = entry.get("name") or entry.get("by", "")
         kind = entry.get("kind", "")
         item = entry.get("item", "")
-        if kind in ("answer", "not_applicable"):
-            try:
-                item = self.survey.item(item).heading
-            except KeyError:
-                pass
+        old, new = entry.get("old"), entry.get("new")
+        if kind in ("answer", "not_applicable") and self.survey.resolve_item_id(item) == item:
+            # Stored raw (2, [1, 3]) to keep the history small; shown as on the sheet.
+            old = self.survey.format_value(item, old) if old not in (None, "") else old
+            new = self.survey.format_value(item, new) if new not in (None, "") else new
+            item = self.survey.item(item).heading
         template = msg.HISTORY_KINDS.get(kind, "{kind}")
         line = f"{when} {who}: " + template.format(
-            kind=kind, item=item, old=entry.get("old") or msg.EMPTY, new=entry.get("new") or msg.EMPTY,
+            kind=kind, item=item, old=old or msg.EMPTY, new=new or msg.EMPTY,
             reason=entry.get("reason", ""), at=entry.get("confirmed_at", ""),
         )
         differs = entry.get("name_differs")

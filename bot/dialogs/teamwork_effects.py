@@ -42,32 +42,11 @@ class TeamworkEffects:
 
     def handlers(self) -> dict[str, EffectHandler]:
         return {
-            "add_member": self.add_member,
             "notify": self.notify,
             "notify_responsible": self.notify_responsible,
             "index_name": self.index_name,
             "check_13": self.check_13,
         }
-
-    async def add_member(self, turn_context: TurnContext, session: Session, effect: Effect) -> None:
-        """Makes sure a colleague who sent 参加 is in the answer's members (who is told of a
-        return or a confirmation, reminded, and refused as a confirmer).
-
-        SurveyBot switches the user to the joined answer with a fingerprint taken after the
-        turn changed it, so that turn's save does not write the new member; this write,
-        with its own e_tag check, does."""
-        answer_id, user_key = str(effect.params["answer_id"]), str(effect.params["user_key"])
-        for _attempt in range(MEMBER_WRITE_ATTEMPTS):
-            answer, etag = await self.store.load_answer(answer_id)
-            if answer is None or user_key in (answer.get("members") or []):
-                return
-            answer.setdefault("members", []).append(user_key)
-            try:
-                await self.store.save_answer(answer_id, answer, etag)
-                return
-            except ETagConflict:
-                continue
-        log.error("could not add %s to the members of %s", user_key, answer_id)
 
     async def notify(self, turn_context: TurnContext, session: Session, effect: Effect) -> None:
         params = effect.params

@@ -11,7 +11,7 @@ reads as "user:…" / "answer:…"):
 The user record names the answer it works on, so `load` reads both in one Lua
 call; `save` writes whichever of the two changed, with an e_tag check on each, in
 one Lua call (all or nothing), together with the turn's history entries
-(`TurnState.history`, XADDed to `{ns}:history:{answer_id}` as bot/state/history.py
+(`TurnState.history`, RPUSHed to `{ns}:history:{answer_id}` as bot/state/history.py
 reads them). A concurrent turn of the same user, or a colleague
 writing the shared answer, makes `save` raise ETagConflict; `run` then redoes the
 turn on fresh state.
@@ -33,14 +33,13 @@ from bot.state.redis_storage import (
     CasWrite,
     ETagConflict,
     RedisStorage,
-    StreamEntry,
+    ListAppend,
     decode_record,
 )
 
 USER_PREFIX = "user:"
 ANSWER_PREFIX = "answer:"
-HISTORY_PREFIX = "history:"  # bot/state/history.py's streams: one entry field "e", JSON
-HISTORY_FIELD = "e"
+HISTORY_PREFIX = "history:"  # bot/state/history.py's lists of JSON entries
 DEFAULT_RETRIES = 5
 
 # KEYS[1]: the user key. ARGV[1]: the prefix of answer keys. The answer key is only
@@ -66,12 +65,12 @@ def _fingerprint(data: dict[str, Any] | None) -> str | None:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def _history_entry(entry: dict[str, Any]) -> StreamEntry:
-    # The stream's key names the answer; repeating it in all of an answer's
+def _history_entry(entry: dict[str, Any]) -> ListAppend:
+    # The list's key names the answer; repeating it in all of an answer's
     # entries was a quarter of their bytes.
     body = {k: v for k, v in entry.items() if k != "answer_id"}
     value = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-    return StreamEntry(HISTORY_PREFIX + str(entry["answer_id"]), HISTORY_FIELD, value)
+    return ListAppend(HISTORY_PREFIX + str(entry["answer_id"]), value)
 
 
 def _split_etag(record: dict[str, Any] | None) -> tuple[dict[str, Any] | None, str | None]:

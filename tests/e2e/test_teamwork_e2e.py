@@ -373,13 +373,9 @@ async def test_two_colleagues_answering_at_once(bot, bot_factory, teams_client, 
                 assert after[first_item] == int(sent[loser][1])  # redone last, over the colleague's
 
 
-# --- known gap outside the teamwork files ------------------------------------------------------
+# --- the 参加 turn's own save --------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "survey_bot.py run_turn.step: state.switch_answer(...) fingerprints the joined answer after "
-    "the turn changed it, so the turn's save never writes the new member; TeamworkEffects.add_member "
-    "writes it afterwards as a stopgap"))
 async def test_the_join_turn_itself_saves_the_new_member(redis_client) -> None:
     """SurveyBot in process, without the after-save effects: what the turn saves."""
     store = TurnStore(redis_client, NS)
