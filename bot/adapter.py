@@ -167,10 +167,14 @@ def _model_from_json(cls: type[Model], data: Any) -> Model:
     if not isinstance(data, dict):
         raise _NotFast
     attributes = cls._attribute_map
-    known = {desc["key"]: (name, desc["type"]) for name, desc in attributes.items()}
+    if "additional_properties" in attributes:
+        raise _NotFast
+    known = _known_keys(cls)
     model = cls()
     extra = {}
     for key, value in data.items():
+        # Exact keys only, as msrest's Activity().deserialize does (Teams' tenantId does not
+        # fill tenantID: it lands in additional_properties there too).
         target = known.get(key)
         if target is None:
             extra[key] = value
@@ -178,10 +182,13 @@ def _model_from_json(cls: type[Model], data: Any) -> Model:
         name, kind = target
         setattr(model, name, None if value is None else _value_from_json(kind, value))
     if extra:
-        if any(k.lower() in {c.lower() for c in known} for k in extra) or "additional_properties" in attributes:
-            raise _NotFast  # msrest matches keys case-insensitively
         model.additional_properties = extra
     return model
+
+
+@functools.lru_cache(maxsize=None)
+def _known_keys(cls: type[Model]) -> dict[str, tuple[str, str]]:
+    return {desc["key"]: (name, desc["type"]) for name, desc in cls._attribute_map.items()}
 
 
 def _value_from_json(kind: str, value: Any) -> Any:

@@ -19,6 +19,7 @@ from bot.notify import Notifier
 from bot.reminders import Reminders
 from bot.state.codes import Codes
 from bot.state.people import People
+from bot.state.q13_board import Q13Board
 from bot.state.history import History
 from bot.state.turn_store import TurnStore
 from bot.survey.engine import load_survey
@@ -78,7 +79,7 @@ def create_app(config: Config) -> web.Application:
         notifier = Notifier(adapter, store.storage, config.app_id)
         teamwork = TeamworkEffects(
             notifier, People(client, config.redis_namespace), store, survey,
-            export=delivery.effects["export"], answers_of_prefecture=delivery.index.answer_ids,
+            export=delivery.effects["export"], q13=Q13Board(client, config.redis_namespace),
         )
         app[BOT] = SurveyBot(
             config, store, Conversation(survey), history, Codes(client, config.redis_namespace),

@@ -12,6 +12,7 @@ from bot.dialogs.survey_bot import to_activity
 from bot.messages import teamwork as msg
 from bot.notify import Notifier
 from bot.state.people import People
+from bot.state.q13_board import Q13Board
 from bot.state.redis_storage import ETagConflict
 from bot.state.turn_store import TurnStore
 from bot.survey.engine import Survey
@@ -31,14 +32,14 @@ class TeamworkEffects:
         store: TurnStore,
         survey: Survey,
         export: EffectHandler | None,
-        answers_of_prefecture: Callable[[str], Awaitable[list[str]]] | None,
+        q13: Q13Board,
     ) -> None:
         self.notifier = notifier
         self.people = people
         self.store = store
         self.survey = survey
         self.export = export
-        self.answers_of_prefecture = answers_of_prefecture
+        self.q13 = q13
 
     def handlers(self) -> dict[str, EffectHandler]:
         return {
@@ -91,17 +92,14 @@ class TeamworkEffects:
         org_type = respondent.get("org_type")
         ours = (answer.get("answers") or {}).get("13")
         code = prefecture_code_of_org(respondent.get("org_name", ""))
-        if org_type not in (ORG_MEMBER, ORG_UNION) or not ours or not code or self.answers_of_prefecture is None:
+        if org_type not in (ORG_MEMBER, ORG_UNION) or not ours or not code:
             return
         other_type = ORG_UNION if org_type == ORG_MEMBER else ORG_MEMBER
-        ids = [i for i in await self.answers_of_prefecture(code) if i != answer.get("answer_id")]
-        records = await self.store.storage.read([f"answer:{i}" for i in ids]) if ids else {}
-        for record in records.values():
-            their = record.get("respondent") or {}
-            theirs = (record.get("answers") or {}).get("13")
-            if their.get("org_type") == other_type and theirs and sorted(theirs) != sorted(ours):
+        board = await self.q13.post(code, answer["answer_id"], org_type, respondent.get("org_name", ""), ours)
+        for answer_id, entry in board.items():
+            if answer_id != answer["answer_id"] and entry.get("type") == other_type and entry.get("q13") != sorted(ours):
                 await turn_context.send_activity(MessageFactory.text(msg.Q13_DIFFERS.format(
-                    other=other_type, name=their.get("org_name", ""),
-                    theirs=self.survey.format_value("13", theirs), ours=self.survey.format_value("13", ours),
+                    other=other_type, name=entry.get("name", ""),
+                    theirs=self.survey.format_value("13", entry["q13"]), ours=self.survey.format_value("13", ours),
                 )))
                 return

@@ -102,3 +102,15 @@ def test_card_content_is_shared_not_copied_by_the_sdk() -> None:
     activity = to_activity("", [{"contentType": "application/vnd.microsoft.card.adaptive", "content": CARD}])
     copied = copy.deepcopy(activity)
     assert (copied.attachments[0] is not activity.attachments[0], copied.attachments[0].content is CARD) == (True, True)
+
+
+@pytest.mark.parametrize("extra", [{"text": "1"}, {"value": {"action": "answer", "item": "3", "value": "2"}}])
+def test_what_teams_sends_takes_the_fast_path(extra: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Teams' own shape (tenantId where the schema says tenantID, clientInfo entities) must
+    not fall back to msrest's deserializer, the slow part of reading a turn."""
+    def refuse(self: Activity, data: Any) -> Activity:
+        raise AssertionError("fell back to msrest")
+
+    monkeypatch.setattr(Activity, "deserialize", refuse)
+    activity = activity_from_json({**BASE, **extra})
+    assert activity.conversation.id == "a:1" and activity.entities[0].type == "clientInfo"
