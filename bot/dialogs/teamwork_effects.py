@@ -96,10 +96,10 @@ class TeamworkEffects:
             return
         other_type = ORG_UNION if org_type == ORG_MEMBER else ORG_MEMBER
         board = await self.q13.post(code, answer["answer_id"], org_type, respondent.get("org_name", ""), ours)
-        for answer_id, entry in board.items():
-            if answer_id != answer["answer_id"] and entry.get("type") == other_type and entry.get("q13") != sorted(ours):
+        for org_name, entry in board.items():
+            if entry.get("type") == other_type and entry.get("q13") != sorted(ours):
                 await turn_context.send_activity(MessageFactory.text(msg.Q13_DIFFERS.format(
-                    other=other_type, name=entry.get("name", ""),
+                    other=other_type, name=org_name,
                     theirs=self.survey.format_value("13", entry["q13"]), ours=self.survey.format_value("13", ours),
                 )))
                 return

@@ -17,10 +17,11 @@ class Q13Board:
         return f"{self._ns}:q13:{prefecture_code}"
 
     async def post(self, prefecture_code: str, answer_id: str, org_type: str, org_name: str, q13: list[int]) -> dict[str, dict[str, Any]]:
-        """Records this answer's Q13 and returns every answer's entry of the prefecture."""
-        entry = json.dumps({"type": org_type, "name": org_name, "q13": sorted(q13)}, ensure_ascii=False)
+        """Records this organisation's Q13 (one entry per 組織名: the latest answer counts)
+        and returns every organisation's entry of the prefecture, by 組織名."""
+        entry = json.dumps({"type": org_type, "answer_id": answer_id, "q13": sorted(q13)}, ensure_ascii=False)
         async with self._client.pipeline(transaction=False) as pipe:
-            pipe.hset(self._key(prefecture_code), answer_id, entry)
+            pipe.hset(self._key(prefecture_code), org_name, entry)
             pipe.hgetall(self._key(prefecture_code))
             _, board = await pipe.execute()
         return {(k.decode() if isinstance(k, bytes) else k): json.loads(v) for k, v in board.items()}
