@@ -59,10 +59,10 @@ return {user, answer}
 Result = TypeVar("Result")
 
 
-def _fingerprint(data: dict[str, Any] | None) -> str | None:
-    if data is None:
-        return None
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+def _snapshot(data: dict[str, Any] | None) -> dict[str, Any] | None:
+    """An independent copy to compare with at save (dict equality is cheaper than
+    serialising both sides with sorted keys)."""
+    return None if data is None else json.loads(json.dumps(data, ensure_ascii=False))
 
 
 def _history_entry(entry: dict[str, Any]) -> ListAppend:
@@ -98,8 +98,8 @@ class TurnState:
     # same script: they exist exactly when the state they describe was written.
     history: list[dict[str, Any]] = field(default_factory=list)
     # What was loaded (or last saved): save writes only what differs from it.
-    _user_seen: str | None = field(default=None, repr=False, compare=False)
-    _answer_seen: str | None = field(default=None, repr=False, compare=False)
+    _user_seen: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    _answer_seen: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     @property
     def answer_id(self) -> str | None:
@@ -113,7 +113,7 @@ class TurnState:
         self.answer_etag = etag
         self.loaded_answer_id = answer_id
         # A record read from Redis is written back only if changed; a new one always.
-        self._answer_seen = _fingerprint(answer) if etag is not None else None
+        self._answer_seen = _snapshot(answer) if etag is not None else None
 
 
 class TurnStore:
@@ -133,6 +133,9 @@ class TurnStore:
         )
         user, user_etag = _split_etag(decode_record(raw_user) if raw_user is not None else None)
         answer, answer_etag = _split_etag(decode_record(raw_answer) if raw_answer is not None else None)
+        # Decoding again is the cheapest independent copy of what was read.
+        user_seen = _split_etag(decode_record(raw_user))[0] if raw_user is not None else {}
+        answer_seen = _split_etag(decode_record(raw_answer))[0] if raw_answer is not None else None
         user = user if user is not None else {}
         return TurnState(
             user_key=user_key,
@@ -141,19 +144,19 @@ class TurnStore:
             user_etag=user_etag,
             answer_etag=answer_etag,
             loaded_answer_id=user.get("answer_id") if answer is not None else None,
-            _user_seen=_fingerprint(user),
-            _answer_seen=_fingerprint(answer),
+            _user_seen=user_seen,
+            _answer_seen=answer_seen,
         )
 
     async def save(self, state: TurnState) -> None:
         """Write what changed since load (nothing: no round trip). Raises ETagConflict."""
         writes: list[CasWrite] = []
         targets: list[str] = []
-        if _fingerprint(state.user) != state._user_seen:
+        if state.user != state._user_seen:
             writes.append(self._conditional(USER_PREFIX + state.user_key, state.user, state.user_etag))
             targets.append("user")
         answer_id = state.answer_id
-        if state.answer is not None and _fingerprint(state.answer) != state._answer_seen:
+        if state.answer is not None and state.answer != state._answer_seen:
             if answer_id is None or answer_id != state.loaded_answer_id:
                 raise ValueError(
                     f"{state.user_key}: the answer does not belong to the user's answer_id "
@@ -171,10 +174,10 @@ class TurnStore:
         for target, etag in zip(targets, etags):
             if target == "user":
                 state.user_etag = etag
-                state._user_seen = _fingerprint(state.user)
+                state._user_seen = _snapshot(state.user)
             else:
                 state.answer_etag = etag
-                state._answer_seen = _fingerprint(state.answer)
+                state._answer_seen = _snapshot(state.answer)
 
     async def load_answer(self, answer_id: str) -> tuple[dict[str, Any] | None, str | None]:
         """(the answer record without its e_tag, the e_tag); (None, None) if there is none."""
