@@ -148,8 +148,9 @@ class TurnStore:
             _answer_seen=answer_seen,
         )
 
-    async def save(self, state: TurnState) -> None:
-        """Write what changed since load (nothing: no round trip). Raises ETagConflict."""
+    async def save(self, state: TurnState, reuse: bool = True) -> None:
+        """Write what changed since load (nothing: no round trip). Raises ETagConflict.
+        With `reuse`, the state is ready for another save; `run` discards it instead."""
         writes: list[CasWrite] = []
         targets: list[str] = []
         if state.user != state._user_seen:
@@ -174,10 +175,10 @@ class TurnStore:
         for target, etag in zip(targets, etags):
             if target == "user":
                 state.user_etag = etag
-                state._user_seen = _snapshot(state.user)
+                state._user_seen = _snapshot(state.user) if reuse else None
             else:
                 state.answer_etag = etag
-                state._answer_seen = _snapshot(state.answer)
+                state._answer_seen = _snapshot(state.answer) if reuse else None
 
     async def load_answer(self, answer_id: str) -> tuple[dict[str, Any] | None, str | None]:
         """(the answer record without its e_tag, the e_tag); (None, None) if there is none."""
@@ -210,7 +211,7 @@ class TurnStore:
             state = await self.load(user_key)
             result = await fn(state)
             try:
-                await self.save(state)
+                await self.save(state, reuse=False)
                 return result
             except ETagConflict:
                 if attempt >= retries:
