@@ -7,6 +7,7 @@ import gc
 import copy
 import json
 import logging
+import re
 from typing import Any, Awaitable, Callable, Mapping
 
 from botbuilder.core import ActivityHandler, InvokeResponse, MessageFactory, TurnContext
@@ -56,7 +57,13 @@ class _SharedCardAttachment(Attachment):
         return copy.copy(self)
 
 
+def teams_text(text: str) -> str:
+    """Teams reads message text as Markdown, where a single newline is no line break."""
+    return re.sub(r"(?<!\n)\n(?!\n)", "\n\n", text) if text else text
+
+
 def to_activity(text: str, attachments: list[dict[str, Any]]) -> Activity:
+    text = teams_text(text)
     if not attachments:
         return MessageFactory.text(text)
     items = [_SharedCardAttachment(content_type=a["contentType"], content=a.get("content"), name=a.get("name"),
