@@ -18,6 +18,7 @@ apply has no answer as far as rules are concerned, even if an old answer is kept
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
@@ -46,9 +47,10 @@ class Context:
     lookup: Callable[[str], tuple[Tri, Any]]
 
 
-class Node:
-    def evaluate(self, ctx: Context) -> Tri:  # pragma: no cover - abstract
-        raise NotImplementedError
+class Node(ABC):
+    @abstractmethod
+    def evaluate(self, ctx: Context) -> Tri:
+        """True, False, or None while an item it depends on is unanswered."""
 
     def refs(self) -> set[str]:
         """Item ids this rule looks at."""
