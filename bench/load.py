@@ -434,9 +434,12 @@ def bar_lines(runs: dict[str, TargetRun]) -> list[str]:
         p99 = resp.percentile(99)
         out.append(f"bar responsiveness p99 <= {BAR_P99_MS:g} ms: {p99:.1f} {'PASS' if p99 <= BAR_P99_MS else 'FAIL'}")
     if survey.memory is not None:
-        per = survey.memory.per_answer
+        # MEMORY USAGE of the answer's keys: deterministic. The used_memory_dataset delta
+        # printed above also moves with the server's client buffers and allocator state
+        # (3-18 KB per answer for the same data, run to run), so it is shown, not judged.
+        per = survey.memory.keys_per_answer
         out.append(
-            f"bar Redis per completed answer <= {BAR_BYTES_PER_ANSWER} B: {per:.0f} "
+            f"bar Redis per completed answer (MEMORY USAGE) <= {BAR_BYTES_PER_ANSWER} B: {per:.0f} "
             f"{'PASS' if per <= BAR_BYTES_PER_ANSWER else 'FAIL'}"
         )
     return out
