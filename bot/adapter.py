@@ -122,21 +122,26 @@ class ConnectorRequestError(Exception):
         self.body = body
 
 
+def _model_fields(value: Model, convert: Callable[[Any], Any] = lambda field: field) -> dict[str, Any]:
+    """A model's set fields under their wire names; additional properties inline."""
+    out: dict[str, Any] = {}
+    for name, desc in type(value)._attribute_map.items():
+        field = getattr(value, name, None)
+        if field is None:
+            continue
+        if name == "additional_properties" and desc.get("key") == "":
+            out.update(field)
+        else:
+            out[desc["key"]] = convert(field)
+    return out
+
+
 def _json_default(value: Any) -> Any:
     # Called by the C encoder only for what JSON has no type for: SDK models
     # (anywhere, e.g. a Mention among entities) and datetimes. Plain dicts, such
     # as card contents, are encoded without a Python-level walk.
     if isinstance(value, Model):
-        out: dict[str, Any] = {}
-        for name, desc in type(value)._attribute_map.items():
-            field = getattr(value, name, None)
-            if field is None:
-                continue
-            if name == "additional_properties" and desc.get("key") == "":
-                out.update(field)
-            else:
-                out[desc["key"]] = field
-        return out
+        return _model_fields(value)
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             value = value.astimezone(timezone.utc).replace(tzinfo=None)
@@ -444,16 +449,7 @@ def _model_to_json(value: Any) -> Any:
     # (AdaptiveCardInvokeResponse.value for a message response), which msrest
     # refuses; mapping the attribute map by hand keeps every field.
     if isinstance(value, Model):
-        out = {}
-        for name, desc in type(value)._attribute_map.items():
-            field = getattr(value, name, None)
-            if field is None:
-                continue
-            if name == "additional_properties" and desc.get("key") == "":
-                out.update(field)
-            else:
-                out[desc["key"]] = _model_to_json(field)
-        return out
+        return _model_fields(value, _model_to_json)
     if isinstance(value, (list, tuple)):
         return [_model_to_json(v) for v in value]
     if isinstance(value, dict):

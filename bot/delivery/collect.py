@@ -165,7 +165,7 @@ class Collector:
         self, http: aiohttp.ClientSession, attachment: dict[str, Any], filename: str, code: str
     ) -> list[str]:
         if not _is_xlsx(attachment):
-            raise ListFileError(filename, msg.NOT_XLSX)
+            raise ListFileError(filename, export_msg.NOT_A_ZIP)
         content = attachment.get("content") if isinstance(attachment.get("content"), dict) else {}
         url = str(content.get("downloadUrl") or attachment.get("contentUrl") or "")
         if not url:

@@ -45,7 +45,6 @@ RECEIVED_NEXT = "「集計 {prefecture}」と送ると、受け付けたファ�
 RECEIVED_NONE = "受け付けたファイルはありません。"
 
 # --- why a dropped file was not used (in addition to bot/messages/export.py) ------
-NOT_XLSX = "Excelファイル（.xlsx）ではありません。"
 TOO_LARGE_DOWNLOAD = "ファイルが大きすぎます（上限は{limit}）。"
 DOWNLOAD_FAILED = "ファイルをダウンロードできませんでした。もう一度送ってください。"
 OTHER_PREFECTURE = "組織名「{org_name}」は{prefecture}の団体ではありません。"

@@ -76,15 +76,18 @@ class Not(Node):
 
 
 @dataclass(frozen=True)
-class And(Node):
+class _Junction(Node):
+    """and / or in three-valued logic: the deciding value wins, else unknown beats the rest."""
+
     operands: tuple[Node, ...]
+    decisive = False  # and: one False decides; or: one True
 
     def evaluate(self, ctx: Context) -> Tri:
-        result: Tri = True
+        result: Tri = not self.decisive
         for operand in self.operands:
             value = operand.evaluate(ctx)
-            if value is False:
-                return False
+            if value is self.decisive:
+                return self.decisive
             if value is None:
                 result = None
         return result
@@ -94,21 +97,13 @@ class And(Node):
 
 
 @dataclass(frozen=True)
-class Or(Node):
-    operands: tuple[Node, ...]
+class And(_Junction):
+    decisive = False
 
-    def evaluate(self, ctx: Context) -> Tri:
-        result: Tri = False
-        for operand in self.operands:
-            value = operand.evaluate(ctx)
-            if value is True:
-                return True
-            if value is None:
-                result = None
-        return result
 
-    def refs(self) -> set[str]:
-        return set().union(*(o.refs() for o in self.operands))
+@dataclass(frozen=True)
+class Or(_Junction):
+    decisive = True
 
 
 @dataclass(frozen=True)

@@ -245,7 +245,7 @@ FILE_CASES = [
     *[(f"{row[0]}.xlsx", row[1], "sized", row[3]) for row in BROKEN if not row[2]],
     ("other-prefecture.xlsx", OTHER_PREFECTURE, "sized", msg.OTHER_PREFECTURE.format(org_name="13東京都千代田区", prefecture="神奈川県")),
     ("no-org-name.xlsx", NO_ORG_NAME, "sized", msg.NO_ORG_NAME),
-    ("memo.pdf", b"%PDF-1.4", "sized", msg.NOT_XLSX),
+    ("memo.pdf", b"%PDF-1.4", "sized", export_msg.NOT_A_ZIP),
     ("gone.xlsx", None, "sized", msg.DOWNLOAD_FAILED),
     (
         "oversize.xlsx",
