@@ -126,7 +126,8 @@ def _status_lines(sheet: Worksheet, status: Any, record: AnswerRecord, row: int)
     row += 1
     if record.confirmed:
         line = msg.CONFIRMATION_LINE_AT.format(
-            status=msg.CONFIRMED, at=record.confirmation.get("confirmed_at", "")
+            status=msg.CONFIRMED, at=record.confirmation.get("confirmed_at", ""),
+            by=record.confirmation.get("confirmed_by", ""),
         )
         write_text(sheet, row, 1, line).font = _BOLD
     else:

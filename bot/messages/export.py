@@ -42,7 +42,7 @@ FIELD_GUIDANCE: dict[str, str] = {
 
 # The project's confirmation line: an unconfirmed workbook must say so where it is read.
 CONFIRMATION_LINE = "回答責任者確認: {status}"
-CONFIRMATION_LINE_AT = "回答責任者確認: {status}（{at}）"
+CONFIRMATION_LINE_AT = "回答責任者確認: {status}（{at} {by}）"
 
 # Excel data-validation prompts on choice cells.
 VALIDATION_ERROR_TITLE = "入力できない値です"

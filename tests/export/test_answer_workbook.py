@@ -310,7 +310,7 @@ def test_multi_select_rows_one_per_option_with_mark_list(survey, item_id):
 @pytest.mark.parametrize(
     ("record_", "present", "absent"),
     [
-        (record(), ["回答責任者確認: 確認済（2023-07-10 14:05）"], ["情報未入力あり", "未回答あり", "回答責任者確認: 未確認"]),
+        (record(), ["回答責任者確認: 確認済（2023-07-10 14:05 相模 太郎）"], ["情報未入力あり", "未回答あり", "回答責任者確認: 未確認"]),
         (
             record(answers={"1-1": 1}, email="", confirmation={"status": "returned"}),
             ["情報未入力あり", "未回答あり", "回答責任者確認: 未確認"],
