@@ -18,10 +18,7 @@ from bot.survey.address import compare_addresses, format_comparison, split_addre
 from bot.survey.engine import Survey
 from bot.survey.model import (
     KIND_MULTI,
-    ORG_MEMBER,
     ORG_PREFECTURE,
-    ORG_TYPES,
-    ORG_UNION,
     RESPONDENT_FIELDS,
     RESPONDENT_LABELS,
 )
@@ -642,4 +639,4 @@ def _shown(survey: Survey, item_id: str, value: Any) -> str:
     return survey.format_value(item_id, value)
 
 
-__all__ = ["Conversation", "new_answer", "ORG_TYPES", "ORG_MEMBER", "ORG_UNION"]
+__all__ = ["Conversation", "new_answer", "confirmation_line"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import gc
-import copy
 import json
 import logging
 import re

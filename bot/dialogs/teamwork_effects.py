@@ -13,7 +13,6 @@ from bot.messages import teamwork as msg
 from bot.notify import Notifier
 from bot.state.people import People
 from bot.state.q13_board import Q13Board
-from bot.state.redis_storage import ETagConflict
 from bot.state.turn_store import TurnStore
 from bot.survey.engine import Survey
 from bot.survey.model import ORG_MEMBER, ORG_UNION

@@ -34,7 +34,7 @@ def output() -> str:
         rf"ratio survey/echo turns/s: {NUMBER}",
         rf"ratio survey/floor turns/s: {NUMBER}",
         *[rf"{server} RSS after run: {NUMBER} MiB \(peak {NUMBER} MiB\)" for server in ("survey", "echo", "floor")],
-        rf"Redis memory per completed answer: -?\d+ B \(used_memory_dataset delta -?\d+ B over 5 answers, 5 as scripted\)",
+        r"Redis memory per completed answer: -?\d+ B \(used_memory_dataset delta -?\d+ B over 5 answers, 5 as scripted\)",
         r"Redis MEMORY USAGE per completed answer: \d+ B \(answer \d+ B, history \d+ B, .*user \d+ B\)",
         r"bar saturation survey/echo >= 5: \S+ (PASS|FAIL)",
         r"bar saturation survey/floor >= 0\.3: \S+ (PASS|FAIL)",
@@ -48,5 +48,5 @@ def test_quick_run_prints_the_figure(output: str, pattern: str) -> None:
 
 def test_ratios_count_turns_of_each_server(output: str) -> None:
     # Every server answered turns in both modes: a zero would make the ratios meaningless.
-    rates = re.findall(rf"^(survey|echo|floor)\s+(\d+)\s", output, flags=re.M)
+    rates = re.findall(r"^(survey|echo|floor)\s+(\d+)\s", output, flags=re.M)
     assert len(rates) == 6 and all(int(turns) > 0 for _, turns in rates), output

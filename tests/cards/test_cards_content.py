@@ -10,7 +10,6 @@ from bot.cards.common import short_title
 from bot.survey import model
 
 from . import (
-    LONG,
     SYNTHETIC_ITEMS,
     adaptive_attachments,
     all_items,
