@@ -16,6 +16,7 @@ from bot.export.columns import row_for
 from bot.export.prefecture_list import build_prefecture_workbook
 from bot.survey.engine import load_survey
 from bot.survey.model import ORG_MEMBER, ORG_MUNICIPALITY, AnswerRecord
+from tests.export.records import RESPONDENT
 
 ANSWERS = {
     "1-1": 1, "2": 3, "2_予定年月": "2023年9月", "3": 1, "4": 1, "5": 2, "6": [1, 2],
@@ -34,16 +35,7 @@ def synthetic_record(index: int, rng: random.Random) -> AnswerRecord:
     name = f"14神奈川県市{index:04d}" + ("(広域)" if member else "")
     return AnswerRecord(
         answer_id=f"bench-{index}",
-        respondent={
-            "org_type": ORG_MEMBER if member else ORG_MUNICIPALITY,
-            "org_name": name,
-            "dept": "介護保険課",
-            "title": "課長",
-            "responsible_name": "相模 太郎",
-            "contact_name": "原 花子",
-            "phone": "042-754-1111",
-            "email": "kaigo@example.lg.jp",
-        },
+        respondent={**RESPONDENT, "org_type": ORG_MEMBER if member else ORG_MUNICIPALITY, "org_name": name},
         answers=answers,
         confirmation={"status": "confirmed", "confirmed_at": "2023-07-10 14:05"}
         if rng.random() < 0.7

@@ -230,29 +230,20 @@ class TeamsClient:
 
     def new_conversation(self, conversation_type: str | None = None) -> "TeamsClient":
         """The same user in a fresh chat ('another chat', another device)."""
-        return TeamsClient(
-            self.bot_url,
-            self.connector,
-            self.user,
-            session=self.session,
-            conversation_type=conversation_type or self.conversation_type,
-            tenant_id=self.tenant_id,
-            bot_app_id=self.bot_app_id,
-            bot_name=self.bot_name,
-            service_url=self.service_url,
-            auth_header=self.auth_header,
-            timeout=self.timeout,
-        )
+        return self._with(self.user, conversation_type or self.conversation_type, conversation_id=None)
 
     def as_user(self, user: TeamsUser) -> "TeamsClient":
         """Another user in this same conversation (a group chat colleague)."""
+        return self._with(user, self.conversation_type, conversation_id=self.conversation_id)
+
+    def _with(self, user: TeamsUser, conversation_type: str, conversation_id: str | None) -> "TeamsClient":
         return TeamsClient(
             self.bot_url,
             self.connector,
             user,
             session=self.session,
-            conversation_type=self.conversation_type,
-            conversation_id=self.conversation_id,
+            conversation_type=conversation_type,
+            conversation_id=conversation_id,
             tenant_id=self.tenant_id,
             bot_app_id=self.bot_app_id,
             bot_name=self.bot_name,
