@@ -17,6 +17,7 @@ ACTION_ANSWER = "answer"
 ACTION_FIELD = "field"
 ACTION_COMMAND = "command"
 ACTION_CONFIRM = "confirm"
+ACTION_FORM = "respondent_form"  # every 回答者情報 field at once; inputs named by field key
 INPUT_ID = "value"  # every input of every card: Teams merges it into the action's data
 NONE_VALUE = "なし"  # item 6: "neither applies", as the engine reads it typed
 CONFIRM_YES = "yes"

@@ -1,4 +1,4 @@
-"""Cards that ask one 回答者情報 field, under the sheet's field name."""
+"""Cards that ask 回答者情報: one field under the sheet's field name, or all at once."""
 from __future__ import annotations
 
 from typing import Any
@@ -7,6 +7,7 @@ from bot.messages import cards as msg
 from bot.survey import model
 
 from .common import (
+    ACTION_FORM,
     INPUT_ID,
     action_set,
     adaptive_card,
@@ -48,6 +49,33 @@ def org_type_card(hint: str, current: str | None, position: tuple[int, int]) -> 
     body += [action_set([submit(org, field_data(ORG_TYPE_KEY, org))]) for org in model.ORG_TYPES]
     body += command_row(msg.FIELD_COMMANDS)
     return adaptive_card(body, fallback_text=f"{label} {hint}")
+
+
+def respondent_form_card(values: dict[str, str]) -> dict[str, Any]:
+    """All eight fields in one card, for those at a desk; `values` pre-fills what is stored.
+    Each input is named by its field key, and the fields are checked as if typed one by one."""
+    org_label = model.RESPONDENT_LABELS[ORG_TYPE_KEY]
+    org_input: dict[str, Any] = {
+        "type": "Input.ChoiceSet",
+        "id": ORG_TYPE_KEY,
+        "label": org_label,
+        "style": "compact",
+        "choices": [{"title": org, "value": org} for org in model.ORG_TYPES],
+    }
+    if values.get(ORG_TYPE_KEY):
+        org_input["value"] = values[ORG_TYPE_KEY]
+    body: list[dict[str, Any]] = [heading_block(msg.FORM_TITLE), text_block(msg.FORM_HOW), org_input]
+    for key, label in model.RESPONDENT_FIELDS:
+        if key == ORG_TYPE_KEY:
+            continue
+        text_input: dict[str, Any] = {
+            "type": "Input.Text", "id": key, "label": label, "placeholder": msg.FORM_PLACEHOLDERS.get(key, ""),
+        }
+        if values.get(key):
+            text_input["value"] = values[key]
+        body.append(text_input)
+    body.append(action_set([submit(msg.SUBMIT_FORM, {"action": ACTION_FORM})]))
+    return adaptive_card(body, fallback_text=msg.FORM_TITLE)
 
 
 def _head(label: str, hint: str, current: str | None, position: tuple[int, int]) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ import secrets
 from typing import Any, Callable
 
 from bot import cards
+from bot.cards.common import ACTION_FORM
 from bot.dialogs.inputs import UserInput
 from bot.dialogs.session import Effect, Session
 from bot.dialogs.teamwork import Teamwork, withdraw_on_change
@@ -57,6 +58,7 @@ class Conversation:
             "pause": self._cmd_pause,
             "address": self._cmd_address,
             "review": self._cmd_review,
+            "form": self._cmd_form,
             "export": self._cmd_export,
             "collect": self._cmd_collect,
         }
@@ -105,6 +107,8 @@ class Conversation:
             self._answer_item(s, str(inp.data.get("item", "")), str(inp.data.get("value", "") or ""))
         elif action == "field":
             self._answer_field(s, str(inp.data.get("field", "")), str(inp.data.get("value", "") or ""))
+        elif action == ACTION_FORM:
+            self._answer_form(s, inp.data)
         elif action == "confirm":
             s.say(msg.CONFIRM_EXPIRED)
             self._ask_current(s)
@@ -279,6 +283,12 @@ class Conversation:
             return
         self._show_review(s)
 
+    def _cmd_form(self, s: Session, inp: UserInput) -> None:
+        if s.answer is None:
+            s.say(msg.NO_ANSWER_YET)
+            return
+        s.say("", cards.respondent_form_card(dict(s.respondent)))
+
     def _cmd_export(self, s: Session, inp: UserInput) -> None:
         if s.answer is None:
             s.say(msg.NO_ANSWER_YET)
@@ -378,19 +388,58 @@ class Conversation:
             return
         self._store_field(s, key, result.value)
 
+    def _answer_form(self, s: Session, data: dict[str, Any]) -> None:
+        """Every field of the form, checked exactly as if typed one by one: valid ones are
+        stored; an error is named and that field asked again; the first field that needs
+        a yes (a 役職 below 課長級, a code added to 組織名) is asked to confirm."""
+        if self._locked(s):
+            return
+        stored, problems = [], []
+        confirm: dict[str, Any] | None = None
+        before = dict(s.respondent)
+        for key, label in RESPONDENT_FIELDS:
+            text = str(data.get(key, "") or "").strip()
+            if not text or text == s.respondent.get(key):
+                continue
+            result = parse_field(key, text, s.respondent.get("org_type"))
+            if not result.ok:
+                problems.append(msg.FORM_NOT_STORED.format(label=label, error=result.error))
+            elif result.confirm:
+                confirm = confirm or {"topic": "field", "key": key, "value": result.value, "text": result.confirm}
+            else:
+                s.respondent[key] = result.value
+                stored.append(label)
+        lines = [msg.FORM_STORED.format(fields="、".join(stored))] if stored else []
+        lines += problems
+        if not stored and not problems and confirm is None:
+            lines.append(msg.FORM_EMPTY)
+        for key, _ in RESPONDENT_FIELDS:
+            if s.respondent.get(key) != before.get(key):
+                self._field_changed(s, key, before.get(key, ""), lines)
+        if confirm is not None:
+            s.cursor = {"kind": "field", "key": confirm["key"]}
+            s.pending = confirm
+            s.say("\n".join(filter(None, lines)), cards.confirm_card(confirm["text"], f"field:{confirm['key']}"))
+            return
+        self._go_next_with(s, "\n".join(filter(None, lines)))
+
     def _store_field(self, s: Session, key: str, value: str) -> None:
         old = s.respondent.get(key, "")
         s.respondent[key] = value
-        if old != value:
-            s.log("field", item=RESPONDENT_LABELS[key], old=old, new=value)
-            if key == "org_name":
-                s.effects.append(Effect("index", {"answer_id": s.answer["answer_id"], "old": old, "new": value}))
         lines = [msg.FIELD_STORED.format(label=RESPONDENT_LABELS[key], value=value)]
         if old != value:
-            lines.append(withdraw_on_change(s))
-        if key == "org_type" and old != value:
-            lines += self._org_type_changed(s, old, value)
+            self._field_changed(s, key, old, lines)
         self._go_next_with(s, "\n".join(filter(None, lines)))
+
+    def _field_changed(self, s: Session, key: str, old: str, lines: list[str]) -> None:
+        """History, the prefecture index, a withdrawn request, and for 組織区分 the rules."""
+        value = s.respondent.get(key, "")
+        s.log("field", item=RESPONDENT_LABELS[key], old=old, new=value)
+        if key == "org_name":
+            s.effects.append(Effect("index", {"answer_id": s.answer["answer_id"], "old": old, "new": value}))
+        lines.append(withdraw_on_change(s))
+        if key == "org_type":
+            lines += self._org_type_changed(s, old, value)
 
     def _org_type_changed(self, s: Session, old: str, new: str) -> list[str]:
         lines = []

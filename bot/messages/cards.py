@@ -33,6 +33,7 @@ QUESTION_COMMANDS: tuple[tuple[str, str], ...] = (
     ("中断", "中断"),
 )
 FIELD_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("まとめて入力", "まとめて入力"),
     ("戻る", "戻る"),
     ("状況", "状況"),
     ("中断", "中断"),
@@ -62,3 +63,16 @@ RESUME_ACTIONS: tuple[tuple[str, str], ...] = (
 DOWNLOAD_TITLE = "回答ファイル"
 DOWNLOAD_BUTTON = "ダウンロード"
 FILE_CONSENT_DESCRIPTION = "回答ファイル「{file_name}」を送ります。「許可」を押すとOneDriveに保存されます。"
+
+FORM_TITLE = "回答者情報（まとめて入力）"
+FORM_HOW = "分かる項目を入力して「登録する」を押してください。空欄の項目や確認が必要な項目は、このあと1つずつ伺います。"
+SUBMIT_FORM = "登録する"
+FORM_PLACEHOLDERS = {
+    "org_name": "例: 14神奈川県相模原市",
+    "dept": "例: 介護保険課",
+    "title": "例: 介護保険課長",
+    "responsible_name": "例: 相模 太郎",
+    "contact_name": "例: 原 花子",
+    "phone": "例: 042-754-1111",
+    "email": "例: kaigo@city.example.lg.jp",
+}

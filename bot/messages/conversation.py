@@ -13,6 +13,7 @@ COMMAND_WORDS: dict[str, tuple[str, ...]] = {
     "pause": ("中断",),
     "address": ("住所比較",),
     "review": ("一覧", "回答一覧"),
+    "form": ("まとめて入力",),
     "export": ("出力",),
     "request": ("確認依頼",),
     "share": ("共有",),
@@ -54,6 +55,7 @@ HELP_LINES: list[tuple[str, str]] = [
     ("状況", "回答済み・未回答・対象外の数と確認の状況"),
     ("一覧", "すべての回答を一覧で表示"),
     ("中断", "いったん止める（回答は保存されます）"),
+    ("まとめて入力", "回答者情報の8項目を1枚のカードでまとめて入力"),
     ("住所比較 A / B", "2つの住所が「完全一致」とみなせるか（住所表記のゆれ）を判定"),
     ("出力", "回答のエクセルファイル（回答シート・一覧用）を受け取る"),
     ("確認依頼", "回答責任者（課長級以上）に確認を依頼する"),
@@ -108,6 +110,9 @@ ITEM_NOT_APPLICABLE = "{heading}は、今の回答では対象外です。"
 BAD_ANSWER = "{heading}の回答として受け付けられませんでした。{error}"
 ANSWER_STORED = "{heading}: {value} を記録しました。"
 FIELD_STORED = "{label}: {value} を記録しました。"
+FORM_STORED = "回答者情報を記録しました: {fields}"
+FORM_NOT_STORED = "{label}: {error}"
+FORM_EMPTY = "入力された項目がありませんでした。"
 ENTER_AGAIN = "もう一度入力してください。"
 ORG_NAME_AGAIN = "組織区分が「{org_type}」になったため、組織名をもう一度入力してください。"
 NOW_NOT_APPLICABLE = "この回答により、次の項目が対象外になりました: {items}"

@@ -109,6 +109,9 @@ OTHER_CARDS: tuple[tuple[str, Callable[[], dict[str, Any]]], ...] = (
     ("field-current", lambda: cards.field_card("phone", "電話番号", LONG, "03-1234-5678", (7, 8))),
     ("field-empty-hint", lambda: cards.field_card("email", "メールアドレス", "", "", (8, 8))),
     ("org-type", lambda: cards.org_type_card("組織区分を選んでください。", None, (1, 8))),
+    ("respondent-form", lambda: cards.respondent_form_card({})),
+    ("respondent-form-filled", lambda: cards.respondent_form_card(
+        {key: "長" * 100 for key, _ in model.RESPONDENT_FIELDS} | {"org_type": "広域連合等"})),
     ("org-type-current", lambda: cards.org_type_card("", "広域連合等", (1, 8))),
     ("confirm", lambda: cards.confirm_card("Q6は「該当なし」でよいですか。", "none_6")),
     ("confirm-titles", lambda: cards.confirm_card(LONG, "title_check", "このまま登録", "入力し直す")),

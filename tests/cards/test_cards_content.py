@@ -7,6 +7,7 @@ import pytest
 
 from bot import cards
 from bot.cards.common import short_title
+from bot.messages import conversation as conversation_msg
 from bot.survey import model
 
 from . import (
@@ -23,7 +24,8 @@ from . import (
 ATTACHMENTS = list(adaptive_attachments())
 CASES = list(question_cases())
 TEAMS_LIMIT = 28 * 1024
-COMMANDS = {"戻る", "説明", "迷っている", "状況", "中断", "再開", "開始", "ヘルプ", "出力", "確認依頼", "修正"}
+# Every word the conversation takes as a command (a button must call one of them).
+COMMANDS = {word for words in conversation_msg.COMMAND_WORDS.values() for word in words}
 
 
 def _by_kind(kind: str) -> list[model.Item]:
@@ -57,6 +59,7 @@ CONTRACT: dict[str, tuple[set[str], set[str]]] = {
     "field": ({"action", "field"}, {"value"}),
     "command": ({"action", "command"}, {"arg"}),
     "confirm": ({"action", "topic", "answer"}, set()),
+    "respondent_form": ({"action"}, set()),  # the inputs, named by field key, are merged in by Teams
 }
 
 
@@ -86,6 +89,9 @@ def _contract_problem(data: dict[str, Any]) -> str | None:
         ({"action": "command", "command": "戻る"}, True),
         ({"action": "command", "command": "修正", "arg": "Q7-2"}, True),
         ({"action": "command", "command": "back"}, False),
+        ({"action": "command", "command": "まとめて入力"}, True),
+        ({"action": "respondent_form"}, True),
+        ({"action": "respondent_form", "value": "x"}, False),
         ({"action": "confirm", "topic": "t", "answer": "はい"}, False),
         ({"action": "field", "field": "org_name"}, True),
         ({"action": "field", "field": "name"}, False),
@@ -102,7 +108,8 @@ def test_card_follows_teams_rules(attachment: dict[str, Any]) -> None:
     nodes = list(walk(attachment["content"]))
     inputs = [n for n in nodes if str(n.get("type", "")).startswith("Input.")]
     assert all(n.get("label") for n in inputs), "every input needs a label"
-    assert all(n["id"] == "value" for n in inputs)
+    # One input named "value", or (the 回答者情報 form) one per field, named by its key.
+    assert all(n["id"] == "value" for n in inputs) or [n["id"] for n in inputs] == list(model.RESPONDENT_LABELS)
     assert all(n["wrap"] is True for n in nodes if n.get("type") == "TextBlock")
     action_types = {n["type"] for n in nodes if str(n.get("type", "")).startswith("Action.")}
     assert action_types <= {"Action.Submit", "Action.OpenUrl"}

@@ -1,0 +1,82 @@
+"""回答者情報 all at once: the form card checks each field as if it were typed alone."""
+from __future__ import annotations
+
+import pytest
+
+from bot.cards.common import ACTION_FORM
+from bot.survey.model import ORG_MEMBER, ORG_MUNICIPALITY
+from tests.dialogs.transcript import Transcript
+
+FULL = {
+    "org_type": ORG_MUNICIPALITY,
+    "org_name": "１４神奈川県　相模原市",
+    "dept": "介護保険課",
+    "title": "介護保険課長",
+    "responsible_name": "相模 太郎",
+    "contact_name": "原 花子",
+    "phone": "042(754)1111",
+    "email": "kaigo@city.sagamihara.lg.jp",
+}
+
+
+def started() -> Transcript:
+    t = Transcript()
+    t.say("開始")
+    return t
+
+
+def test_the_form_is_offered_on_every_field_card_and_prefilled() -> None:
+    t = started()
+    t.say("1")  # 組織区分 by typing
+    replies = t.click("まとめて入力")
+    [card] = replies.cards
+    inputs = {e["id"]: e for e in card["body"] if e["type"].startswith("Input.")}
+    assert list(inputs) == ["org_type", "org_name", "dept", "title", "responsible_name", "contact_name", "phone", "email"]
+    assert inputs["org_type"]["value"] == ORG_MUNICIPALITY
+    assert all(e.get("label") for e in inputs.values())
+
+
+@pytest.mark.parametrize(
+    ("changes", "told", "next_heading", "stored"),
+    [
+        # everything valid: stored normalised, straight on to the first question
+        ({}, ["回答者情報を記録しました"], "Q1-1",
+         {"org_name": "14神奈川県相模原市", "phone": "042-754-1111"}),
+        # a 構成市町村: (広域) added, Q13 first
+        ({"org_type": ORG_MEMBER, "org_name": "14神奈川県中井町"}, ["回答者情報を記録しました"], "Q13",
+         {"org_name": "14神奈川県中井町(広域)"}),
+        # a bad phone: named with its reason, the rest kept, 電話番号 asked alone
+        ({"phone": "電話なし"}, ["電話番号: "], "電話番号", {"email": "kaigo@city.sagamihara.lg.jp", "phone": None}),
+        # a title below 課長級: the rest stored, the title confirmed first
+        ({"title": "係長"}, ["回答者情報を記録しました", "係長"], None, {"title": None, "dept": "介護保険課"}),
+        # fields left empty are asked one by one afterwards
+        ({"dept": "", "email": ""}, ["回答者情報を記録しました"], "担当部署名", {"dept": None}),
+    ],
+    ids=["all-valid", "member", "bad-phone", "title-warning", "blanks"],
+)
+def test_form_submit(changes: dict, told: list[str], next_heading: str | None, stored: dict) -> None:
+    t = started()
+    replies = t.submit({"action": ACTION_FORM, **FULL, **changes})
+    for text in told:
+        assert text in replies.all_text
+    if next_heading is not None:
+        assert replies.last_heading == next_heading
+    for key, value in stored.items():
+        assert t.respondent.get(key) == value
+
+
+def test_a_title_warning_from_the_form_is_confirmed_like_a_typed_one() -> None:
+    t = started()
+    t.submit({"action": ACTION_FORM, **FULL, "title": "係長"})
+    replies = t.say("はい")
+    assert t.respondent["title"] == "係長"
+    assert replies.last_heading == "Q1-1"
+
+
+def test_an_empty_form_changes_nothing() -> None:
+    t = started()
+    before = t.snapshot()
+    replies = t.submit({"action": ACTION_FORM})
+    assert "入力された項目がありませんでした。" in replies.all_text
+    assert replies.last_heading == "組織区分"
+    assert t.snapshot()["respondent"] == before["respondent"]
