@@ -408,8 +408,8 @@ class Conversation:
                 confirm = confirm or {"topic": "field", "key": key, "value": result.value, "text": result.confirm}
             else:
                 s.respondent[key] = result.value
-                stored.append(label)
-        lines = [msg.FORM_STORED.format(fields="、".join(stored))] if stored else []
+                stored.append(msg.FORM_FIELD.format(label=label, value=result.value))
+        lines = [msg.FORM_STORED, *stored] if stored else []
         lines += problems
         if not stored and not problems and confirm is None:
             lines.append(msg.FORM_EMPTY)
