@@ -40,7 +40,7 @@ def test_the_form_is_offered_on_every_field_card_and_prefilled() -> None:
     ("changes", "told", "next_heading", "stored"),
     [
         # everything valid: stored normalised, straight on to the first question
-        ({}, ["回答者情報を記録しました"], "Q1-1",
+        ({}, ["回答者情報を記録しました", "・組織名: 14神奈川県相模原市", "・電話番号: 042-754-1111"], "Q1-1",
          {"org_name": "14神奈川県相模原市", "phone": "042-754-1111"}),
         # a 構成市町村: (広域) added, Q13 first
         ({"org_type": ORG_MEMBER, "org_name": "14神奈川県中井町"}, ["回答者情報を記録しました"], "Q13",
