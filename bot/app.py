@@ -74,7 +74,7 @@ def create_app(config: Config) -> web.Application:
         history = History(client, config.redis_namespace)
         adapter = create_adapter(config.app_id, config.app_password, config.app_tenant_id, config.app_type)
         app[ADAPTER] = adapter
-        delivery = build_delivery(config, client, store, survey, adapter)
+        delivery = build_delivery(config, client, store, survey)
         app[DELIVERY] = delivery
         notifier = Notifier(adapter, store.storage, config.app_id)
         teamwork = TeamworkEffects(

@@ -10,47 +10,20 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import time
 from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any
 
-import redis
 
-from bot.state.embedded_redis import redis_server_executable
+from bot.state.embedded_redis import redis_server_executable, wait_ready
 
 READY_TIMEOUT_S = 10.0
-_CONNECT_RETRY_S = 0.02
 
 
 def free_tcp_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def wait_until_ready(url: str, process: subprocess.Popen | None, timeout: float = READY_TIMEOUT_S) -> None:
-    """Block until the server at `url` answers PING.
-
-    redis-server gives no readiness signal we can await without draining its stdout,
-    so this retries the connection until a deadline; it stops early if the process dies.
-    """
-    deadline = time.monotonic() + timeout
-    client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
-    try:
-        while True:
-            if process is not None and process.poll() is not None:
-                raise RuntimeError(f"redis-server exited with {process.returncode} before answering PING")
-            try:
-                if client.ping():
-                    return
-            except (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError):
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"redis-server at {url} did not answer PING within {timeout}s")
-            time.sleep(_CONNECT_RETRY_S)
-    finally:
-        client.close()
 
 
 class RedisServerProcess:
@@ -104,7 +77,7 @@ class RedisServerProcess:
             )
             self.port = port
             try:
-                wait_until_ready(self.url, process)
+                wait_ready(self.url, READY_TIMEOUT_S, lambda: process.poll() is None)
             except (RuntimeError, TimeoutError) as error:
                 last_error = error
                 process.kill()

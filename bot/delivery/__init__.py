@@ -42,13 +42,9 @@ def build_delivery(
     redis_client: redis.asyncio.Redis,
     store: TurnStore,
     survey: SurveyLike,
-    adapter: Any = None,
 ) -> Delivery:
     """redis_client must return bytes (decode_responses=False): workbooks are kept in it.
-
-    `adapter` is accepted for the composition root's sake; replies go through the
-    turn's context, so nothing here needs it yet.
-    """
+    Replies go through the turn's context, so no adapter is needed here."""
     files = FileDelivery(config, redis_client, store, survey)
     index = AnswerIndex(redis_client, config.redis_namespace)
     collector = Collector(config, redis_client, store, survey, index, files)

@@ -131,7 +131,7 @@ def _find_running(data_dir: Path, ready_timeout: float) -> tuple[int, str] | Non
     if not _alive(pid) or not _is_redis_server(pid):
         return None  # gone, or the pid now belongs to some other program: leave it be
     try:
-        _wait_ready(url, ready_timeout, lambda: _alive(pid))
+        wait_ready(url, ready_timeout, lambda: _alive(pid))
         if _serves(url, pid, data_dir):
             return pid, url
     except (EmbeddedRedisError, redis.RedisError):
@@ -175,7 +175,7 @@ def _start_new(data_dir: Path, ready_timeout: float) -> EmbeddedRedis:
         start_new_session=True,
     )
     try:
-        _wait_ready(url, ready_timeout, lambda: process.poll() is None)
+        wait_ready(url, ready_timeout, lambda: process.poll() is None)
     except EmbeddedRedisError as error:
         _kill(process.pid, process)
         raise EmbeddedRedisError(f"{error}; see {data_dir / LOGFILE_NAME}") from error
@@ -183,7 +183,7 @@ def _start_new(data_dir: Path, ready_timeout: float) -> EmbeddedRedis:
     return EmbeddedRedis(url=url, data_dir=data_dir, pid=process.pid, reused=False, _process=process)
 
 
-def _wait_ready(url: str, timeout: float, still_running: Callable[[], bool]) -> None:
+def wait_ready(url: str, timeout: float, still_running: Callable[[], bool]) -> None:
     # redis-server has no readiness signal short of parsing its log, so retry PING
     # until a deadline; LOADING (replaying the AOF) counts as not ready yet.
     deadline = time.monotonic() + timeout

@@ -43,7 +43,7 @@ def survey():
 @pytest.fixture
 def parts(redis_client: redis.asyncio.Redis, survey) -> tuple[Collector, AnswerIndex, TurnStore]:
     store = TurnStore(redis_client, NS)
-    delivery = build_delivery(CONFIG, redis_client, store, survey, None)
+    delivery = build_delivery(CONFIG, redis_client, store, survey)
     return delivery.collector, delivery.index, store
 
 
@@ -94,7 +94,7 @@ async def test_index_follows_org_name(redis_client, updates, expected) -> None:
 
 async def test_index_effect_updates_the_index(redis_client, parts) -> None:
     collector, index, store = parts
-    delivery = build_delivery(CONFIG, redis_client, store, None, None)
+    delivery = build_delivery(CONFIG, redis_client, store, None)
     effect = Effect("index", {"answer_id": "a9", "old": "", "new": "14神奈川県中井町"})
     await delivery.effects["index"](FakeTurn(), _session("u"), effect)
     assert await index.answer_ids("14") == ["a9"]
@@ -260,7 +260,7 @@ FILE_CASES = [
 @pytest.mark.parametrize(("name", "data", "route", "reason"), FILE_CASES, ids=[c[0] for c in FILE_CASES])
 async def test_dropped_file_is_checked(redis_client, survey, files_server, name, data, route, reason) -> None:
     store = TurnStore(redis_client, NS)
-    delivery = build_delivery(CONFIG, redis_client, store, survey, None)
+    delivery = build_delivery(CONFIG, redis_client, store, survey)
     collector = Collector(CONFIG, redis_client, store, survey, delivery.index, delivery.files, max_bytes=LIMIT)
     if data is not None:
         files_server.files[name] = data
@@ -320,8 +320,8 @@ async def test_non_staff_files_are_not_read(parts, files_server) -> None:
 
 async def test_generated_link_secret_is_shared_through_redis(redis_client, survey) -> None:
     config = replace(CONFIG, file_link_secret="")
-    first = build_delivery(config, redis_client, TurnStore(redis_client, NS), survey, None)
-    second = build_delivery(config, redis_client, TurnStore(redis_client, NS), survey, None)
+    first = build_delivery(config, redis_client, TurnStore(redis_client, NS), survey)
+    second = build_delivery(config, redis_client, TurnStore(redis_client, NS), survey)
     secret = await first.files.secret.get()
     assert (len(secret), await second.files.secret.get()) == (32, secret)
     assert await redis_client.get(f"{NS}:secret:file_links") == secret
