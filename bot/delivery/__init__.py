@@ -6,7 +6,7 @@ go to SurveyBot, `routes(app)` adds `GET /files/{token}`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable
+from typing import Awaitable, Callable
 
 import redis.asyncio
 from aiohttp import web
