@@ -26,6 +26,11 @@ def _pairs(text: str) -> dict[str, str]:
     return out
 
 
+def _set(text: str) -> frozenset[str]:
+    """`a, b,c` -> {"a", "b", "c"}."""
+    return frozenset(filter(None, (t.strip() for t in text.split(","))))
+
+
 def _deadline(text: str) -> datetime:
     value = datetime.fromisoformat(text)
     return value if value.tzinfo else value.replace(tzinfo=JST)
@@ -46,6 +51,7 @@ class Config:
     file_link_ttl_hours: float = 24.0
     prefecture_staff: Mapping[str, str] = field(default_factory=dict)
     allowed_tenants: frozenset[str] = frozenset()
+    admins: frozenset[str] = frozenset()  # aadObjectIds of administrators (ADMINS)
     deadline: datetime = DEFAULT_DEADLINE
     reminder_days: tuple[int, ...] = (3, 1)
     reminder_interval: float = 900.0  # seconds between reminder checks; 0 turns them off
@@ -75,7 +81,8 @@ class Config:
             file_link_secret=get("FILE_LINK_SECRET"),
             file_link_ttl_hours=float(get("FILE_LINK_TTL_HOURS", "24")),
             prefecture_staff=_pairs(get("PREFECTURE_STAFF")),
-            allowed_tenants=frozenset(filter(None, (t.strip() for t in get("ALLOWED_TENANTS").split(",")))),
+            allowed_tenants=_set(get("ALLOWED_TENANTS")),
+            admins=_set(get("ADMINS")),
             deadline=_deadline(get("DEADLINE")) if get("DEADLINE") else DEFAULT_DEADLINE,
             reminder_days=tuple(int(d) for d in get("REMINDER_DAYS", "3,1").split(",") if d.strip()),
             reminder_interval=float(get("REMINDER_INTERVAL_SECONDS", "900")),
