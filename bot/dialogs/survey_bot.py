@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import gc
-import json
 import logging
 import re
 from typing import Any, Awaitable, Callable, Mapping
@@ -26,13 +25,8 @@ from bot.state.turn_store import TurnState, TurnStore
 
 log = logging.getLogger(__name__)
 
-SAVE_ATTEMPTS = 3  # each runs TurnStore.run, itself bounded
 HISTORY_SHOWN = 50
 CODE_COMMANDS = {"join": PURPOSE_SHARE, "open_review": PURPOSE_CONFIRM}
-
-
-def _fingerprint(data: dict[str, Any] | None) -> str | None:
-    return None if data is None else json.dumps(data, sort_keys=True, ensure_ascii=False)
 
 
 def user_key_of(activity: Activity) -> str:
@@ -161,9 +155,10 @@ class SurveyBot(ActivityHandler):
                 answer=state.answer,
             )
             await self.read_beyond(session, inp)
-            seen_other = _fingerprint(session.other)
-            # 参加 makes the read answer the user's own: the save compares against it as read.
-            other_as_read = copy.deepcopy(session.other) if inp is not None and inp.command == "join" else None
+            if session.other is not None and session.other_id and session.other_id != state.answer_id:
+                # Saved with the user's records in one call: a confirmation, its history
+                # entry and the reviewer's own record exist together or not at all.
+                state.track_other(session.other_id, session.other, session.other_etag)
             # A retry after a concurrent write: tell the user what the colleague changed.
             answers_now = dict((state.answer or {}).get("answers") or {})
             if first_answers and first_answers[0] is not None and first_answers[0] != answers_now:
@@ -173,23 +168,15 @@ class SurveyBot(ActivityHandler):
             await self.runner.run(turn_context, session, inp)
             session.user["reference"] = reference
             if session.switched:
-                state.switch_answer(session.answer["answer_id"], other_as_read, session.other_etag)
-                state.answer = session.answer
+                state.adopt_other()  # 参加: the joined answer, as read, becomes the user's
             elif state.answer is None and session.answer is not None:
                 state.switch_answer(session.answer["answer_id"], session.answer, None)
-            elif session.other is not None and session.other_id and _fingerprint(session.other) != seen_other:
-                session.other_etag = await self.store.save_answer(session.other_id, session.other, session.other_etag)
             state.history = list(session.events)
             return session
 
-        session = None
-        for _attempt in range(SAVE_ATTEMPTS):
-            try:
-                session = await self.store.run(user_key, step)
-                break
-            except ETagConflict:
-                continue
-        if session is None:
+        try:
+            session = await self.store.run(user_key, step)
+        except ETagConflict:
             log.warning("gave up after repeated write conflicts for %s", user_key)
             await turn_context.send_activity(msg.BUSY)
             return None

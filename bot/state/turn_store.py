@@ -9,12 +9,14 @@ reads as "user:…" / "answer:…"):
     {ns}:answer:{answer_id}   the AnswerRecord JSON (bot/survey/model.py) + "e_tag"
 
 The user record names the answer it works on, so `load` reads both in one Lua
-call; `save` writes whichever of the two changed, with an e_tag check on each, in
-one Lua call (all or nothing), together with the turn's history entries
-(`TurnState.history`, RPUSHed to `{ns}:history:{answer_id}` as bot/state/history.py
-reads them). A concurrent turn of the same user, or a colleague
-writing the shared answer, makes `save` raise ETagConflict; `run` then redoes the
-turn on fresh state.
+call. A turn may also change one answer that is not the user's own (the answer a
+回答責任者 confirms or returns, read with `load_answer` and handed to
+`TurnState.track_other`). `save` writes whichever of these records changed, with an
+e_tag check on each, in one Lua call (all or nothing), together with the turn's
+history entries (`TurnState.history`, RPUSHed to `{ns}:history:{answer_id}` as
+bot/state/history.py reads them): a turn is saved whole or not at all. A concurrent
+turn of the same user, or a colleague writing either answer, makes `save` raise
+ETagConflict; `run` then redoes the turn on fresh state, a bounded number of times.
 """
 from __future__ import annotations
 
@@ -40,7 +42,8 @@ from bot.state.redis_storage import (
 USER_PREFIX = "user:"
 ANSWER_PREFIX = "answer:"
 HISTORY_PREFIX = "history:"  # bot/state/history.py's lists of JSON entries
-DEFAULT_RETRIES = 5
+# Loads and saves of one turn, the first included: the one bound on redoing a turn.
+SAVE_ATTEMPTS = 6
 
 # KEYS[1]: the user key. ARGV[1]: the prefix of answer keys. The answer key is only
 # known once the user record is decoded, so it is built here rather than declared
@@ -85,7 +88,9 @@ class TurnState:
     """What a turn reads and changes. `user` and `answer` hold no e_tag themselves.
 
     To make the user work on another answer (a new one, or a colleague's), call
-    `switch_answer`, so that the answer's e_tag follows it.
+    `switch_answer`, so that the answer's e_tag follows it. An answer the turn reads
+    beyond the user's own is given to `track_other`: changed, it is saved with the
+    rest; joined (参加), `adopt_other` makes it the user's answer.
     """
 
     user_key: str
@@ -97,9 +102,13 @@ class TurnState:
     # History entries (each naming its "answer_id") appended with the save, in the
     # same script: they exist exactly when the state they describe was written.
     history: list[dict[str, Any]] = field(default_factory=list)
+    other_id: str | None = None
+    other: dict[str, Any] | None = None
+    other_etag: str | None = None
     # What was loaded (or last saved): save writes only what differs from it.
     _user_seen: dict[str, Any] | None = field(default=None, repr=False, compare=False)
     _answer_seen: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    _other_seen: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     @property
     def answer_id(self) -> str | None:
@@ -114,6 +123,22 @@ class TurnState:
         self.loaded_answer_id = answer_id
         # A record read from Redis is written back only if changed; a new one always.
         self._answer_seen = _snapshot(answer) if etag is not None else None
+
+    def track_other(self, answer_id: str, answer: dict[str, Any], etag: str | None) -> None:
+        """An answer other than the user's own, as from `TurnStore.load_answer`; what the
+        turn changes in `answer` is saved with the user's records, in the same call."""
+        if answer_id == self.answer_id:
+            raise ValueError(f"{self.user_key}: {answer_id!r} is the user's own answer, not another")
+        self.other_id, self.other, self.other_etag = answer_id, answer, etag
+        self._other_seen = _snapshot(answer)
+
+    def adopt_other(self) -> None:
+        """The user now works on the tracked answer (参加): it is saved as theirs."""
+        if self.other_id is None or self.other is None:
+            raise ValueError(f"{self.user_key}: no other answer to adopt")
+        self.user["answer_id"] = self.loaded_answer_id = self.other_id
+        self.answer, self.answer_etag, self._answer_seen = self.other, self.other_etag, self._other_seen
+        self.other_id = self.other = self.other_etag = self._other_seen = None
 
 
 class TurnStore:
@@ -167,6 +192,11 @@ class TurnStore:
                 raise ValueError(f"{state.user_key}: answer record names {state.answer.get('answer_id')!r}, user names {answer_id!r}")
             writes.append(self._conditional(ANSWER_PREFIX + answer_id, state.answer, state.answer_etag))
             targets.append("answer")
+        if state.other is not None and state.other_id is not None and state.other != state._other_seen:
+            if state.other_id == answer_id:
+                raise ValueError(f"{state.user_key}: the other answer {answer_id!r} became the user's; use adopt_other")
+            writes.append(self._conditional(ANSWER_PREFIX + state.other_id, state.other, state.other_etag))
+            targets.append("other")
         appends = [_history_entry(entry) for entry in state.history if entry.get("answer_id")]
         if not writes and not appends:
             return
@@ -176,9 +206,12 @@ class TurnStore:
             if target == "user":
                 state.user_etag = etag
                 state._user_seen = _snapshot(state.user) if reuse else None
-            else:
+            elif target == "answer":
                 state.answer_etag = etag
                 state._answer_seen = _snapshot(state.answer) if reuse else None
+            else:
+                state.other_etag = etag
+                state._other_seen = _snapshot(state.other) if reuse else None
 
     async def load_answer(self, answer_id: str) -> tuple[dict[str, Any] | None, str | None]:
         """(the answer record without its e_tag, the e_tag); (None, None) if there is none."""
@@ -189,7 +222,8 @@ class TurnStore:
     async def save_answer(self, answer_id: str, data: dict[str, Any], etag: str | None) -> str:
         """Write one answer record (etag None: it must not exist yet); returns the new e_tag.
 
-        For turns that change someone else's answer, e.g. the 回答責任者 confirming it.
+        Outside turns only (seeding, tools): a turn hands an answer that is not the
+        user's to `TurnState.track_other`, so that it is saved with the rest.
         """
         (new_etag,) = await self._storage.compare_and_set([self._conditional(ANSWER_PREFIX + answer_id, data, etag)])
         return new_etag
@@ -198,25 +232,24 @@ class TurnStore:
         self,
         user_key: str,
         fn: Callable[[TurnState], Awaitable[Result]],
-        retries: int = DEFAULT_RETRIES,
+        attempts: int = SAVE_ATTEMPTS,
     ) -> Result:
-        """load, `await fn(state)`, save; on a conflict redo all three, at most `retries`
-        more times, then let the ETagConflict through.
+        """load, `await fn(state)`, save; on a conflict redo all three, `attempts` times
+        in all, then let the ETagConflict through.
 
         `fn` may run more than once: it should only change `state` and return what the
         turn is to do (e.g. the replies), and leave sending them to the caller.
         """
-        attempt = 0
-        while True:
+        for attempt in range(1, attempts + 1):
             state = await self.load(user_key)
             result = await fn(state)
             try:
                 await self.save(state, reuse=False)
                 return result
             except ETagConflict:
-                if attempt >= retries:
+                if attempt >= attempts:
                     raise
-                attempt += 1
+        raise ValueError(f"attempts must be at least 1, not {attempts}")
 
     @staticmethod
     def _conditional(key: str, data: dict[str, Any], etag: str | None) -> CasWrite:

@@ -1,4 +1,5 @@
-"""TurnStore: one round trip per load and per save, e_tag conflicts, bounded retries."""
+"""TurnStore: one round trip per load and per save (another answer the turn changes
+included), e_tag conflicts, bounded retries."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
@@ -141,6 +142,75 @@ async def case_joining_an_answer_writes_only_the_user(store: TurnStore) -> None:
     assert (await store.load("u2")).answer_etag == etag
 
 
+async def case_other_answer_is_saved_with_the_user_in_one_call(store: TurnStore) -> None:
+    await seed(store, "resp", "A")
+    await seed(store, "boss", "B", reviewing="A")
+    state = await store.load("boss")
+    other, etag = await store.load_answer("A")
+    state.track_other("A", other, etag)
+    state.other["confirmation"] = {"status": "confirmed"}
+    state.user.pop("reviewing")
+    state.history = [{"answer_id": "A", "kind": "confirm"}]
+    trips = RoundTrips(store.storage.client)
+    assert await trips.measure(store.save(state)) == (["evalsha"], {"evalsha": 1, "get": 2, "set": 2, "rpush": 1})
+    assert (await store.load_answer("A"))[0]["confirmation"] == {"status": "confirmed"}
+    assert "reviewing" not in (await store.load("boss")).user
+    assert await store.storage.client.llen(f"{NS}:history:A") == 1
+
+
+async def case_conflict_on_the_other_answer_writes_nothing(store: TurnStore) -> None:
+    await seed(store, "resp", "A")
+    await seed(store, "boss", "B", reviewing="A")
+    state = await store.load("boss")
+    other, etag = await store.load_answer("A")
+    state.track_other("A", other, etag)
+    state.other["confirmation"] = {"status": "confirmed"}
+    state.user.pop("reviewing")
+    state.history = [{"answer_id": "A", "kind": "confirm"}]
+    edit = await store.load("resp")  # the respondent edits meanwhile
+    edit.answer["answers"]["12"] = 1
+    await store.save(edit)
+    with pytest.raises(ETagConflict, match="answer:A"):
+        await store.save(state)
+    assert (await store.load_answer("A"))[0]["confirmation"] == {}
+    assert (await store.load("boss")).user["reviewing"] == "A"
+    assert await store.storage.client.llen(f"{NS}:history:A") == 0
+
+
+async def case_unchanged_other_answer_is_not_written(store: TurnStore) -> None:
+    await seed(store, "resp", "A")
+    await seed(store, "boss", "B")
+    state = await store.load("boss")
+    other, etag = await store.load_answer("A")
+    state.track_other("A", other, etag)
+    state.user["cursor"] = "1-1"
+    await store.save(state)
+    assert (await store.load_answer("A"))[1] == etag
+
+
+async def case_adopted_answer_is_saved_as_the_users(store: TurnStore) -> None:
+    await seed(store, "resp", "A")
+    await seed(store, "mate", "B")
+    state = await store.load("mate")
+    other, etag = await store.load_answer("A")
+    state.track_other("A", other, etag)
+    state.other["members"] = ["resp", "mate"]
+    state.adopt_other()
+    assert (state.other_id, state.answer_id) == (None, "A")
+    await store.save(state)
+    joined = await store.load("mate")
+    assert (joined.answer_id, joined.answer["members"]) == ("A", ["resp", "mate"])
+    assert (await store.load_answer("B"))[0] == new_answer("B")  # the one left is kept as it was
+
+
+async def case_own_answer_is_not_another(store: TurnStore) -> None:
+    await seed(store, "resp", "A")
+    state = await store.load("resp")
+    other, etag = await store.load_answer("A")
+    with pytest.raises(ValueError, match="own answer"):
+        state.track_other("A", other, etag)
+
+
 async def case_save_answer_checks_etag(store: TurnStore) -> None:
     await seed(store, "u1", "A")
     answer, etag = await store.load_answer("A")
@@ -200,7 +270,7 @@ async def case_run_gives_up_after_bounded_retries(store: TurnStore) -> None:
         state.user["count"] += 1
 
     with pytest.raises(ETagConflict, match="user:u1"):
-        await store.run("u1", always_interleaved, retries=3)
+        await store.run("u1", always_interleaved, attempts=4)
     assert (calls, (await store.load("u1")).user["count"]) == (4, 4)
 
 
@@ -231,6 +301,11 @@ CASES: list[Callable[[TurnStore], Awaitable[None]]] = [
     case_two_creators_of_one_answer_conflict,
     case_answer_of_another_user_needs_switch,
     case_joining_an_answer_writes_only_the_user,
+    case_other_answer_is_saved_with_the_user_in_one_call,
+    case_conflict_on_the_other_answer_writes_nothing,
+    case_unchanged_other_answer_is_not_written,
+    case_adopted_answer_is_saved_as_the_users,
+    case_own_answer_is_not_another,
     case_save_answer_checks_etag,
     case_save_answer_none_etag_creates_only,
     case_records_are_redis_storage_records,
