@@ -87,6 +87,8 @@ def create_app(config: Config) -> web.Application:
         )
         reminders = Reminders(config, client, survey, notifier)
         app[BACKGROUND] = [asyncio.create_task(reminders.run_forever())] if config.reminder_interval > 0 else []
+        if EMBEDDED in app:
+            app[BACKGROUND].append(asyncio.create_task(app[EMBEDDED].supervise()))
 
     async def stop(app: web.Application) -> None:
         for task in app.get(BACKGROUND, []):

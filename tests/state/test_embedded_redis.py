@@ -1,6 +1,8 @@
-"""The bot's own redis-server: durable, reusable after the bot is SIGKILLed."""
+"""The bot's own redis-server: durable (AOF and RDB snapshots), reusable after the bot
+is SIGKILLed, started again when it dies."""
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -10,8 +12,16 @@ from pathlib import Path
 
 import pytest
 import redis
+import redis.asyncio
 
-from bot.state.embedded_redis import PIDFILE_NAME, URLFILE_NAME, EmbeddedRedis, _alive, start_embedded_redis
+from bot.state.embedded_redis import (
+    PIDFILE_NAME,
+    SNAPSHOTS,
+    URLFILE_NAME,
+    EmbeddedRedis,
+    _alive,
+    start_embedded_redis,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,9 +53,45 @@ def case_starts_on_private_socket_with_durable_config(start: Start, tmp_path: Pa
     assert client.config_get("appendonly") == {"appendonly": "yes"}
     assert client.config_get("appendfsync") == {"appendfsync": "always"}
     assert client.config_get("port") == {"port": "0"}  # no TCP listener
+    assert client.config_get("save") == {"save": " ".join(f"{s} {c}" for s, c in SNAPSHOTS)} == {"save": "3600 1 300 100"}
     client.close()
     server.stop()
     assert not _alive(server.pid)
+    assert (tmp_path / "redis" / "dump.rdb").exists()  # with snapshot rules, a shutdown writes one
+
+
+def case_restarted_after_it_dies_at_the_same_address(start: Start, tmp_path: Path) -> None:
+    server = start(tmp_path)
+    client_for(server).set("k", "acknowledged")
+    assert server.restart_if_gone() is False  # alive: left alone
+    first_pid, url = server.pid, server.url
+    os.kill(first_pid, signal.SIGKILL)
+    server._process.wait()
+    assert server.restart_if_gone() is True
+    assert (server.url, server.pid != first_pid, server.running()) == (url, True, True)
+    assert client_for(server).get("k") == "acknowledged"
+
+
+def case_tcp_server_restarted_on_the_same_port(start: Start, tmp_path: Path) -> None:
+    server = start(tmp_path / ("d" * 60) / ("e" * 60))
+    url = server.url
+    os.kill(server.pid, signal.SIGKILL)
+    server._process.wait()
+    assert (server.restart_if_gone(), server.url, client_for(server).ping()) == (True, url, True)
+
+
+def case_not_restarted_after_stop(start: Start, tmp_path: Path) -> None:
+    server = start(tmp_path)
+    server.stop()
+    assert (server.restart_if_gone(), server.running()) == (False, False)
+
+
+def case_restart_reuses_a_server_another_bot_started(start: Start, tmp_path: Path) -> None:
+    mine, theirs = start(tmp_path), start(tmp_path)  # two bots on one data dir, one server
+    os.kill(mine.pid, signal.SIGKILL)
+    mine._process.wait()
+    assert theirs.restart_if_gone() is True  # the other bot notices first
+    assert (mine.restart_if_gone(), mine.pid, mine.reused) == (True, theirs.pid, True)
 
 
 def case_keeps_data_across_stop_and_start(start: Start, tmp_path: Path) -> None:
@@ -118,6 +164,10 @@ CASES = [
     case_reuses_server_of_sigkilled_owner,
     case_stale_pidfile_of_other_process_is_left_alone,
     case_long_path_listens_on_loopback_tcp,
+    case_restarted_after_it_dies_at_the_same_address,
+    case_tcp_server_restarted_on_the_same_port,
+    case_not_restarted_after_stop,
+    case_restart_reuses_a_server_another_bot_started,
 ]
 
 
@@ -139,3 +189,20 @@ def start(tmp_path: Path) -> Iterator[Start]:
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.__name__.removeprefix("case_"))
 def test_embedded_redis(case: Callable[[Start, Path], None], start: Start, tmp_path: Path) -> None:
     case(start, tmp_path)
+
+
+async def test_supervise_restarts_a_killed_server(start: Start, tmp_path: Path) -> None:
+    server = start(tmp_path)
+    first_pid = server.pid
+    client = redis.asyncio.Redis.from_url(server.url)
+    await client.set("k", "v")
+    supervisor = asyncio.create_task(server.supervise(interval=0.05))
+    try:
+        os.kill(first_pid, signal.SIGKILL)
+        async with asyncio.timeout(30):
+            while server.pid == first_pid:
+                await asyncio.sleep(0.05)
+        assert await client.get("k") == b"v"  # the same client, reconnected
+    finally:
+        supervisor.cancel()
+        await client.aclose()
