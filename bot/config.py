@@ -56,6 +56,7 @@ class Config:
     reminder_days: tuple[int, ...] = (3, 1)
     reminder_interval: float = 900.0  # seconds between reminder checks; 0 turns them off
     redis_namespace: str = "mn2307"
+    download_hosts: str = ""  # DOWNLOAD_HOSTS: hosts besides Teams' own that dropped files may come from
 
     @property
     def base_url(self) -> str:
@@ -87,4 +88,5 @@ class Config:
             reminder_days=tuple(int(d) for d in get("REMINDER_DAYS", "3,1").split(",") if d.strip()),
             reminder_interval=float(get("REMINDER_INTERVAL_SECONDS", "900")),
             redis_namespace=get("REDIS_NAMESPACE", "mn2307") or "mn2307",
+            download_hosts=get("DOWNLOAD_HOSTS"),
         )

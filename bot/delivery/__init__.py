@@ -14,6 +14,7 @@ from botbuilder.core import InvokeResponse, TurnContext
 
 from bot.config import Config
 from bot.delivery.collect import Collector
+from bot.delivery.download import Downloader, build_downloader
 from bot.delivery.files import FILES_ROUTE, FileDelivery
 from bot.dialogs.session import Effect, Session
 from bot.export.columns import SurveyLike
@@ -29,6 +30,7 @@ class Delivery:
     files: FileDelivery
     collector: Collector
     index: AnswerIndex
+    downloader: Downloader  # the one way user files are fetched (集計, import)
     effects: dict[str, EffectHandler] = field(default_factory=dict)
     invokes: dict[str, InvokeHandler] = field(default_factory=dict)
 
@@ -42,12 +44,15 @@ def build_delivery(
     redis_client: redis.asyncio.Redis,
     store: TurnStore,
     survey: SurveyLike,
+    downloader: Downloader | None = None,
 ) -> Delivery:
     """redis_client must return bytes (decode_responses=False): workbooks are kept in it.
-    Replies go through the turn's context, so no adapter is needed here."""
+    Replies go through the turn's context, so no adapter is needed here. `downloader`
+    defaults to Teams' file hosts plus DOWNLOAD_HOSTS."""
     files = FileDelivery(config, redis_client, store, survey)
     index = AnswerIndex(redis_client, config.redis_namespace)
-    collector = Collector(config, redis_client, store, survey, index, files)
+    downloader = downloader or build_downloader(config.download_hosts)
+    collector = Collector(config, redis_client, store, survey, index, files, downloader)
 
     async def on_index(turn_context: TurnContext, session: Session, effect: Effect) -> None:
         params = effect.params
@@ -57,6 +62,7 @@ def build_delivery(
         files=files,
         collector=collector,
         index=index,
+        downloader=downloader,
         effects={
             "export": files.export,
             "collect": collector.collect,

@@ -14,16 +14,16 @@ from dataclasses import dataclass, field
 from collections.abc import Sequence
 from typing import Any
 
-import aiohttp
 import redis.asyncio
 from botbuilder.core import TurnContext
 
 from bot.config import Config
+from bot.delivery.download import Downloader, DownloadFailed
 from bot.delivery.files import BuiltFile, FileDelivery, Texts
 from bot.delivery.tokens import KIND_PREFECTURE_LIST
 from bot.dialogs.session import Effect, Session
 from bot.export.columns import ORG_COLUMN, SurveyLike, row_for
-from bot.export.list_reader import MAX_BYTES, ListFileError, read_list_row
+from bot.export.list_reader import ListFileError, read_list_row
 from bot.export.prefecture_list import (
     ListSummary,
     build_prefecture_workbook,
@@ -43,10 +43,6 @@ log = logging.getLogger(__name__)
 
 FILE_DOWNLOAD_INFO = "application/vnd.microsoft.teams.file.download.info"
 KEEP_FILES_SECONDS = 7 * 24 * 3600
-DOWNLOAD_TIMEOUT = aiohttp.ClientTimeout(total=30, sock_connect=10, sock_read=15)
-# Teams may send several files in one message; a few at a time keeps memory bounded.
-MAX_PARALLEL_DOWNLOADS = 4
-_CHUNK = 64 * 1024
 
 
 @dataclass
@@ -66,29 +62,6 @@ def resolve_prefecture(text: str) -> str | None:
     return code
 
 
-async def download(http: aiohttp.ClientSession, url: str, filename: str, max_bytes: int = MAX_BYTES) -> bytes:
-    """The file at `url`, never reading more than max_bytes + 1; ListFileError otherwise."""
-    limit = export_msg.size_text(max_bytes)
-    try:
-        async with http.get(url) as response:
-            if response.status != 200:
-                raise ListFileError(filename, msg.DOWNLOAD_FAILED)
-            if response.content_length is not None and response.content_length > max_bytes:
-                raise ListFileError(
-                    filename,
-                    export_msg.TOO_LARGE.format(size=export_msg.size_text(response.content_length), limit=limit),
-                )
-            data = bytearray()
-            async for chunk in response.content.iter_chunked(_CHUNK):
-                data.extend(chunk)
-                if len(data) > max_bytes:
-                    raise ListFileError(filename, msg.TOO_LARGE_DOWNLOAD.format(limit=limit))
-            return bytes(data)
-    except (aiohttp.ClientError, TimeoutError) as error:
-        log.warning("download of %s failed: %r", filename, error)
-        raise ListFileError(filename, msg.DOWNLOAD_FAILED) from None
-
-
 def _is_xlsx(attachment: dict[str, Any]) -> bool:
     name = str(attachment.get("name") or "")
     content = attachment.get("content") if isinstance(attachment.get("content"), dict) else {}
@@ -104,7 +77,7 @@ class Collector:
         survey: SurveyLike,
         index: AnswerIndex,
         files: FileDelivery,
-        max_bytes: int = MAX_BYTES,
+        downloader: Downloader,
     ) -> None:
         self._config = config
         self._client = client
@@ -112,7 +85,7 @@ class Collector:
         self._survey = survey
         self._index = index
         self._files = files
-        self._max_bytes = max_bytes
+        self._downloader = downloader
         files.register(KIND_PREFECTURE_LIST, self._list_link_file)
 
     # --- who may ---------------------------------------------------------------------
@@ -141,19 +114,17 @@ class Collector:
 
     async def check_files(self, attachments: list[dict[str, Any]], code: str) -> FileCheck:
         """Download and read every dropped file; each is accepted or named with its reason."""
-        semaphore = asyncio.Semaphore(MAX_PARALLEL_DOWNLOADS)
         check = FileCheck()
-        async with aiohttp.ClientSession(timeout=DOWNLOAD_TIMEOUT) as http:
 
-            async def one(attachment: dict[str, Any]) -> tuple[str, list[str] | str]:
-                filename = str(attachment.get("name") or "")
-                try:
-                    async with semaphore:
-                        return filename, await self._read_file(http, attachment, filename, code)
-                except ListFileError as error:
-                    return filename, error.reason
+        async def one(attachment: dict[str, Any]) -> tuple[str, list[str] | str]:
+            filename = str(attachment.get("name") or "")
+            try:
+                return filename, await self._read_file(attachment, filename, code)
+            except ListFileError as error:
+                return filename, error.reason
 
-            results = await asyncio.gather(*(one(a) for a in attachments if a.get("contentType") == FILE_DOWNLOAD_INFO))
+        # The downloader bounds how many run at once.
+        results = await asyncio.gather(*(one(a) for a in attachments if a.get("contentType") == FILE_DOWNLOAD_INFO))
         for filename, result in results:
             if isinstance(result, str):
                 check.rejected.append((filename, result))
@@ -161,17 +132,17 @@ class Collector:
                 check.accepted.append((filename, result))
         return check
 
-    async def _read_file(
-        self, http: aiohttp.ClientSession, attachment: dict[str, Any], filename: str, code: str
-    ) -> list[str]:
+    async def _read_file(self, attachment: dict[str, Any], filename: str, code: str) -> list[str]:
         if not _is_xlsx(attachment):
             raise ListFileError(filename, export_msg.NOT_A_ZIP)
         content = attachment.get("content") if isinstance(attachment.get("content"), dict) else {}
         url = str(content.get("downloadUrl") or attachment.get("contentUrl") or "")
-        if not url:
-            raise ListFileError(filename, msg.DOWNLOAD_FAILED)
-        data = await download(http, url, filename, self._max_bytes)
-        row = await asyncio.to_thread(read_list_row, data, filename, self._max_bytes)
+        try:
+            data = await self._downloader.fetch(url)
+        except DownloadFailed as failed:
+            raise ListFileError(filename, failed.message) from None
+        # openpyxl is CPU-bound and synchronous: never on the event loop.
+        row = await asyncio.to_thread(read_list_row, data, filename, self._downloader.max_bytes)
         org_name = row[ORG_COLUMN].strip()
         if not org_name:
             raise ListFileError(filename, msg.NO_ORG_NAME)

@@ -45,8 +45,12 @@ RECEIVED_NEXT = "「集計 {prefecture}」と送ると、受け付けたファ�
 RECEIVED_NONE = "受け付けたファイルはありません。"
 
 # --- why a dropped file was not used (in addition to bot/messages/export.py) ------
-TOO_LARGE_DOWNLOAD = "ファイルが大きすぎます（上限は{limit}）。"
-DOWNLOAD_FAILED = "ファイルをダウンロードできませんでした。もう一度送ってください。"
+# The one text for every download that did not work (bot/delivery/download.py): which
+# of refused, unreachable, too large or timed out is not told, on purpose.
+DOWNLOAD_FAILED = (
+    "ファイルを受け取れませんでした。このチャットに添付した{limit}までのファイルだけを受け取れます。"
+    "もう一度添付して送ってください。"
+)
 OTHER_PREFECTURE = "組織名「{org_name}」は{prefecture}の団体ではありません。"
 NO_ORG_NAME = "「一覧用」シートの2行目に組織名がありません。"
 

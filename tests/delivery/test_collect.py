@@ -1,8 +1,11 @@
 """集計 against a real Redis: the prefecture index, the one-MGET collection, who may
-collect, and dropped files (good and broken) served over loopback HTTP."""
+collect, and dropped files (good and broken) served by a fake SharePoint over loopback
+TLS (tests/fakes/file_host.py), fetched by the bot's one downloader."""
 from __future__ import annotations
 
+import asyncio
 import io
+import threading
 import time
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -10,12 +13,14 @@ from typing import Any
 
 import pytest
 import redis.asyncio
-from aiohttp import web
 from openpyxl import load_workbook
 
 from bot.config import Config
 from bot.delivery import build_delivery
+from bot.delivery import collect as collect_module
 from bot.delivery.collect import FILE_DOWNLOAD_INFO, Collector
+from bot.delivery.download import Downloader, parse_hosts
+from bot.export import answer_workbook
 from bot.delivery.tokens import verify
 from bot.dialogs.session import Effect, Session
 from bot.export.columns import HEADERS, ORG_COLUMN
@@ -26,6 +31,7 @@ from bot.state.turn_store import TurnStore
 from bot.survey.engine import load_survey
 from tests.export.records import CONFIRMED, record
 from tests.export.test_list_reader import BROKEN, EXPECTED, GOOD, HAND_ROW, TEMPLATE_HEADERS, workbook_bytes
+from tests.fakes.file_host import FileHost, LoopbackResolver, TestCA, serving
 from tests.redis_server import RoundTrips
 
 NS = "t"
@@ -40,10 +46,29 @@ def survey():
     return load_survey()
 
 
+SHAREPOINT = "kanagawa-my.sharepoint.com"
+
+
+@pytest.fixture(scope="module")
+def ca(tmp_path_factory: pytest.TempPathFactory) -> TestCA:
+    return TestCA(tmp_path_factory.mktemp("ca"))
+
+
 @pytest.fixture
-def parts(redis_client: redis.asyncio.Redis, survey) -> tuple[Collector, AnswerIndex, TurnStore]:
+async def files_server(ca: TestCA) -> AsyncIterator[FileHost]:
+    async with serving(ca, [SHAREPOINT, "127.0.0.1"]) as host:
+        yield host
+
+
+def downloader_for(host: FileHost, ca: TestCA, monkeypatch: pytest.MonkeyPatch, max_bytes: int = 5 * 1024 * 1024) -> Downloader:
+    monkeypatch.setenv("SSL_CERT_FILE", str(ca.cert_file))
+    return Downloader(parse_hosts(f"*.sharepoint.com:{host.https_port}"), max_bytes, resolver=LoopbackResolver([SHAREPOINT]))
+
+
+@pytest.fixture
+def parts(redis_client: redis.asyncio.Redis, survey, files_server, ca, monkeypatch) -> tuple[Collector, AnswerIndex, TurnStore]:
     store = TurnStore(redis_client, NS)
-    delivery = build_delivery(CONFIG, redis_client, store, survey)
+    delivery = build_delivery(CONFIG, redis_client, store, survey, downloader_for(files_server, ca, monkeypatch))
     return delivery.collector, delivery.index, store
 
 
@@ -174,54 +199,11 @@ async def test_staff_without_prefecture_gets_usage(parts) -> None:
     assert turn.texts == [msg.COLLECT_USAGE.format(example="神奈川県")]
 
 
-# --- dropped files, served over loopback ----------------------------------------------------
+# --- dropped files, served by the fake SharePoint -------------------------------------------
 
 
-class FilesServer:
-    def __init__(self) -> None:
-        self.files: dict[str, bytes] = {}
-        self.requested: list[str] = []
-        self.url = ""
-
-
-@pytest.fixture
-async def files_server() -> AsyncIterator[FilesServer]:
-    server = FilesServer()
-
-    async def sized(request: web.Request) -> web.StreamResponse:
-        name = request.match_info["name"]
-        server.requested.append(name)
-        if name not in server.files:
-            return web.Response(status=404)
-        return web.Response(body=server.files[name])
-
-    async def chunked(request: web.Request) -> web.StreamResponse:
-        # No Content-Length: the size limit must hold while streaming.
-        name = request.match_info["name"]
-        server.requested.append(name)
-        response = web.StreamResponse()
-        response.enable_chunked_encoding()
-        await response.prepare(request)
-        data = server.files[name]
-        for start in range(0, len(data), 1000):
-            await response.write(data[start : start + 1000])
-        await response.write_eof()
-        return response
-
-    app = web.Application()
-    app.router.add_get("/sized/{name}", sized)
-    app.router.add_get("/chunked/{name}", chunked)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    server.url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"
-    yield server
-    await runner.cleanup()
-
-
-def _attachment(server: FilesServer, name: str, route: str = "sized") -> dict[str, Any]:
-    url = f"{server.url}/{route}/{name}"
+def _attachment(server: FileHost, name: str, route: str = "files", host: str = SHAREPOINT) -> dict[str, Any]:
+    url = server.url(host, f"{route}/{name}")
     return {
         "contentType": FILE_DOWNLOAD_INFO,
         "contentUrl": url,
@@ -238,30 +220,27 @@ NO_ORG_NAME = workbook_bytes(TEMPLATE_HEADERS, [HAND_ROW[h] if h != "組織名" 
 LIMIT = max(len(GOOD), len(OTHER_PREFECTURE), len(NO_ORG_NAME), *(len(row[1]) for row in BROKEN)) + 10
 BIG = GOOD + b"\0" * (LIMIT - len(GOOD) + 20)
 
+FAILED = msg.DOWNLOAD_FAILED.format(limit=export_msg.size_text(LIMIT))
 # (file name, bytes or None for "not served", route, reason or None when accepted)
 FILE_CASES = [
-    ("good.xlsx", GOOD, "sized", None),
+    ("good.xlsx", GOOD, "files", None),
     ("good-streamed.xlsx", GOOD, "chunked", None),
-    *[(f"{row[0]}.xlsx", row[1], "sized", row[3]) for row in BROKEN if not row[2]],
-    ("other-prefecture.xlsx", OTHER_PREFECTURE, "sized", msg.OTHER_PREFECTURE.format(org_name="13東京都千代田区", prefecture="神奈川県")),
-    ("no-org-name.xlsx", NO_ORG_NAME, "sized", msg.NO_ORG_NAME),
-    ("memo.pdf", b"%PDF-1.4", "sized", export_msg.NOT_A_ZIP),
-    ("gone.xlsx", None, "sized", msg.DOWNLOAD_FAILED),
-    (
-        "oversize.xlsx",
-        BIG,
-        "sized",
-        export_msg.TOO_LARGE.format(size=export_msg.size_text(len(BIG)), limit=export_msg.size_text(LIMIT)),
-    ),
-    ("oversize-streamed.xlsx", BIG, "chunked", msg.TOO_LARGE_DOWNLOAD.format(limit=export_msg.size_text(LIMIT))),
+    *[(f"{row[0]}.xlsx", row[1], "files", row[3]) for row in BROKEN if not row[2]],
+    ("other-prefecture.xlsx", OTHER_PREFECTURE, "files", msg.OTHER_PREFECTURE.format(org_name="13東京都千代田区", prefecture="神奈川県")),
+    ("no-org-name.xlsx", NO_ORG_NAME, "files", msg.NO_ORG_NAME),
+    ("memo.pdf", b"%PDF-1.4", "files", export_msg.NOT_A_ZIP),
+    # Whatever went wrong with the download, one message (no probing the network through it).
+    ("gone.xlsx", None, "files", FAILED),
+    ("oversize.xlsx", BIG, "files", FAILED),
+    ("oversize-streamed.xlsx", BIG, "chunked", FAILED),
 ]
 
 
 @pytest.mark.parametrize(("name", "data", "route", "reason"), FILE_CASES, ids=[c[0] for c in FILE_CASES])
-async def test_dropped_file_is_checked(redis_client, survey, files_server, name, data, route, reason) -> None:
+async def test_dropped_file_is_checked(redis_client, survey, files_server, ca, monkeypatch, name, data, route, reason) -> None:
     store = TurnStore(redis_client, NS)
-    delivery = build_delivery(CONFIG, redis_client, store, survey)
-    collector = Collector(CONFIG, redis_client, store, survey, delivery.index, delivery.files, max_bytes=LIMIT)
+    downloader = downloader_for(files_server, ca, monkeypatch, max_bytes=LIMIT)
+    collector = build_delivery(CONFIG, redis_client, store, survey, downloader).collector
     if data is not None:
         files_server.files[name] = data
     check = await collector.check_files([_attachment(files_server, name, route)], "14")
@@ -269,7 +248,62 @@ async def test_dropped_file_is_checked(redis_client, survey, files_server, name,
         assert (check.accepted, check.rejected) == ([(name, EXPECTED)], [])
     else:
         assert (check.accepted, check.rejected) == ([], [(name, reason)])
-    assert files_server.requested == ([] if name.endswith(".pdf") else [name])
+    assert files_server.requested == ([] if name.endswith(".pdf") else [f"{route}/{name}"])
+
+
+async def test_a_file_elsewhere_than_teams_is_not_fetched(parts, files_server) -> None:
+    collector, _, _ = parts
+    files_server.files["good.xlsx"] = GOOD
+    dropped = [_attachment(files_server, "good.xlsx", host="127.0.0.1")]
+    turn = FakeTurn()
+    await collector.receive_files(turn, _session(STAFF_14), Effect("receive_files", {"attachments": dropped}))
+    [reply] = turn.texts
+    assert f"good.xlsx：{msg.DOWNLOAD_FAILED.format(limit=export_msg.size_text(5 * 1024 * 1024))}" in reply
+    assert files_server.requested == []
+
+
+class Threads:
+    """Wraps functions so that each records the thread it ran in, and fails if an
+    event loop runs there."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}
+
+    def wrap(self, name: str, function: Any) -> Any:
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            with pytest.raises(RuntimeError):
+                asyncio.get_running_loop()  # no event loop runs in this thread
+            self.seen[name] = threading.get_ident()
+            return function(*args, **kwargs)
+
+        return wrapped
+
+
+async def test_files_are_read_and_lists_built_off_the_event_loop(parts, files_server, monkeypatch) -> None:
+    """openpyxl work runs in a worker thread: the loop keeps serving other users meanwhile."""
+    collector, index, store = parts
+    await _store_answer(store, index, "14神奈川県相模原市")
+    files_server.files["good.xlsx"] = GOOD
+    threads = Threads()
+    monkeypatch.setattr(collect_module, "read_list_row", threads.wrap("read", collect_module.read_list_row))
+    monkeypatch.setattr(collect_module, "build_prefecture_workbook", threads.wrap("build", collect_module.build_prefecture_workbook))
+    turn = FakeTurn()
+    effect = Effect("collect", {"prefecture": "神奈川県", "attachments": [_attachment(files_server, "good.xlsx")]})
+    await collector.collect(turn, _session(STAFF_14), effect)
+    assert set(threads.seen) == {"read", "build"} and threading.get_ident() not in threads.seen.values()
+    assert msg.COLLECT_COUNTS.format(confirmed=1, unconfirmed=0, from_files=1) in turn.sent[0].text
+
+
+async def test_the_answer_workbook_is_built_off_the_event_loop(parts, monkeypatch) -> None:
+    collector, index, store = parts
+    answer_id = await _store_answer(store, index, "14神奈川県相模原市")
+    threads = Threads()
+    monkeypatch.setattr(answer_workbook, "build_answer_workbook", threads.wrap("answer", answer_workbook.build_answer_workbook))
+    turn = FakeTurn()
+    await collector._files.export(turn, _session("someone", "personal"), Effect("export", {"answer_id": answer_id}))
+    assert list(threads.seen) == ["answer"] and threading.get_ident() not in threads.seen.values()
+    [activity] = turn.sent
+    assert activity.attachments[0].content_type == "application/vnd.microsoft.teams.card.file.consent"
 
 
 async def test_received_files_are_kept_and_counted_in_the_list(parts, files_server) -> None:

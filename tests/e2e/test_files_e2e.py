@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import quote
 
@@ -24,6 +25,7 @@ from bot.survey.model import AnswerRecord
 from tests.e2e.harness import BotProcess
 from tests.export.test_list_reader import BROKEN, EXPECTED as HAND_FILLED_ROW, GOOD as HAND_FILLED
 from tests.fakes.connector import FakeConnector
+from tests.fakes.file_host import FileHost, TestCA, serving
 from tests.fakes.teams import FILE_CONSENT_CARD, FILE_INFO_CARD, TeamsClient, TeamsUser
 
 SECRET = "e2e-file-link-secret"
@@ -189,17 +191,48 @@ async def test_group_chat_gets_a_link(bot, teams_client, http_session, survey) -
 # --- 集計 ---------------------------------------------------------------------------------
 
 
-async def test_collect_by_prefecture_staff(bot, teams_client, fake_connector, http_session, survey) -> None:
+@pytest.fixture
+def ca(tmp_path_factory: pytest.TempPathFactory) -> TestCA:
+    return TestCA(tmp_path_factory.mktemp("ca"))
+
+
+@pytest.fixture
+async def sharepoint(ca: TestCA) -> AsyncIterator[FileHost]:
+    """Where Teams would keep dropped files: HTTPS on loopback, named `localhost` in a
+    certificate from the test's own CA."""
+    async with serving(ca, ["localhost"]) as host:
+        yield host
+
+
+@pytest.fixture
+async def collecting_bot(bot_factory, redis_client, sharepoint: FileHost, ca: TestCA) -> BotProcess:
+    """The bot allowed to fetch from the fake SharePoint (DOWNLOAD_HOSTS), trusting its
+    CA the way Python's ssl reads a replaced trust store (SSL_CERT_FILE)."""
+    return await bot_factory(env={
+        "FILE_LINK_SECRET": SECRET, "PREFECTURE_STAFF": f"{STAFF.aad_object_id}:14",
+        "DOWNLOAD_HOSTS": f"localhost:{sharepoint.https_port}", "SSL_CERT_FILE": str(ca.cert_file),
+    })
+
+
+async def test_collect_by_prefecture_staff(collecting_bot, sharepoint, teams_client, fake_connector, http_session, survey) -> None:
+    bot = collecting_bot
     for org_name in ("14神奈川県相模原市", "14神奈川県大井町"):
         await answer_quickly(teams_client(bot), org_name)
     await answer_quickly(teams_client(bot), "13東京都千代田区")  # another prefecture: not listed
 
     staff = teams_client(bot, user=STAFF)
-    dropped = await staff.send_attachment("【14神奈川県中井町】回答.xlsx", fake_connector.add_download("nakai.xlsx", HAND_FILLED))
+    sharepoint.files["nakai.xlsx"] = HAND_FILLED
+    dropped = await staff.send_attachment("【14神奈川県中井町】回答.xlsx", sharepoint.url("localhost", "files/nakai.xlsx"))
     assert "【14神奈川県中井町】回答.xlsx（14神奈川県中井町）" in dropped.texts[0]
 
+    # A "file" on the connector's own loopback port is not Teams': not fetched.
+    elsewhere = await staff.send_attachment("内部.xlsx", fake_connector.add_download("inside.xlsx", HAND_FILLED))
+    assert f"内部.xlsx：{msg.DOWNLOAD_FAILED.format(limit='5.0MB')}" in elsewhere.all_text
+    assert fake_connector.download_requests == []
+
     _, broken_data, _, broken_reason = next(b for b in BROKEN if b[0] == "no-list-sheet")
-    url = fake_connector.add_download("broken.xlsx", broken_data)
+    sharepoint.files["broken.xlsx"] = broken_data
+    url = sharepoint.url("localhost", "files/broken.xlsx")
     replies = await staff.send_attachment("壊れた回答.xlsx", url, text="集計 神奈川県")
     [consent] = replies.attachments(FILE_CONSENT_CARD)
     assert consent["name"] == "【神奈川県】2307 マイナンバー調査回答.xlsx"
