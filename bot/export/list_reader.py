@@ -26,8 +26,15 @@ from bot.export.columns import (
 from bot.messages import export as msg
 
 MAX_BYTES = 5 * 1024 * 1024
-# A small xlsx that unpacks to more than this is a zip bomb, not an answer sheet.
+# Zip bombs, refused from the archive's directory before openpyxl opens anything
+# (Python's zipfile, which openpyxl reads through, never inflates an entry past the
+# size the directory declares, so these bounds hold for what is actually unpacked):
+# an answer sheet unpacks to well under a megabyte, has a few dozen parts, and its XML
+# compresses perhaps 10-30 times; deflate can reach about 1000.
 MAX_UNPACKED_BYTES = 64 * 1024 * 1024
+MAX_ENTRIES = 1000
+MAX_RATIO = 100
+RATIO_CHECKED_FROM = 1024 * 1024  # smaller parts cannot do harm whatever their ratio
 # Compound-file magic: .xls and password-protected .xlsx both start with it.
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _LIST_SHEET = msg.SHEET_LIST_ROW
@@ -69,7 +76,9 @@ def _filled_by_respondent() -> tuple[int, ...]:
     return tuple(i for i, c in enumerate(COLUMNS) if c.source in sources)
 
 
-def _check_container(data: bytes, filename: str, max_bytes: int) -> None:
+def check_workbook_package(data: bytes, filename: str, max_bytes: int = MAX_BYTES) -> None:
+    """Refuses (ListFileError) what is not an .xlsx package safe to hand to openpyxl:
+    too large, .xls or encrypted, not a zip, not a workbook, or a zip bomb."""
     if len(data) > max_bytes:
         raise ListFileError(
             filename, msg.TOO_LARGE.format(size=msg.size_text(len(data)), limit=msg.size_text(max_bytes))
@@ -86,6 +95,13 @@ def _check_container(data: bytes, filename: str, max_bytes: int) -> None:
     names = {info.filename for info in infos}
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise ListFileError(filename, msg.NOT_A_WORKBOOK)
+    if len(infos) > MAX_ENTRIES:
+        raise ListFileError(filename, msg.TOO_MANY_PARTS.format(count=len(infos), limit=MAX_ENTRIES))
+    for info in infos:
+        if info.file_size > RATIO_CHECKED_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise ListFileError(filename, msg.COMPRESSION_TOO_HIGH.format(
+                part=info.filename, ratio=info.file_size // max(info.compress_size, 1), limit=MAX_RATIO,
+            ))
     if sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
         raise ListFileError(filename, msg.TOO_LARGE_UNPACKED.format(limit=msg.size_text(MAX_UNPACKED_BYTES)))
 
@@ -121,7 +137,7 @@ def read_list_row(data: bytes, filename: str, max_bytes: int = MAX_BYTES) -> lis
 
     Raises ListFileError(filename, reason) when the file cannot be used as a whole.
     """
-    _check_container(data, filename, max_bytes)
+    check_workbook_package(data, filename, max_bytes)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged package

@@ -56,6 +56,11 @@ FILE_NAME = FILE_SUBJECT + ".xlsx"
 # --- why a sent-in list file could not be read (ListFileError.reason) ---
 TOO_LARGE = "ファイルが大きすぎます（{size}、上限は{limit}）。"
 TOO_LARGE_UNPACKED = "ファイルを展開すると大きすぎます（上限は{limit}）。"
+TOO_MANY_PARTS = "Excelファイルの中の部品が多すぎます（{count}個、上限は{limit}個）。"
+COMPRESSION_TOO_HIGH = (
+    "ファイルの中身（{part}）が異常に高い圧縮率（{ratio}倍、上限は{limit}倍）のため、開かずに断りました。"
+    "Excelで保存し直して送ってください。"
+)
 OLD_OR_ENCRYPTED = (
     "Excel 97-2003形式（.xls）か、パスワード付きのファイルのため読み取れません。"
     "パスワードを外し、.xlsx形式で保存し直して送ってください。"

@@ -7,8 +7,16 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
+from bot.export import list_reader
 from bot.export.columns import HEADERS
-from bot.export.list_reader import ListFileError, cell_text, read_list_row
+from bot.export.list_reader import (
+    MAX_ENTRIES,
+    MAX_RATIO,
+    MAX_UNPACKED_BYTES,
+    ListFileError,
+    cell_text,
+    read_list_row,
+)
 from bot.messages import export as msg
 
 # A municipality's own row, as it would type it into the Ministry's template.
@@ -173,6 +181,61 @@ def test_broken_files_are_rejected_with_reason(data, kwargs, reason):
     assert raised.value.reason == reason
     assert raised.value.filename == "【14神奈川県大井町】回答.xlsx"
     assert str(raised.value).startswith("【14神奈川県大井町】回答.xlsx：")
+
+
+_PACKAGE = {"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"}
+
+
+def _deflated(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def _bomb_parts() -> dict[str, bytes]:
+    # Below the ratio check one by one, over the limit together.
+    part = b"\0" * (1024 * 1024)
+    return {**_PACKAGE, **{f"xl/media/part{i}.bin": part for i in range(MAX_UNPACKED_BYTES // len(part) + 1)}}
+
+
+ZIP_BOMBS = [
+    ("one-part-unpacks-2000-fold", lambda: _deflated({**_PACKAGE, "xl/sharedStrings.xml": b"\0" * (2 * 1024 * 1024)}),
+     lambda r: r.startswith(msg.COMPRESSION_TOO_HIGH.split("（")[0] + "（xl/sharedStrings.xml）") and f"上限は{MAX_RATIO}倍" in r),
+    ("parts-unpack-past-the-limit", lambda: _deflated(_bomb_parts()),
+     lambda r: r == msg.TOO_LARGE_UNPACKED.format(limit=msg.size_text(MAX_UNPACKED_BYTES))),
+    ("too-many-parts", lambda: _deflated({**_PACKAGE, **{f"xl/p{i}.xml": b"<p/>" for i in range(MAX_ENTRIES)}}),
+     lambda r: r == msg.TOO_MANY_PARTS.format(count=MAX_ENTRIES + 2, limit=MAX_ENTRIES)),
+]
+
+
+@pytest.mark.parametrize(("make", "reason_ok"), [b[1:] for b in ZIP_BOMBS], ids=[b[0] for b in ZIP_BOMBS])
+def test_zip_bombs_are_refused_before_openpyxl(monkeypatch, make, reason_ok):
+    data = make()
+    assert len(data) < list_reader.MAX_BYTES  # small as sent: only unpacking would be large
+
+    def never(*args, **kwargs):
+        raise AssertionError("openpyxl was given a zip bomb")
+
+    monkeypatch.setattr(list_reader, "load_workbook", never)
+    with pytest.raises(ListFileError) as raised:
+        read_list_row(data, "bomb.xlsx")
+    assert reason_ok(raised.value.reason), raised.value.reason
+
+
+def test_a_well_compressed_real_workbook_is_not_a_bomb():
+    # A sheet of many identical rows compresses well, yet is below every limit.
+    rows = [[HAND_ROW[h] for h in TEMPLATE_HEADERS]] * 3000
+    workbook = Workbook()
+    workbook.active.title = "回答シート"
+    sheet = workbook.create_sheet("一覧用")
+    sheet.append(TEMPLATE_HEADERS)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert read_list_row(buffer.getvalue(), "many-rows.xlsx") == EXPECTED
 
 
 def test_good_file_at_exact_size_limit_is_read():
