@@ -18,7 +18,7 @@ from bot.dialogs.inputs import UserInput, read_input
 from bot.dialogs.session import Effect, Session
 from bot.dialogs.survey_dialog import SurveyDialogRunner
 from bot.messages import conversation as msg
-from bot.state.codes import PURPOSE_CONFIRM, PURPOSE_SHARE, Codes
+from bot.state.codes import PURPOSE_CONFIRM, PURPOSE_SHARE, CodeLookup, Codes
 from bot.state.history import History
 from bot.state.redis_storage import ETagConflict
 from bot.state.turn_store import TurnState, TurnStore
@@ -144,6 +144,8 @@ class SurveyBot(ActivityHandler):
         # What a proactive message needs; the id of the message being answered is not.
         reference.pop("activityId", None)
         first_answers: list[dict[str, Any] | None] = []
+        # Once per turn, not per attempt: a wrong code counts as one guess.
+        code_lookup = await self.look_up_code(user_key, inp)
 
         async def step(state: TurnState) -> Session:
             session = Session(
@@ -154,7 +156,7 @@ class SurveyBot(ActivityHandler):
                 user=state.user,
                 answer=state.answer,
             )
-            await self.read_beyond(session, inp)
+            await self.read_beyond(session, inp, code_lookup)
             if session.other is not None and session.other_id and session.other_id != state.answer_id:
                 # Saved with the user's records in one call: a confirmation, its history
                 # entry and the reviewer's own record exist together or not at all.
@@ -191,15 +193,22 @@ class SurveyBot(ActivityHandler):
             await handler(turn_context, session, effect)
         return session
 
-    async def read_beyond(self, session: Session, inp: UserInput | None) -> None:
-        """Reads what a command needs beyond the user's own records (codes, the answer
-        under review, the history), before the turn decides anything."""
+    async def look_up_code(self, user_key: str, inp: UserInput | None) -> CodeLookup | None:
+        """The code a 参加 / 確認 command names, if it names one."""
         command = inp.command if inp else None
         if command in CODE_COMMANDS and inp is not None and inp.arg.strip():
-            lookup = await self.codes.lookup(session.user_key, inp.arg, CODE_COMMANDS[command])
-            session.code_lookup = lookup
-            if lookup.info is not None:
-                await self._load_other(session, lookup.info["answer_id"])
+            return await self.codes.lookup(user_key, inp.arg, CODE_COMMANDS[command])
+        return None
+
+    async def read_beyond(self, session: Session, inp: UserInput | None, code_lookup: CodeLookup | None) -> None:
+        """Reads what a command needs beyond the user's own records (the answer a code
+        names or the one under review, the history), before the turn decides anything;
+        again on every attempt, so that a redone turn decides on fresh records."""
+        command = inp.command if inp else None
+        if code_lookup is not None:
+            session.code_lookup = code_lookup
+            if code_lookup.info is not None:
+                await self._load_other(session, code_lookup.info["answer_id"])
         elif command in ("approve", "return") and session.user.get("reviewing"):
             await self._load_other(session, session.user["reviewing"]["answer_id"])
         elif command == "history" and session.answer is not None:

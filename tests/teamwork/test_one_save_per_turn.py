@@ -55,13 +55,13 @@ class Office:
     touch: str | None = None  # the record another writer changes just before a save
     touches: int = 0  # how many saves see that write (a large number: all of them)
 
-    async def say(self, user: str, what: str | dict[str, Any]) -> list[str]:
+    async def say(self, user: str, what: str | dict[str, Any], chat: str = "") -> list[str]:
         text, value = (what, None) if isinstance(what, str) else ("", what)
         activity = Activity(
             type="message", text=text, value=value, channel_id="msteams", service_url="http://127.0.0.1:9/",
             from_property=ChannelAccount(id=f"29:{user}", name=NAMES[user], aad_object_id=user),
             recipient=ChannelAccount(id="28:bot"),
-            conversation=ConversationAccount(id=f"a:{user}", conversation_type="personal"),
+            conversation=ConversationAccount(id=chat or f"a:{user}", conversation_type="personal"),
         )
         adapter = TestAdapter()
         await self.bot.run_turn(TurnContext(adapter, activity), read_input(text, value))
@@ -245,3 +245,13 @@ async def test_a_conflict_leaves_the_turn_complete_or_absent(
         assert await office.state(*keys.values()) == before
         assert await office.history(answer_id) == history_before
         assert office.effects == []
+
+
+async def test_a_redone_turn_counts_a_wrong_code_once(office: Office) -> None:
+    await office.say("mate", "ヘルプ")
+    office.saves.clear()
+    office.touch, office.touches = "user:mate", 2
+    replies = await office.say("mate", "参加 ABCD-EFGH", chat="a:mate-on-the-phone")  # a new chat: a save
+    assert len(office.saves) == 3  # done three times
+    assert replies == [msg.CODE_INVALID]
+    assert await office.client.get(f"{NS}:guess:mate") == b"1"  # one guess
