@@ -43,6 +43,9 @@ log = logging.getLogger(__name__)
 
 FILE_DOWNLOAD_INFO = "application/vnd.microsoft.teams.file.download.info"
 KEEP_FILES_SECONDS = 7 * 24 * 3600
+# People drop a handful of files at a time; a message with hundreds would keep the
+# downloads (and the sender's turn) busy for long. The rest are named, not fetched.
+MAX_FILES_PER_MESSAGE = 20
 
 
 @dataclass
@@ -123,13 +126,16 @@ class Collector:
             except ListFileError as error:
                 return filename, error.reason
 
+        files = [a for a in attachments if a.get("contentType") == FILE_DOWNLOAD_INFO]
         # The downloader bounds how many run at once.
-        results = await asyncio.gather(*(one(a) for a in attachments if a.get("contentType") == FILE_DOWNLOAD_INFO))
+        results = await asyncio.gather(*(one(a) for a in files[:MAX_FILES_PER_MESSAGE]))
         for filename, result in results:
             if isinstance(result, str):
                 check.rejected.append((filename, result))
             else:
                 check.accepted.append((filename, result))
+        too_many = msg.TOO_MANY_FILES.format(limit=MAX_FILES_PER_MESSAGE)
+        check.rejected += [(str(a.get("name") or ""), too_many) for a in files[MAX_FILES_PER_MESSAGE:]]
         return check
 
     async def _read_file(self, attachment: dict[str, Any], filename: str, code: str) -> list[str]:

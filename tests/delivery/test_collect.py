@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from bot.config import Config
 from bot.delivery import build_delivery
 from bot.delivery import collect as collect_module
-from bot.delivery.collect import FILE_DOWNLOAD_INFO, Collector
+from bot.delivery.collect import FILE_DOWNLOAD_INFO, MAX_FILES_PER_MESSAGE, Collector
 from bot.delivery.download import Downloader, parse_hosts
 from bot.export import answer_workbook
 from bot.delivery.tokens import verify
@@ -249,6 +249,16 @@ async def test_dropped_file_is_checked(redis_client, survey, files_server, ca, m
     else:
         assert (check.accepted, check.rejected) == ([], [(name, reason)])
     assert files_server.requested == ([] if name.endswith(".pdf") else [f"{route}/{name}"])
+
+
+async def test_files_past_the_limit_of_one_message_are_named_not_fetched(parts, files_server) -> None:
+    collector, _, _ = parts
+    files_server.files["good.xlsx"] = GOOD
+    dropped = [_attachment(files_server, "good.xlsx") for _ in range(MAX_FILES_PER_MESSAGE + 2)]
+    check = await collector.check_files(dropped, "14")
+    too_many = msg.TOO_MANY_FILES.format(limit=MAX_FILES_PER_MESSAGE)
+    assert (len(check.accepted), check.rejected) == (MAX_FILES_PER_MESSAGE, [("good.xlsx", too_many)] * 2)
+    assert len(files_server.requested) == MAX_FILES_PER_MESSAGE
 
 
 async def test_a_file_elsewhere_than_teams_is_not_fetched(parts, files_server) -> None:
