@@ -82,7 +82,7 @@ def create_app(config: Config) -> web.Application:
             export=delivery.effects["export"], q13=Q13Board(client, config.redis_namespace),
         )
         app[BOT] = SurveyBot(
-            config, store, Conversation(survey), history, Codes(client, config.redis_namespace),
+            config, store, Conversation(survey, deadline=config.deadline), history, Codes(client, config.redis_namespace),
             effects={**delivery.effects, **teamwork.handlers()}, invokes=delivery.invokes,
         )
         reminders = Reminders(config, client, survey, notifier)

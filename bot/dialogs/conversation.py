@@ -7,14 +7,19 @@ engine's; this module only asks it what comes next.
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from typing import Any, Callable
 
 from bot import cards
 from bot.cards.common import ACTION_FORM
+from bot.config import DEFAULT_DEADLINE
 from bot.dialogs.inputs import UserInput
 from bot.dialogs.session import Effect, Session
 from bot.dialogs.teamwork import Teamwork, withdraw_on_change
 from bot.messages import conversation as msg
+from bot.messages import deadlines
+from bot.messages.dates import wareki_datetime
+from bot.messages.deadlines import deadline_notice
 from bot.survey.address import compare_addresses, format_comparison, split_address_pair
 from bot.survey.engine import Survey
 from bot.survey.model import (
@@ -43,8 +48,11 @@ def new_answer(answer_id: str, user_key: str, now_iso: str) -> dict[str, Any]:
 
 
 class Conversation:
-    def __init__(self, survey: Survey, new_id: Callable[[], str] | None = None) -> None:
+    def __init__(
+        self, survey: Survey, new_id: Callable[[], str] | None = None, deadline: datetime = DEFAULT_DEADLINE
+    ) -> None:
         self.survey = survey
+        self.deadline = deadline  # the ministry's (the prefectures') deadline: Config.deadline
         self._new_id = new_id or (lambda: secrets.token_hex(12))
         self._commands: dict[str, Callable[[Session, UserInput], None]] = {
             "start": self._cmd_start,
@@ -158,8 +166,8 @@ class Conversation:
         s.say(msg.PAUSED.format(progress=self._progress_text(s)))
 
     def _cmd_help(self, s: Session, inp: UserInput) -> None:
-        where = self._where(s) if s.answer else msg.WHERE_MUNICIPALITY
-        s.say("", cards.help_card(msg.HELP_TITLE, [*msg.HELP_LINES, (msg.WHERE_TITLE, where)]))
+        lines = [*msg.HELP_LINES, (deadlines.TITLE, self._deadline(s)), (msg.WHERE_TITLE, self._where(s))]
+        s.say("", cards.help_card(msg.HELP_TITLE, lines))
 
     def _cmd_explain(self, s: Session, inp: UserInput) -> None:
         if inp.arg:
@@ -617,11 +625,20 @@ class Conversation:
         lines = [note, msg.REVIEW_INTRO]
         if not (st.info_missing or st.unanswered_flag):
             # The finished answer says where it goes (survey-rules.md).
-            lines += [msg.REVIEW_DONE, self._where(s)]
+            lines += [msg.REVIEW_DONE, self._where(s), self._deadline(s)]
         s.say("\n".join(filter(None, lines)), self.review_card(s.answer or {}, actions))
 
+    def _for_prefecture(self, s: Session) -> bool:
+        """Prefecture staff and a prefecture's own answer see the ministry's deadline."""
+        return bool(s.staff_prefecture) or (s.answer is not None and s.org_type == ORG_PREFECTURE)
+
+    def _deadline(self, s: Session) -> str:
+        return deadline_notice(self._for_prefecture(s), self.deadline)
+
     def _where(self, s: Session) -> str:
-        return msg.WHERE_PREFECTURE if s.org_type == ORG_PREFECTURE else msg.WHERE_MUNICIPALITY
+        if self._for_prefecture(s):
+            return msg.WHERE_PREFECTURE.format(deadline=wareki_datetime(self.deadline))
+        return msg.WHERE_MUNICIPALITY
 
     def review_card(self, answer: dict[str, Any], actions: list[tuple[str, str]]) -> dict[str, Any]:
         """Every item of one answer, 対象外 marked, with the status lines: for the

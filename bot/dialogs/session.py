@@ -46,6 +46,8 @@ class Session:
     history: list[dict[str, Any]] | None = None
     switched: bool = False  # the user now works on `other` (参加)
     new_codes: list[tuple[str, str, str]] = field(default_factory=list)  # (code, purpose, answer_id)
+    # The prefecture code when the user is registered prefecture staff (PREFECTURE_STAFF).
+    staff_prefecture: str | None = None
 
     # --- the answer record ---------------------------------------------------
     def record(self) -> AnswerRecord:

@@ -208,6 +208,7 @@ class SurveyBot(ActivityHandler):
         """Reads what a command needs beyond the user's own records (codes, the answer
         under review, the history), before the turn decides anything."""
         command = inp.command if inp else None
+        session.staff_prefecture = self.config.prefecture_staff.get(session.user_key)
         if command in CODE_COMMANDS and inp is not None and inp.arg.strip():
             lookup = await self.codes.lookup(session.user_key, inp.arg, CODE_COMMANDS[command])
             session.code_lookup = lookup

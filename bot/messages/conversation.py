@@ -69,7 +69,7 @@ WHERE_MUNICIPALITY = (
 )
 WHERE_PREFECTURE = (
     "都道府県は、管内市町村・広域連合等の回答を取りまとめた一覧のファイルを、"
-    "令和5年7月21日（金）17時までに rouken-keikaku@mhlw.go.jp へ提出してください。"
+    "{deadline}までに rouken-keikaku@mhlw.go.jp へ提出してください。"
     "件名・ファイル名は「【都道府県名】2307 マイナンバー調査回答」です。番号制度主管課とも情報共有してください。"
 )
 

@@ -60,7 +60,7 @@ HISTORY_KINDS = {
     "join": "回答に参加",
 }
 
-REMINDER = "「2307 マイナンバー調査」の提出期限（{deadline}）まで{days}日です。{state}\n「再開」で続きから回答できます。"
+REMINDER = "「2307 マイナンバー調査」の回答についてのお知らせです。{deadline}{state}\n「再開」で続きから回答できます。"
 REMINDER_UNFINISHED = "未回答の項目が残っています（{open}問）。"
 REMINDER_UNCONFIRMED = "回答責任者の確認がまだです。"
 Q13_DIFFERS = "注意: 同じ都道府県の{other}（{name}）のQ13の回答（{theirs}）と、この回答のQ13（{ours}）が違います。Q13は広域連合等と構成市町村で調整して同じ回答にしてください。"

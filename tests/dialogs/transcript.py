@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+from datetime import datetime
 from functools import lru_cache
 from typing import Any, Iterable
 
@@ -30,11 +31,16 @@ def survey() -> Survey:
 class Transcript:
     """One user talking to the bot; `new_chat()` is the same user in another chat."""
 
-    def __init__(self, user_key: str = "", user_name: str = "山田 太郎") -> None:
+    def __init__(
+        self, user_key: str = "", user_name: str = "山田 太郎", *, deadline: datetime | None = None,
+        staff_prefecture: str | None = None,
+    ) -> None:
         self.user_key = user_key or f"user-{next(_ids)}"
         self.user_name = user_name
         self.conversation_id = f"chat-{next(_ids)}"
-        self.conversation = Conversation(survey(), new_id=lambda: f"answer-{next(_ids)}")
+        extra = {"deadline": deadline} if deadline else {}
+        self.conversation = Conversation(survey(), new_id=lambda: f"answer-{next(_ids)}", **extra)
+        self.staff_prefecture = staff_prefecture  # as SurveyBot reads it from PREFECTURE_STAFF
         self.user: dict[str, Any] = {}
         self.stored: dict[str, Any] | None = None  # the answer record, as saved
         self.last = Replies()
@@ -49,6 +55,7 @@ class Transcript:
             conversation_type="personal",
             user=copy.deepcopy(self.user),
             answer=copy.deepcopy(self.stored),
+            staff_prefecture=self.staff_prefecture,
         )
         run(session)
         self.user, self.stored = session.user, session.answer
