@@ -16,9 +16,22 @@ from .common import (
 )
 
 
-def help_card(title: str, lines: list[tuple[str, str]]) -> dict[str, Any]:
-    """lines: (command or topic, what it does); a FactSet keeps the pairs aligned."""
+Paragraph = str | Sequence[str]  # one text, or lines kept together (an address)
+
+
+def help_card(
+    title: str, lines: list[tuple[str, str]], sections: Sequence[tuple[str, Sequence[Paragraph]]] = ()
+) -> dict[str, Any]:
+    """lines: (command or topic, what it does); a FactSet keeps the pairs aligned.
+    sections: (heading, paragraphs) below it. A card's text does not break at a single
+    newline, so the lines of a paragraph are blocks without spacing between them."""
     body = [heading_block(title), fact_set(lines)]
+    for heading, paragraphs in sections:
+        body.append(text_block(heading, weight="Bolder", separator=True))
+        for paragraph in paragraphs:
+            first, *rest = [paragraph] if isinstance(paragraph, str) else list(paragraph)
+            body.append(text_block(first))
+            body += [text_block(line, spacing="None") for line in rest]
     return adaptive_card(body, fallback_text=title)
 
 

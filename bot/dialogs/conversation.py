@@ -167,7 +167,10 @@ class Conversation:
 
     def _cmd_help(self, s: Session, inp: UserInput) -> None:
         lines = [*msg.HELP_LINES, (deadlines.TITLE, self._deadline(s)), (msg.WHERE_TITLE, self._where(s))]
-        s.say("", cards.help_card(msg.HELP_TITLE, lines))
+        notes = [msg.NOTE_QUOTE.format(text=text) for text in msg.NOTES_QUOTED] + [msg.NOTES_READING]
+        contacts = [(who, *printed) for who, printed in msg.CONTACTS]
+        sections = [(msg.NOTES_TITLE, notes), (msg.CONTACTS_TITLE, contacts)]
+        s.say("", cards.help_card(msg.HELP_TITLE, lines, sections))
 
     def _cmd_explain(self, s: Session, inp: UserInput) -> None:
         if inp.arg:

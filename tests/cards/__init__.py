@@ -128,6 +128,10 @@ OTHER_CARDS: tuple[tuple[str, Callable[[], dict[str, Any]]], ...] = (
     ("status", lambda: cards.status_card(["回答済み: 10問", "未回答: 4問", "対象外: Q4, Q5"], [("再開", "再開")])),
     ("status-no-actions", lambda: cards.status_card([], [])),
     ("help", lambda: cards.help_card("できること", [("開始", "回答を始めます"), ("住所比較 A / B", LONG)])),
+    ("help-sections", lambda: cards.help_card(
+        "使い方", [("開始", "回答を始めます")],
+        [("留意点", ["「" + LONG + "」", "このボットでは…"]), ("問い合わせ先", [("厚生労働省", "電 話：03-5253-1111（内線：2164）")])],
+    )),
     ("explain", lambda: cards.explain_card("Q7-1 の用語", [("完全一致", LONG), ("住所表記のゆれ", "例")])),
     ("explain-rule", lambda: cards.explain_card("Q7-1 迷っている", [], LONG)),
     ("message", lambda: cards.message_card("お知らせ", ["一行目", LONG])),
