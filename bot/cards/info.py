@@ -35,7 +35,9 @@ def help_card(
     return adaptive_card(body, fallback_text=title)
 
 
-def explain_card(heading: str, terms: list[tuple[str, str]], rule: str | None = None) -> dict[str, Any]:
+def explain_card(
+    heading: str, terms: list[tuple[str, str]], rule: str | None = None, actions: Sequence[ActionSpec] = ()
+) -> dict[str, Any]:
     """説明 / 迷っている: the glossary entries of the item, and the rule for doubt when given."""
     body: list[dict[str, Any]] = [heading_block(heading)]
     for term, explanation in terms:
@@ -45,6 +47,7 @@ def explain_card(heading: str, terms: list[tuple[str, str]], rule: str | None = 
         body.append(
             container([text_block(msg.EXPLAIN_RULE_TITLE, weight="Bolder"), text_block(rule)])
         )
+    body += command_row(actions)
     return adaptive_card(body, fallback_text=heading)
 
 

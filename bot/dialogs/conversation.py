@@ -57,6 +57,7 @@ class Conversation:
         self._commands: dict[str, Callable[[Session, UserInput], None]] = {
             "start": self._cmd_start,
             "resume": self._cmd_resume,
+            "question": self._cmd_question,
             "help": self._cmd_help,
             "explain": self._cmd_explain,
             "doubt": self._cmd_doubt,
@@ -158,6 +159,11 @@ class Conversation:
         s.user["paused"] = False
         self._go_next_with(s, msg.RESUMED.format(progress=self._progress_text(s)))
 
+    def _cmd_question(self, s: Session, inp: UserInput) -> None:
+        """Back to the question after 説明 / 迷っている: the question, without a word."""
+        s.user["paused"] = False
+        self._ask_current(s)
+
     def _cmd_pause(self, s: Session, inp: UserInput) -> None:
         if s.answer is None:
             s.say(msg.NOTHING_TO_PAUSE)
@@ -187,7 +193,8 @@ class Conversation:
             if not terms:
                 s.say(msg.NO_TERMS.format(heading=item.heading, terms="、".join(self.survey.glossary)))
                 return
-            s.say("", cards.explain_card(msg.EXPLAIN_ITEM_TITLE.format(heading=item.heading), terms))
+            s.say("", cards.explain_card(
+                msg.EXPLAIN_ITEM_TITLE.format(heading=item.heading), terms, actions=self._item_actions()))
             return
         if cursor and cursor.get("kind") == "field":
             s.say(msg.FIELD_HINTS[cursor["key"]])
@@ -203,7 +210,7 @@ class Conversation:
 
     def _cmd_doubt(self, s: Session, inp: UserInput) -> None:
         cursor = s.cursor if s.answer else None
-        lines = [self.survey.doubt_rule]
+        lines = list(self.survey.doubt_parts)
         if cursor and cursor.get("kind") == "item":
             item = self.survey.item(cursor["id"])
             if item.cautious:
@@ -270,10 +277,11 @@ class Conversation:
         st = self.survey.status(s.org_type, s.answers, s.respondent, s.notes)
         info_done = sum(1 for k in FIELD_KEYS if s.respondent.get(k))
         heading = lambda ids: "、".join(self.survey.item(i).heading for i in ids) or msg.NONE  # noqa: E731
+        still_open = self.survey.open_items(st)
         lines = [
             msg.STATUS_INFO.format(done=info_done, total=len(FIELD_KEYS)),
             msg.STATUS_ANSWERED.format(n=len(st.answered)),
-            msg.STATUS_UNANSWERED.format(n=len(st.unanswered) + len(st.pending), items=heading(st.unanswered + st.pending)),
+            msg.STATUS_UNANSWERED.format(n=len(still_open), items=heading(still_open)),
             msg.STATUS_NA.format(n=len(st.not_applicable), items=heading(st.not_applicable)),
             confirmation_line(s.confirmation),
         ]
@@ -304,6 +312,17 @@ class Conversation:
         if s.answer is None:
             s.say(msg.NO_ANSWER_YET)
             return
+        st = self.survey.status(s.org_type, s.answers, s.respondent, s.notes)
+        info_open = sum(1 for k in FIELD_KEYS if not s.respondent.get(k))
+        parts = [
+            msg.EXPORT_OPEN_INFO.format(n=info_open) if info_open else "",
+            msg.EXPORT_OPEN_ITEMS.format(n=len(self.survey.open_items(st))) if self.survey.open_items(st) else "",
+        ]
+        parts = [p for p in parts if p]
+        lines = [msg.EXPORT_UNFINISHED.format(parts="、".join(parts))] if parts else []
+        lines += self._attachments_due(s)
+        if lines:
+            s.say("\n".join(lines))
         s.effects.append(Effect("export", {"answer_id": s.answer["answer_id"]}))
 
     def _cmd_collect(self, s: Session, inp: UserInput) -> None:
@@ -628,8 +647,12 @@ class Conversation:
         lines = [note, msg.REVIEW_INTRO]
         if not (st.info_missing or st.unanswered_flag):
             # The finished answer says where it goes (survey-rules.md).
-            lines += [msg.REVIEW_DONE, self._where(s), self._deadline(s)]
+            lines += [msg.REVIEW_DONE, *self._attachments_due(s), self._where(s), self._deadline(s)]
         s.say("\n".join(filter(None, lines)), self.review_card(s.answer or {}, actions))
+
+    def _attachments_due(self, s: Session) -> list[str]:
+        """The sheet no longer carries Q10's 「概要を添付してください。」: the chat says it."""
+        return [msg.ATTACH_10] if self.survey.is_applicable("10_概要", s.org_type, s.answers) else []
 
     def _for_prefecture(self, s: Session) -> bool:
         """Prefecture staff and a prefecture's own answer see the ministry's deadline."""
@@ -673,7 +696,7 @@ class Conversation:
         return cards.review_card(respondent_rows, rows, status_lines, actions)
 
     def _item_actions(self) -> list[tuple[str, str]]:
-        return [(msg.BUTTON_BACK_TO_QUESTION, "再開")]
+        return [(msg.BUTTON_BACK_TO_QUESTION, msg.COMMAND_WORDS["question"][0])]
 
 
 # ------------------------------------------------------------------------- helpers

@@ -55,7 +55,7 @@ class Teamwork:
         st = self.survey.status(s.org_type, s.answers, s.respondent, s.notes)
         if st.info_missing or st.unanswered_flag:
             missing = [label for key, label in RESPONDENT_FIELDS if not s.respondent.get(key)]
-            missing += [self.survey.item(i).heading for i in st.unanswered + st.pending]
+            missing += [self.survey.item(i).heading for i in self.survey.open_items(st)]
             s.say(msg.REQUEST_INCOMPLETE.format(items="、".join(missing)))
             return
         code = new_code()

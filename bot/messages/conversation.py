@@ -4,6 +4,7 @@
 COMMAND_WORDS: dict[str, tuple[str, ...]] = {
     "start": ("開始", "はじめる", "始める", "スタート"),
     "resume": ("再開", "続き", "つづき", "続ける"),
+    "question": ("質問に戻る",),  # after 説明 / 迷っている: the question again, nothing was paused
     "help": ("ヘルプ", "help", "使い方", "？", "?"),
     "explain": ("説明",),
     "doubt": ("迷っている", "迷う", "迷ってる"),
@@ -101,6 +102,11 @@ WHERE_PREFECTURE = (
     "{deadline}までに rouken-keikaku@mhlw.go.jp へ提出してください。"
     "件名・ファイル名は「【都道府県名】2307 マイナンバー調査回答」です。番号制度主管課とも情報共有してください。"
 )
+
+EXPORT_UNFINISHED = "まだ終わっていない項目があります（{parts}）。ファイルは今の内容で作成します。残りは「状況」で確かめられます。"
+EXPORT_OPEN_INFO = "回答者情報 {n}項目"
+EXPORT_OPEN_ITEMS = "未回答 {n}問"
+ATTACH_10 = "Q10: 概要を添付してください。提出の際に、事例の概要をまとめた資料を回答のファイルに添付してください。"
 
 EXPLAIN_TITLE = "用語の説明"
 EXPLAIN_ITEM_TITLE = "{heading}の用語"

@@ -97,6 +97,7 @@ class Survey:
         doubt_rule: str,
         reminder_texts: dict[str, str],
         substitution: _Substitution | None,
+        doubt_parts: tuple[str, ...] = (),
     ) -> None:
         self.items = items
         self._by_id = {item.id: item for item in items}
@@ -104,6 +105,7 @@ class Survey:
         self._rules = rules  # item id -> full rule (block ANDed in)
         self.glossary = glossary
         self.doubt_rule = doubt_rule
+        self.doubt_parts = doubt_parts or (doubt_rule,)  # its paragraphs, for 迷っている
         self._reminders = reminder_texts
         self._substitution = substitution
         self._aliases = self._build_aliases()
@@ -236,6 +238,11 @@ class Survey:
             unanswered_flag=bool(unanswered or pending),
             pending=pending,
         )
+
+    def open_items(self, status: Status) -> list[str]:
+        """Items still to answer (unanswered, or waiting on an earlier answer), in survey order."""
+        waiting = set(status.unanswered) | set(status.pending)
+        return [item.id for item in self.items if item.id in waiting]
 
     def changes(
         self, org_type: str | None, before: Mapping[str, Any], after: Mapping[str, Any]
@@ -510,7 +517,8 @@ def _build(data: Mapping[str, Any]) -> Survey:
 
     doubt = data.get("doubt_rule") or {}
     quote = str(doubt.get("quote") or "")
-    doubt_text = "\n".join(
+    # The introduction, the quoted rule and the bot's reading: separate paragraphs.
+    doubt_parts = tuple(
         part
         for part in (
             str(doubt.get("intro") or ""),
@@ -530,7 +538,8 @@ def _build(data: Mapping[str, Any]) -> Survey:
         items=tuple(items),
         rules=rules,
         glossary=glossary,
-        doubt_rule=doubt_text,
+        doubt_rule="\n".join(doubt_parts),
+        doubt_parts=doubt_parts,
         reminder_texts=_with_defaults(reminder_texts),
         substitution=substitution,
     )

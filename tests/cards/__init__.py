@@ -134,6 +134,7 @@ OTHER_CARDS: tuple[tuple[str, Callable[[], dict[str, Any]]], ...] = (
     )),
     ("explain", lambda: cards.explain_card("Q7-1 の用語", [("完全一致", LONG), ("住所表記のゆれ", "例")])),
     ("explain-rule", lambda: cards.explain_card("Q7-1 迷っている", [], LONG)),
+    ("explain-back", lambda: cards.explain_card("Q7-1の用語", [("完全一致", LONG)], actions=[("質問に戻る", "質問に戻る")])),
     ("message", lambda: cards.message_card("お知らせ", ["一行目", LONG])),
     ("message-actions", lambda: cards.message_card("共有", ["コード: ABCD-EFGH"], [("ヘルプ", "ヘルプ")])),
     ("resume", lambda: cards.resume_card("18問中 9問回答済み", "Q7-2")),
