@@ -266,9 +266,21 @@ class Conversation:
             s.say(msg.EDIT_UNKNOWN.format(target=target))
             return
         if not self.survey.is_applicable(item_id, s.org_type, s.answers):
-            s.say(msg.EDIT_NOT_APPLICABLE.format(heading=self.survey.item(item_id).heading))
+            if not self._offer_deciding_item(s, item_id):
+                s.say(msg.EDIT_NOT_APPLICABLE.format(heading=self.survey.item(item_id).heading))
             return
         self._ask_item(s, item_id)
+
+    def _offer_deciding_item(self, s: Session, item_id: str) -> bool:
+        """An item not decided yet (a 構成市町村's 1-1 before Q13): the engine names the
+        unanswered item that decides it, and that item is asked."""
+        decider = self.survey.deciding_item(item_id, s.org_type, s.answers, s.notes)
+        if decider is None:
+            return False
+        note = msg.EDIT_DECIDED_BY.format(
+            heading=self.survey.item(item_id).heading, decider=self.survey.item(decider).heading)
+        self._ask_item(s, decider, note=note)
+        return True
 
     def _cmd_status(self, s: Session, inp: UserInput) -> None:
         if s.answer is None:
@@ -523,8 +535,9 @@ class Conversation:
             self._go_next(s)
             return
         if not survey.is_applicable(item_id, s.org_type, s.answers):
-            s.say(msg.ITEM_NOT_APPLICABLE.format(heading=item.heading))
-            self._ask_current(s)
+            if not self._offer_deciding_item(s, item_id):
+                s.say(msg.ITEM_NOT_APPLICABLE.format(heading=item.heading))
+                self._ask_current(s)
             return
         parsed = survey.parse_answer(item_id, text)
         if not parsed.ok:

@@ -122,6 +122,7 @@ DOUBT_YOU_DECIDE = "どれを選ぶかは回答者が決めてください。"
 AT_START = "最初の項目です。"
 EDIT_USAGE = "「修正 Q7-2」のように、直したい項番を付けて送ってください（回答者情報は「修正 組織名」など）。"
 EDIT_UNKNOWN = "「{target}」という項番はありません。「修正 Q7-2」のように送ってください。"
+EDIT_DECIDED_BY = "{heading}を回答するかどうかは、まだ回答していない{decider}の回答で決まります。先に{decider}に回答してください。"
 EDIT_NOT_APPLICABLE = "{heading}は、今の回答では対象外のため修正できません。前の回答を直すと対象になる場合があります。"
 
 STATUS_INFO = "回答者情報: {done}/{total} 項目入力済み"

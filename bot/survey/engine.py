@@ -239,6 +239,30 @@ class Survey:
             pending=pending,
         )
 
+    def deciding_item(
+        self,
+        item_id: str,
+        org_type: str | None,
+        answers: Mapping[str, Any],
+        notes: Mapping[str, str] | None = None,
+    ) -> str | None:
+        """While whether `item_id` applies waits on an unanswered item (a 構成市町村's 1-1
+        before Q13), the first such item in survey order; None once it is decided."""
+        flags = self._applicability(org_type, answers)
+        if flags[item_id] is not None:
+            return None
+        closure: set[str] = set()
+        todo = list(self._rules[item_id].refs())
+        while todo:
+            ref = todo.pop()
+            if ref not in closure:
+                closure.add(ref)
+                todo.extend(self._rules[ref].refs())
+        for ref in sorted(closure, key=self._order.__getitem__):
+            if flags[ref] is True and not self._has_answer(self.item(ref), answers, notes):
+                return ref
+        return None
+
     def open_items(self, status: Status) -> list[str]:
         """Items still to answer (unanswered, or waiting on an earlier answer), in survey order."""
         waiting = set(status.unanswered) | set(status.pending)
