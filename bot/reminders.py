@@ -97,7 +97,10 @@ class Reminders:
         if (answer.get("confirmation") or {}).get("status") == "confirmed":
             return None
         respondent = answer.get("respondent") or {}
-        st = self.survey.status(respondent.get("org_type"), answer.get("answers") or {}, respondent, answer.get("notes") or {})
+        st = self.survey.status(respondent.get("org_type"), answer.get("answers") or {}, respondent,
+                                answer.get("notes") or {}, under_review=answer.get("under_review") or {})
         if st.info_missing or st.unanswered_flag:
             return msg.REMINDER_UNFINISHED.format(open=len(st.unanswered) + len(st.pending))
+        if st.under_review:
+            return msg.REMINDER_UNDER_REVIEW.format(n=len(st.under_review))
         return msg.REMINDER_UNCONFIRMED

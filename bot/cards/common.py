@@ -17,6 +17,7 @@ ACTION_ANSWER = "answer"
 ACTION_FIELD = "field"
 ACTION_COMMAND = "command"
 ACTION_CONFIRM = "confirm"
+ACTION_KEEP = "keep"  # 要確認: keep the stored answer of the item
 ACTION_FORM = "respondent_form"  # every 回答者情報 field at once; inputs named by field key
 INPUT_ID = "value"  # every input of every card: Teams merges it into the action's data
 NONE_VALUE = "なし"  # item 6: "neither applies", as the engine reads it typed
@@ -32,6 +33,10 @@ def answer_data(item_id: str, value: str | None = None) -> dict[str, str]:
     if value is not None:
         data["value"] = value
     return data
+
+
+def keep_data(item_id: str) -> dict[str, str]:
+    return {"action": ACTION_KEEP, "item": item_id}
 
 
 def field_data(key: str, value: str | None = None) -> dict[str, str]:

@@ -11,20 +11,22 @@ from datetime import datetime
 from typing import Any, Callable
 
 from bot import cards
-from bot.cards.common import ACTION_FORM
+from bot.cards.common import ACTION_FORM, ACTION_KEEP
 from bot.config import DEFAULT_DEADLINE
 from bot.dialogs.inputs import UserInput
 from bot.dialogs.session import Effect, Session
+from bot.dialogs import under_review as review
 from bot.dialogs.teamwork import Teamwork, withdraw_on_change
 from bot.messages import conversation as msg
 from bot.messages import deadlines
 from bot.messages.dates import wareki_datetime
 from bot.messages.deadlines import deadline_notice
 from bot.survey.address import compare_addresses, format_comparison, split_address_pair
-from bot.survey.engine import Survey
+from bot.survey.engine import Status, Survey
 from bot.survey.model import (
     KIND_MULTI,
     ORG_PREFECTURE,
+    circled,
     RESPONDENT_FIELDS,
     RESPONDENT_LABELS,
 )
@@ -118,6 +120,8 @@ class Conversation:
             self._answer_field(s, str(inp.data.get("field", "")), str(inp.data.get("value", "") or ""))
         elif action == ACTION_FORM:
             self._answer_form(s, inp.data)
+        elif action == ACTION_KEEP:
+            self._keep_item(s, str(inp.data.get("item", "")))
         elif action == "confirm":
             s.say(msg.CONFIRM_EXPIRED)
             self._ask_current(s)
@@ -286,7 +290,7 @@ class Conversation:
         if s.answer is None:
             s.say(msg.NO_ANSWER_YET)
             return
-        st = self.survey.status(s.org_type, s.answers, s.respondent, s.notes)
+        st = self._status(s)
         info_done = sum(1 for k in FIELD_KEYS if s.respondent.get(k))
         heading = lambda ids: "、".join(self.survey.item(i).heading for i in ids) or msg.NONE  # noqa: E731
         still_open = self.survey.open_items(st)
@@ -294,9 +298,11 @@ class Conversation:
             msg.STATUS_INFO.format(done=info_done, total=len(FIELD_KEYS)),
             msg.STATUS_ANSWERED.format(n=len(st.answered)),
             msg.STATUS_UNANSWERED.format(n=len(still_open), items=heading(still_open)),
+            msg.STATUS_UNDER_REVIEW.format(n=len(st.under_review), items=heading(st.under_review)) if st.under_review else "",
             msg.STATUS_NA.format(n=len(st.not_applicable), items=heading(st.not_applicable)),
             confirmation_line(s.confirmation),
         ]
+        lines = [line for line in lines if line]
         if s.user.get("paused"):
             lines.append(msg.STATUS_PAUSED)
         s.say("", cards.status_card(lines, [(msg.BUTTON_RESUME, "再開"), (msg.BUTTON_REVIEW, "一覧")]))
@@ -324,11 +330,12 @@ class Conversation:
         if s.answer is None:
             s.say(msg.NO_ANSWER_YET)
             return
-        st = self.survey.status(s.org_type, s.answers, s.respondent, s.notes)
+        st = self._status(s)
         info_open = sum(1 for k in FIELD_KEYS if not s.respondent.get(k))
         parts = [
             msg.EXPORT_OPEN_INFO.format(n=info_open) if info_open else "",
             msg.EXPORT_OPEN_ITEMS.format(n=len(self.survey.open_items(st))) if self.survey.open_items(st) else "",
+            msg.EXPORT_UNDER_REVIEW.format(n=len(st.under_review)) if st.under_review else "",
         ]
         parts = [p for p in parts if p]
         lines = [msg.EXPORT_UNFINISHED.format(parts="、".join(parts))] if parts else []
@@ -360,7 +367,7 @@ class Conversation:
         for key in FIELD_KEYS:
             if not s.respondent.get(key):
                 return {"kind": "field", "key": key}
-        item = self.survey.next_item(s.org_type, s.answers, s.notes)
+        item = self.survey.next_item(s.org_type, s.answers, s.notes, under_review=review.marked(s))
         if item is not None:
             return {"kind": "item", "id": item.id}
         return {"kind": "review"}
@@ -392,12 +399,15 @@ class Conversation:
         else:
             self._go_next(s)
 
+    def _status(self, s: Session) -> Status:
+        return self.survey.status(s.org_type, s.answers, s.respondent, s.notes, under_review=review.marked(s))
+
     def _progress_text(self, s: Session) -> str:
-        st = self.survey.status(s.org_type, s.answers, s.respondent, s.notes)
+        st = self._status(s)
         info_done = sum(1 for k in FIELD_KEYS if s.respondent.get(k))
-        return msg.PROGRESS.format(
+        return (msg.PROGRESS_REVIEW if st.under_review else msg.PROGRESS).format(
             info=info_done, info_total=len(FIELD_KEYS), answered=len(st.answered),
-            open=len(st.unanswered) + len(st.pending), na=len(st.not_applicable),
+            open=len(st.unanswered) + len(st.pending), na=len(st.not_applicable), review=len(st.under_review),
         )
 
     # --- 回答者情報 -----------------------------------------------------------
@@ -504,10 +514,12 @@ class Conversation:
         current_text = None
         if current is not None and (current != [] or s.notes.get(item_id) == "none"):
             current_text = survey.format_value(item_id, current)
+        source = review.marked(s).get(item_id)
+        review_note = msg.REVIEW_ITEM.format(source=survey.item(source).heading) if source else None
         card = cards.question_card(
             item, survey.prompt_text(item_id, org), survey.progress(item_id, org, s.answers),
             survey.reminders(item_id, org, s.answers), current_text,
-            options=survey.options_for(item_id, org),
+            options=survey.options_for(item_id, org), review_note=review_note,
         )
         s.say(note, card)
 
@@ -515,8 +527,13 @@ class Conversation:
         cursor = s.cursor or self._next_target(s)
         if cursor["kind"] == "field":
             self._answer_field(s, cursor["key"], text)
+        elif cursor["kind"] == "item" and cursor["id"] in review.marked(s) and review.is_keep_word(text):
+            self._keep_item(s, cursor["id"])
         elif cursor["kind"] == "item":
             self._answer_item(s, cursor["id"], text)
+        elif self._next_target(s)["kind"] != "review":
+            # Typed at the summary while something is still open: that next, not "all done".
+            self._go_next_with(s, msg.STILL_OPEN_HINT)
         else:
             self._show_review(s, note=msg.ALL_ANSWERED_HINT)
 
@@ -550,6 +567,21 @@ class Conversation:
             return
         self._store_item(s, item_id, parsed.value)
 
+    def _keep_item(self, s: Session, item_id: str) -> None:
+        """要確認: one tap keeps the stored answer."""
+        if self._locked(s):
+            return
+        if item_id not in review.marked(s) or item_id not in s.answers:
+            heading = self.survey.item(item_id).heading if self.survey.resolve_item_id(item_id) == item_id else item_id
+            s.say(msg.REVIEW_NOT_MARKED.format(heading=heading))
+            self._ask_current(s)
+            return
+        review.clear(s, [item_id])
+        heading = self.survey.item(item_id).heading
+        s.log("review_kept", item=heading)
+        value = self.survey.format_value(item_id, s.answers[item_id])
+        self._go_next_with(s, msg.REVIEW_KEPT.format(heading=heading, value=value))
+
     def _store_item(self, s: Session, item_id: str, value: Any) -> None:
         survey = self.survey
         item = survey.item(item_id)
@@ -562,13 +594,31 @@ class Conversation:
             s.notes.pop(item_id, None)
         if old != value:
             s.log("answer", item=item_id, old=old, new=value)
+        review.clear(s, [item_id])  # answered anew: reviewed
         lines = [msg.ANSWER_STORED.format(heading=item.heading, value=survey.format_value(item_id, value))]
         lines += self._drop_not_applicable(s, before, report=old is not None and old != value)
+        lines += self._put_under_review(s, item_id, old, value)
         if old != value:
             lines.append(withdraw_on_change(s))
             if item_id == "13":
                 s.effects.append(Effect("check_13", {"answer_id": s.answer["answer_id"]}))
         self._go_next_with(s, "\n".join(filter(None, lines)))
+
+    def _put_under_review(self, s: Session, item_id: str, old: Any, new: Any) -> list[str]:
+        """Later answers about other people now (the engine says which): kept, 要確認."""
+        survey = self.survey
+        flagged = survey.review_after_change(item_id, old, new, s.org_type, s.answers, s.notes)
+        if not flagged:
+            return []
+        review.mark(s, flagged, because=item_id)
+        item = survey.item(item_id)
+        items = _headings(survey, flagged)
+        s.log("under_review", item=item.heading, new=items)
+        return [
+            msg.REVIEW_MARKED.format(heading=item.heading, old=circled(old), new=circled(new), items=items),
+            item.review_later_reason,
+            msg.REVIEW_WALK,
+        ]
 
     def _drop_not_applicable(
         self, s: Session, before: dict[str, Any], report: bool, before_org: str | None = None
@@ -579,12 +629,13 @@ class Conversation:
         earlier item keep their answers until that item is answered."""
         survey = self.survey
         was = {i.id for i in survey.applicable_items(before_org or s.org_type, before)}
-        not_applicable = set(survey.status(s.org_type, s.answers, s.respondent, s.notes).not_applicable)
+        not_applicable = set(self._status(s).not_applicable)
         dropped = [i for i in s.answers if i in not_applicable]
         for item_id in dropped:
             old = s.answers.pop(item_id)
             s.notes.pop(item_id, None)
             s.log("not_applicable", item=item_id, old=old)
+        review.clear(s, dropped)
         if not report and not dropped:
             return []
         now = {i.id for i in survey.applicable_items(s.org_type, s.answers)}
@@ -656,9 +707,9 @@ class Conversation:
     def _show_review(self, s: Session, note: str = "") -> None:
         s.cursor = {"kind": "review"}
         actions = [(msg.BUTTON_REQUEST, "確認依頼"), (msg.BUTTON_EXPORT, "出力"), (msg.BUTTON_HELP, "ヘルプ")]
-        st = self.survey.status(s.org_type, s.answers, s.respondent, s.notes)
+        st = self._status(s)
         lines = [note, msg.REVIEW_INTRO]
-        if not (st.info_missing or st.unanswered_flag):
+        if not (st.info_missing or st.unanswered_flag or st.under_review):
             # The finished answer says where it goes (survey-rules.md).
             lines += [msg.REVIEW_DONE, *self._attachments_due(s), self._where(s), self._deadline(s)]
         s.say("\n".join(filter(None, lines)), self.review_card(s.answer or {}, actions))
@@ -687,14 +738,15 @@ class Conversation:
         answers = answer.get("answers") or {}
         notes = answer.get("notes") or {}
         org = respondent.get("org_type")
-        st = survey.status(org, answers, respondent, notes)
+        st = survey.status(org, answers, respondent, notes, under_review=answer.get(review.FIELD) or {})
         na = set(st.not_applicable)
         rows = []
         for item in survey.items:
             if item.id in na:
                 rows.append((item.heading, "", msg.NOT_APPLICABLE))
             elif item.id in answers and (answers[item.id] != [] or notes.get(item.id) == "none"):
-                rows.append((item.heading, survey.format_value(item.id, answers[item.id]), ""))
+                state = msg.UNDER_REVIEW if item.id in st.under_review else ""
+                rows.append((item.heading, survey.format_value(item.id, answers[item.id]), state))
             else:
                 rows.append((item.heading, "", msg.UNANSWERED))
         respondent_rows = [(label, respondent.get(key, "") or msg.UNANSWERED) for key, label in RESPONDENT_FIELDS]
@@ -703,6 +755,8 @@ class Conversation:
             status_lines.append(msg.INFO_MISSING)
         if st.unanswered_flag:
             status_lines.append(msg.UNANSWERED_FLAG)
+        if st.under_review:
+            status_lines.append(msg.REVIEW_FLAG.format(items=_headings(survey, st.under_review)))
         if not status_lines:
             status_lines.append(msg.ALL_DONE)
         status_lines.append(confirmation_line(answer.get("confirmation") or {}))

@@ -70,6 +70,12 @@ def question_cases() -> Iterator[tuple[str, model.Item, dict[str, Any]]]:
             "reminders": ["住登外者についてお答えください。", LONG],
             "current": "①③" if item.options else "2023年9月",
         }
+        yield f"{item.id}-under-review", item, {
+            **base,
+            "reminders": [LONG],
+            "current": "①③" if item.options else LONG,
+            "review_note": "要確認: Q1-1の回答を変えたため、この回答が今の対象者に合っているか確かめてください。",
+        }
 
 
 def question_attachment(item: model.Item, kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -84,7 +90,8 @@ TEXT_LIMIT = 1000  # the longest free text the engine accepts (bot/survey/answer
 
 def _review_rows(value: str) -> list[tuple[str, str, str]]:
     rows = [(item.heading, value, "") for item in all_items()]
-    rows += [("Q1-2", "②上記機能を導入していない", "対象外"), ("Q4", "", "未回答"), ("Q5", "", "")]
+    rows += [("Q1-2", "②上記機能を導入していない", "対象外"), ("Q4", "", "未回答"), ("Q5", "", ""),
+             ("Q6", "①②", "要確認")]
     return rows
 
 
@@ -125,6 +132,12 @@ OTHER_CARDS: tuple[tuple[str, Callable[[], dict[str, Any]]], ...] = (
         [(label, "長" * 100) for _, label in model.RESPONDENT_FIELDS], worst_review_rows(), [LONG], ACTIONS,
     )),
     ("review-empty", lambda: cards.review_card([], [], [], [])),
+    ("review-under-review", lambda: cards.review_card(
+        [(label, "値") for _, label in model.RESPONDENT_FIELDS],
+        [(row[0], row[1], "要確認") for row in worst_review_rows()],
+        ["要確認あり（Q2、Q3）", LONG],
+        ACTIONS,
+    )),
     ("status", lambda: cards.status_card(["回答済み: 10問", "未回答: 4問", "対象外: Q4, Q5"], [("再開", "再開")])),
     ("status-no-actions", lambda: cards.status_card([], [])),
     ("help", lambda: cards.help_card("できること", [("開始", "回答を始めます"), ("住所比較 A / B", LONG)])),

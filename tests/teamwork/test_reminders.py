@@ -122,6 +122,16 @@ async def test_the_deadline_each_respondent_is_shown(redis_client, org_type: str
     assert shown in text and hidden not in text
 
 
+async def test_answers_under_review_are_reminded_of_it(redis_client) -> None:
+    store = TurnStore(redis_client, NS)
+    record = {**COMPLETE, "under_review": {"3": "1-1", "12": "1-1"}, "members": ["r"]}
+    await store.save_answer("review", {"answer_id": "review", **record}, None)
+    notifier = RecordingNotifier()
+    assert await reminders(redis_client, notifier).run_once(at(1)) == 1
+    [(_, text)] = notifier.sent
+    assert msg.REMINDER_UNDER_REVIEW.format(n=2) in text and msg.REMINDER_UNCONFIRMED not in text
+
+
 async def test_once_per_reminder_day(redis_client, stored) -> None:
     notifier = RecordingNotifier()
     bot = reminders(redis_client, notifier)
