@@ -11,28 +11,35 @@ from datetime import datetime
 from typing import Any, Callable
 
 from bot import cards
-from bot.cards.common import ACTION_FORM, ACTION_KEEP
+from bot.cards.common import ACTION_FORM, ACTION_KEEP, ACTION_UNION
 from bot.config import DEFAULT_DEADLINE
 from bot.dialogs.inputs import UserInput
 from bot.dialogs.session import Effect, Session
 from bot.dialogs import under_review as review
+from bot.dialogs import union_link
 from bot.dialogs.teamwork import Teamwork, withdraw_on_change
 from bot.messages import conversation as msg
 from bot.messages import deadlines
+from bot.messages import union as union_msg
 from bot.messages.dates import wareki_datetime
 from bot.messages.deadlines import deadline_notice
 from bot.survey.address import compare_addresses, format_comparison, split_address_pair
 from bot.survey.engine import Status, Survey
 from bot.survey.model import (
     KIND_MULTI,
+    ORG_MEMBER,
     ORG_PREFECTURE,
+    ORG_UNION,
     circled,
     RESPONDENT_FIELDS,
     RESPONDENT_LABELS,
 )
+from bot.survey.prefectures import prefecture_code_of_org, prefecture_name
 from bot.survey.respondent import parse_field
+from bot.survey.union_link import read_union_name
 
 FIELD_KEYS = [key for key, _ in RESPONDENT_FIELDS]
+UNION = union_link.CURSOR  # cursor kind: a 構成市町村 naming its 広域連合等
 
 
 def new_answer(answer_id: str, user_key: str, now_iso: str) -> dict[str, Any]:
@@ -120,6 +127,8 @@ class Conversation:
             self._answer_field(s, str(inp.data.get("field", "")), str(inp.data.get("value", "") or ""))
         elif action == ACTION_FORM:
             self._answer_form(s, inp.data)
+        elif action == ACTION_UNION:
+            self._answer_union(s, str(inp.data.get("value", "") or ""))
         elif action == ACTION_KEEP:
             self._keep_item(s, str(inp.data.get("item", "")))
         elif action == "confirm":
@@ -237,11 +246,17 @@ class Conversation:
                 return
             self._ask_field(s, FIELD_KEYS[-1])
             return
+        if cursor.get("kind") == UNION:
+            self._ask_field(s, "org_name")
+            return
         if cursor.get("kind") == "field":
             index = FIELD_KEYS.index(cursor["key"])
             if index == 0:
                 s.say(msg.AT_START)
                 self._ask_field(s, FIELD_KEYS[0])
+                return
+            if FIELD_KEYS[index - 1] == "org_name" and s.org_type == ORG_MEMBER:
+                self._ask_union(s)
                 return
             self._ask_field(s, FIELD_KEYS[index - 1])
             return
@@ -264,6 +279,9 @@ class Conversation:
         field_key = _field_key(target)
         if field_key:
             self._ask_field(s, field_key)
+            return
+        if target in union_link.EDIT_WORDS and s.org_type == ORG_MEMBER:
+            self._ask_union(s)
             return
         item_id = self.survey.resolve_item_id(target)
         if item_id is None:
@@ -367,6 +385,8 @@ class Conversation:
         for key in FIELD_KEYS:
             if not s.respondent.get(key):
                 return {"kind": "field", "key": key}
+            if key == "org_name" and union_link.needs_union(s):
+                return {"kind": UNION}
         item = self.survey.next_item(s.org_type, s.answers, s.notes, under_review=review.marked(s))
         if item is not None:
             return {"kind": "item", "id": item.id}
@@ -377,16 +397,12 @@ class Conversation:
             return RESPONDENT_LABELS[target["key"]]
         if target["kind"] == "item":
             return self.survey.item(target["id"]).heading
+        if target["kind"] == UNION:
+            return union_msg.LABEL
         return msg.REVIEW_HEADING
 
     def _go_next(self, s: Session) -> None:
-        target = self._next_target(s)
-        if target["kind"] == "field":
-            self._ask_field(s, target["key"])
-        elif target["kind"] == "item":
-            self._ask_item(s, target["id"])
-        else:
-            self._show_review(s)
+        self._go_next_with(s, "")
 
     def _ask_current(self, s: Session) -> None:
         cursor = s.cursor
@@ -394,6 +410,8 @@ class Conversation:
             self._welcome(s)
         elif cursor and cursor.get("kind") == "field":
             self._ask_field(s, cursor["key"])
+        elif cursor and cursor.get("kind") == UNION and s.org_type == ORG_MEMBER:
+            self._ask_union(s)
         elif cursor and cursor.get("kind") == "item" and self.survey.is_applicable(cursor["id"], s.org_type, s.answers):
             self._ask_item(s, cursor["id"])
         else:
@@ -486,12 +504,33 @@ class Conversation:
     def _field_changed(self, s: Session, key: str, old: str, lines: list[str]) -> None:
         """History, the prefecture index, a withdrawn request, and for 組織区分 the rules."""
         value = s.respondent.get(key, "")
+        before = {**s.respondent, key: old}
         s.log("field", item=RESPONDENT_LABELS[key], old=old, new=value)
         if key == "org_name":
             s.effects.append(Effect("index", {"answer_id": s.answer["answer_id"], "old": old, "new": value}))
         lines.append(withdraw_on_change(s))
         if key == "org_type":
             lines += self._org_type_changed(s, old, value)
+        if key in ("org_type", "org_name"):
+            lines += self._organisation_changed(s, before)
+
+    def _organisation_changed(self, s: Session, before: dict[str, str]) -> list[str]:
+        """A 広域連合等's name is offered to its 構成市町村 (the registry of known ones);
+        a 構成市町村's link to its 広域連合等 holds only within its prefecture."""
+        def union_name(respondent: dict[str, str]) -> str:
+            return respondent.get("org_name", "") if respondent.get("org_type") == ORG_UNION else ""
+
+        old_union, new_union = union_name(before), union_name(s.respondent)
+        if old_union != new_union:
+            s.effects.append(Effect("register_union", {
+                "answer_id": s.answer["answer_id"], "old": old_union, "new": new_union}))
+        linked = union_link.linked_union(s.answer)
+        code = prefecture_code_of_org(s.respondent.get("org_name", ""))
+        if linked and (s.org_type != ORG_MEMBER or (code and prefecture_code_of_org(linked) != code)):
+            s.answer.pop(union_link.FIELD, None)
+            s.log("field", item=union_msg.LABEL, old=linked, new="")
+            return [union_msg.LINK_DROPPED.format(value=linked)]
+        return []
 
     def _org_type_changed(self, s: Session, old: str, new: str) -> list[str]:
         lines = []
@@ -504,6 +543,38 @@ class Conversation:
                 lines.append(msg.ORG_NAME_AGAIN.format(org_type=new))
         # Applicability was computed for the old 組織区分: re-apply the rules.
         return lines + self._drop_not_applicable(s, dict(s.answers), report=bool(s.answers), before_org=old or None)
+
+    # --- a 構成市町村's 広域連合等 ------------------------------------------------------
+    def _ask_union(self, s: Session, note: str = "") -> None:
+        s.cursor = {"kind": UNION}
+        known = list(s.known_unions or [])
+        prefecture = prefecture_name(prefecture_code_of_org(s.respondent.get("org_name", "")) or "") or ""
+        lines = [union_msg.HINT, (union_msg.KNOWN if known else union_msg.NONE_KNOWN).format(prefecture=prefecture)]
+        card = cards.union_card(
+            union_msg.LABEL, lines, known, union_link.linked_union(s.answer) or None, union_msg.TYPE_IT,
+            union_msg.INPUT_LABEL, union_msg.PLACEHOLDER, union_msg.SUBMIT,
+        )
+        s.say(note, card)
+
+    def _answer_union(self, s: Session, text: str) -> None:
+        if self._locked(s):
+            return
+        if s.org_type != ORG_MEMBER:
+            s.say(msg.UNKNOWN_SUBMIT)
+            self._ask_current(s)
+            return
+        result = read_union_name(text, s.respondent.get("org_name", ""), s.known_unions or ())
+        if not result.ok:
+            self._ask_union(s, note=result.error)
+            return
+        old = union_link.linked_union(s.answer)
+        s.answer[union_link.FIELD] = result.value
+        lines = [union_msg.STORED.format(value=result.value)]
+        if old != result.value:
+            s.log("field", item=union_msg.LABEL, old=old, new=result.value)
+            if s.answers.get("13"):
+                s.effects.append(Effect("check_13", {"answer_id": s.answer["answer_id"]}))
+        self._go_next_with(s, "\n".join(lines))
 
     # --- items ------------------------------------------------------------------
     def _ask_item(self, s: Session, item_id: str, note: str = "") -> None:
@@ -527,6 +598,8 @@ class Conversation:
         cursor = s.cursor or self._next_target(s)
         if cursor["kind"] == "field":
             self._answer_field(s, cursor["key"], text)
+        elif cursor["kind"] == UNION:
+            self._answer_union(s, text)
         elif cursor["kind"] == "item" and cursor["id"] in review.marked(s) and review.is_keep_word(text):
             self._keep_item(s, cursor["id"])
         elif cursor["kind"] == "item":
@@ -671,6 +744,8 @@ class Conversation:
             self._ask_item(s, target["id"], note=note)
         elif target["kind"] == "field":
             self._ask_field(s, target["key"], note=note)
+        elif target["kind"] == UNION:
+            self._ask_union(s, note=note)
         else:
             self._show_review(s, note=note)
 

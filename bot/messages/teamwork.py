@@ -70,4 +70,5 @@ REMINDER = "「2307 マイナンバー調査」の回答についてのお知ら
 REMINDER_UNFINISHED = "未回答の項目が残っています（{open}問）。"
 REMINDER_UNDER_REVIEW = "要確認の回答が残っています（{n}問）。"
 REMINDER_UNCONFIRMED = "回答責任者の確認がまだです。"
-Q13_DIFFERS = "注意: 同じ都道府県の{other}（{name}）のQ13の回答（{theirs}）と、この回答のQ13（{ours}）が違います。Q13は広域連合等と構成市町村で調整して同じ回答にしてください。"
+Q13_DIFFERS_LINE = "注意: 広域連合等「{union}」のQ13（{union_q13}）と、その構成市町村「{member}」のQ13（{member_q13}）が違います。"
+Q13_AGREE = "Q13は、広域連合等とその構成市町村で調整して同じ回答にしてください。"

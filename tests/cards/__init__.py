@@ -120,6 +120,10 @@ OTHER_CARDS: tuple[tuple[str, Callable[[], dict[str, Any]]], ...] = (
     ("respondent-form-filled", lambda: cards.respondent_form_card(
         {key: "長" * 100 for key, _ in model.RESPONDENT_FIELDS} | {"org_type": "広域連合等"})),
     ("org-type-current", lambda: cards.org_type_card("", "広域連合等", (1, 8))),
+    ("union", lambda: cards.union_card("所属する広域連合等", [LONG, "神奈川県の広域連合等"],
+                                       [f"14神奈川県{n}広域連合" for n in range(30)], "14神奈川県0広域連合",
+                                       "入力も可", "広域連合等の名称", "例: 介護保険広域連合", "登録する")),
+    ("union-none-known", lambda: cards.union_card("所属する広域連合等", ["説明"], [], None, "入力", "名称", "", "登録")),
     ("confirm", lambda: cards.confirm_card("Q6は「該当なし」でよいですか。", "none_6")),
     ("confirm-titles", lambda: cards.confirm_card(LONG, "title_check", "このまま登録", "入力し直す")),
     ("review", lambda: cards.review_card(

@@ -61,7 +61,8 @@ CONTRACT: dict[str, tuple[set[str], set[str]]] = {
     "command": ({"action", "command"}, {"arg"}),
     "confirm": ({"action", "topic", "answer"}, set()),
     "respondent_form": ({"action"}, set()),
-    "keep": ({"action", "item"}, set()),  # 要確認: keep the stored answer  # the inputs, named by field key, are merged in by Teams
+    "keep": ({"action", "item"}, set()),  # 要確認: keep the stored answer
+    "union": ({"action"}, {"value"}),  # a 構成市町村's 広域連合等: a known one, or the typed input  # the inputs, named by field key, are merged in by Teams
 }
 
 
@@ -406,3 +407,19 @@ def test_question_under_review_offers_to_keep_the_stored_answer(item: model.Item
     assert keep[0]["associatedInputs"] == "none"  # a half-typed new answer must not ride along
     plain = _question(item, current="①")
     assert not [s for s in _submits(plain) if s["data"]["action"] == "keep"]
+
+
+def test_union_card_offers_the_known_ones_and_a_typed_name() -> None:
+    known = ["14神奈川県足柄上広域連合", "14神奈川県湘南広域連合"]
+    attachment = cards.union_card("所属する広域連合等", ["説明"], known, "14神奈川県足柄上広域連合", "入力も可",
+                                  "広域連合等の名称", "例", "登録する")
+    submits = [s for s in _submits(attachment) if s["data"]["action"] == "union"]
+    assert [(s["title"], s["data"]) for s in submits] == [
+        ("1. 14神奈川県足柄上広域連合", {"action": "union", "value": known[0]}),
+        ("2. 14神奈川県湘南広域連合", {"action": "union", "value": known[1]}),
+        ("登録する", {"action": "union"}),
+    ]
+    assert all(s["associatedInputs"] == "none" for s in submits[:2])  # a half-typed name must not override
+    (text_input,) = _of_type(attachment, "Input.Text")
+    assert text_input["label"] == "広域連合等の名称" and text_input["id"] == "value"
+    assert "現在の値: 14神奈川県足柄上広域連合" in _texts(attachment)

@@ -14,8 +14,9 @@ from functools import lru_cache
 from typing import Any, Iterable
 
 from bot.dialogs.conversation import Conversation
-from bot.dialogs.inputs import read_input
+from bot.dialogs.inputs import UserInput, read_input
 from bot.dialogs.session import Session
+from bot.dialogs.union_link import prefecture_to_read
 from bot.survey.engine import Survey, load_survey
 from tests.e2e.transcripts import Step, check_step
 from tests.fakes.teams import Replies
@@ -41,12 +42,15 @@ class Transcript:
         extra = {"deadline": deadline} if deadline else {}
         self.conversation = Conversation(survey(), new_id=lambda: f"answer-{next(_ids)}", **extra)
         self.staff_prefecture = staff_prefecture  # as SurveyBot reads it from PREFECTURE_STAFF
+        # The known 広域連合等 by prefecture code, as SurveyBot.read_beyond reads them (Q13Board).
+        self.known_unions: dict[str, list[str]] = {}
+        self.unions_read: list[str] = []  # the prefectures read, turn by turn
         self.user: dict[str, Any] = {}
         self.stored: dict[str, Any] | None = None  # the answer record, as saved
         self.last = Replies()
 
     # --- turns ---------------------------------------------------------------------
-    def _turn(self, run: Any) -> Replies:
+    def _turn(self, run: Any, inp: UserInput | None = None) -> Replies:
         # A turn works on copies and "saves" them at the end, like TurnStore does.
         session = Session(
             user_key=self.user_key,
@@ -57,6 +61,10 @@ class Transcript:
             answer=copy.deepcopy(self.stored),
             staff_prefecture=self.staff_prefecture,
         )
+        prefecture = prefecture_to_read(session, inp)
+        if prefecture is not None:
+            self.unions_read.append(prefecture)
+            session.known_unions = list(self.known_unions.get(prefecture, []))
         run(session)
         self.user, self.stored = session.user, session.answer
         self.last = Replies(
@@ -65,10 +73,12 @@ class Transcript:
         return self.last
 
     def say(self, text: str) -> Replies:
-        return self._turn(lambda s: self.conversation.handle(s, read_input(text, None)))
+        inp = read_input(text, None)
+        return self._turn(lambda s: self.conversation.handle(s, inp), inp)
 
     def submit(self, data: dict[str, Any]) -> Replies:
-        return self._turn(lambda s: self.conversation.handle(s, read_input("", data)))
+        inp = read_input("", data)
+        return self._turn(lambda s: self.conversation.handle(s, inp), inp)
 
     def click(self, title: str) -> Replies:
         """Clicks the button `title` of the last turn's cards."""
