@@ -229,3 +229,16 @@ def test_changing_back_keeps_everything_under_review() -> None:
     assert t.say("再開").last_heading == "Q2"  # asked in survey order all the same
 
 
+
+
+def test_export_says_how_many_are_under_review() -> None:
+    t, _ = changed(MUNICIPALITY_SHORT, "Q1-1", "1")
+    t.click(KEEP)
+    assert "まだ終わっていない項目があります（要確認 8問）。" in t.say("出力").all_text
+
+
+def test_resume_counts_what_is_under_review() -> None:
+    t, _ = changed(MUNICIPALITY_SHORT, "Q1-1", "1")
+    replies = t.say("再開")
+    assert "回答済み 10問（うち要確認 9問）、未回答 0問" in replies.all_text
+    assert replies.last_heading == "Q2"

@@ -18,6 +18,7 @@ from bot.dialogs.inputs import UserInput, read_input
 from bot.dialogs.session import Session
 from bot.dialogs.union_link import prefecture_to_read
 from bot.survey.engine import Survey, load_survey
+from tests.cards import walk
 from tests.e2e.transcripts import Step, check_step
 from tests.fakes.teams import Replies
 
@@ -121,18 +122,9 @@ def review_rows(replies: Replies) -> dict[str, str]:
     """The review card's answer rows, wherever the card nests them: heading -> the texts
     of its value column joined by a space (「要確認 ①…」 for an item under review)."""
 
-    def nodes(node: Any) -> Iterable[dict[str, Any]]:
-        if isinstance(node, dict):
-            yield node
-            for value in node.values():
-                yield from nodes(value)
-        elif isinstance(node, list):
-            for value in node:
-                yield from nodes(value)
-
     rows: dict[str, str] = {}
     for card in replies.cards:
-        for node in nodes(card.get("body", [])):
+        for node in walk(card.get("body", [])):
             if node.get("type") == "ColumnSet" and len(node.get("columns", [])) == 2:
                 heading_col, value_col = node["columns"]
                 rows[heading_col["items"][0]["text"]] = " ".join(b["text"] for b in value_col["items"])

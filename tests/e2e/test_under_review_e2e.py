@@ -40,13 +40,6 @@ async def review_bot(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -
         yield bot
 
 
-@pytest.fixture(scope="module")
-async def store(redis_url: str) -> AsyncIterator[redis.asyncio.Redis]:
-    client = redis.asyncio.Redis.from_url(redis_url)
-    yield client
-    await client.aclose()
-
-
 async def record(store: redis.asyncio.Redis, client: TeamsClient) -> dict[str, Any]:
     found = await stored_answer(store, NAMESPACE, client.user.aad_object_id)
     assert found is not None
@@ -54,8 +47,9 @@ async def record(store: redis.asyncio.Redis, client: TeamsClient) -> dict[str, A
 
 
 async def test_q1_1_changed_after_q12_then_reviewed_one_by_one(
-    review_bot: BotProcess, teams_client: Any, store: redis.asyncio.Redis
+    review_bot: BotProcess, teams_client: Any, redis_client: redis.asyncio.Redis
 ) -> None:
+    store = redis_client
     client = teams_client(review_bot)
     await play(client, MUNICIPALITY_SHORT.steps())
     before = (await record(store, client))["answers"]
