@@ -50,10 +50,10 @@ def review_card(
         title = msg.SECTION_ITEMS.format(first=group[0][0], last=_base(group[-1][0]))
         if _base(group[0][0]) == _base(group[-1][0]):
             title = group[0][0]
-        todo = [state for _, value, state in group if state in (msg.UNANSWERED, msg.UNDER_REVIEW) or (not state and not value)]
-        if todo:
-            title += msg.SECTION_TODO.format(n=len(todo))
-        sections.append((title, [_answer_row(*row) for row in group], bool(todo)))
+        to_do = [state for _, value, state in group if state in (msg.UNANSWERED, msg.UNDER_REVIEW) or (not state and not value)]
+        if to_do:
+            title += msg.SECTION_PENDING.format(n=len(to_do))
+        sections.append((title, [_answer_row(*row) for row in group], bool(to_do)))
     if sections:
         body.append(subtle_block(msg.SECTION_HOW))
     for n, (title, items, open_) in enumerate(sections):
