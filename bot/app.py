@@ -77,13 +77,14 @@ def create_app(config: Config) -> web.Application:
         delivery = build_delivery(config, client, store, survey)
         app[DELIVERY] = delivery
         notifier = Notifier(adapter, store.storage, config.app_id)
+        q13 = Q13Board(client, config.redis_namespace)
         teamwork = TeamworkEffects(
             notifier, People(client, config.redis_namespace), store, survey,
-            export=delivery.effects["export"], q13=Q13Board(client, config.redis_namespace),
+            export=delivery.effects["export"], q13=q13,
         )
         app[BOT] = SurveyBot(
-            config, store, Conversation(survey), history, Codes(client, config.redis_namespace),
-            effects={**delivery.effects, **teamwork.handlers()}, invokes=delivery.invokes,
+            config, store, Conversation(survey, deadline=config.deadline), history, Codes(client, config.redis_namespace),
+            effects={**delivery.effects, **teamwork.handlers()}, invokes=delivery.invokes, unions=q13,
         )
         reminders = Reminders(config, client, survey, notifier)
         app[BACKGROUND] = [asyncio.create_task(reminders.run_forever())] if config.reminder_interval > 0 else []

@@ -11,9 +11,11 @@ import redis.asyncio
 
 from bot.config import JST, Config
 from bot.messages import teamwork as msg
+from bot.messages.deadlines import deadline_notice
 from bot.notify import Notifier
 from bot.state.redis_storage import decode_record
 from bot.survey.engine import Survey
+from bot.survey.model import ORG_PREFECTURE
 
 log = logging.getLogger(__name__)
 SCAN_BATCH = 500
@@ -79,17 +81,26 @@ class Reminders:
             lock = f"{self.config.redis_namespace}:reminded:{answer['answer_id']}:{deadline.date()}:{days}"
             if not await self.client.set(lock, "1", nx=True, ex=LOCK_SECONDS):
                 continue
-            text = msg.REMINDER.format(deadline=deadline.strftime("%Y-%m-%d %H:%M"), days=days, state=state)
+            text = msg.REMINDER.format(deadline=self._deadline_text(answer, days), state=state)
             await self.notifier.send(answer.get("members") or [], text)
             sent += 1
         return sent
+
+    def _deadline_text(self, answer: dict, days: int) -> str:
+        """A prefecture's answer sees the ministry's date; any other, its prefecture's
+        instructions (the days are counted to the ministry's date, not theirs)."""
+        org_type = (answer.get("respondent") or {}).get("org_type")
+        return deadline_notice(org_type == ORG_PREFECTURE, self.config.deadline, days_left=days)
 
     def _state_text(self, answer: dict) -> str | None:
         """What is left to do, or None when the answer is confirmed."""
         if (answer.get("confirmation") or {}).get("status") == "confirmed":
             return None
         respondent = answer.get("respondent") or {}
-        st = self.survey.status(respondent.get("org_type"), answer.get("answers") or {}, respondent, answer.get("notes") or {})
+        st = self.survey.status(respondent.get("org_type"), answer.get("answers") or {}, respondent,
+                                answer.get("notes") or {}, under_review=answer.get("under_review") or {})
         if st.info_missing or st.unanswered_flag:
             return msg.REMINDER_UNFINISHED.format(open=len(st.unanswered) + len(st.pending))
+        if st.under_review:
+            return msg.REMINDER_UNDER_REVIEW.format(n=len(st.under_review))
         return msg.REMINDER_UNCONFIRMED

@@ -3,7 +3,7 @@ from .confirm import confirm_card
 from .files import download_link_card, file_consent_card, file_info_card
 from .info import explain_card, help_card, message_card, resume_card
 from .question import question_card
-from .respondent import field_card, org_type_card, respondent_form_card
+from .respondent import field_card, org_type_card, respondent_form_card, union_card
 from .review import review_card, status_card
 
 __all__ = [
@@ -21,4 +21,5 @@ __all__ = [
     "resume_card",
     "review_card",
     "status_card",
+    "union_card",
 ]

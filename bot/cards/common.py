@@ -17,6 +17,8 @@ ACTION_ANSWER = "answer"
 ACTION_FIELD = "field"
 ACTION_COMMAND = "command"
 ACTION_CONFIRM = "confirm"
+ACTION_KEEP = "keep"  # 要確認: keep the stored answer of the item
+ACTION_UNION = "union"  # a 構成市町村's 広域連合等: a known one (value) or the typed input
 ACTION_FORM = "respondent_form"  # every 回答者情報 field at once; inputs named by field key
 INPUT_ID = "value"  # every input of every card: Teams merges it into the action's data
 NONE_VALUE = "なし"  # item 6: "neither applies", as the engine reads it typed
@@ -29,6 +31,17 @@ ActionSpec = Sequence[str]
 
 def answer_data(item_id: str, value: str | None = None) -> dict[str, str]:
     data = {"action": ACTION_ANSWER, "item": item_id}
+    if value is not None:
+        data["value"] = value
+    return data
+
+
+def keep_data(item_id: str) -> dict[str, str]:
+    return {"action": ACTION_KEEP, "item": item_id}
+
+
+def union_data(value: str | None = None) -> dict[str, str]:
+    data = {"action": ACTION_UNION}
     if value is not None:
         data["value"] = value
     return data

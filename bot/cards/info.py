@@ -16,13 +16,28 @@ from .common import (
 )
 
 
-def help_card(title: str, lines: list[tuple[str, str]]) -> dict[str, Any]:
-    """lines: (command or topic, what it does); a FactSet keeps the pairs aligned."""
+Paragraph = str | Sequence[str]  # one text, or lines kept together (an address)
+
+
+def help_card(
+    title: str, lines: list[tuple[str, str]], sections: Sequence[tuple[str, Sequence[Paragraph]]] = ()
+) -> dict[str, Any]:
+    """lines: (command or topic, what it does); a FactSet keeps the pairs aligned.
+    sections: (heading, paragraphs) below it. A card's text does not break at a single
+    newline, so the lines of a paragraph are blocks without spacing between them."""
     body = [heading_block(title), fact_set(lines)]
+    for heading, paragraphs in sections:
+        body.append(text_block(heading, weight="Bolder", separator=True))
+        for paragraph in paragraphs:
+            first, *rest = [paragraph] if isinstance(paragraph, str) else list(paragraph)
+            body.append(text_block(first))
+            body += [text_block(line, spacing="None") for line in rest]
     return adaptive_card(body, fallback_text=title)
 
 
-def explain_card(heading: str, terms: list[tuple[str, str]], rule: str | None = None) -> dict[str, Any]:
+def explain_card(
+    heading: str, terms: list[tuple[str, str]], rule: str | None = None, actions: Sequence[ActionSpec] = ()
+) -> dict[str, Any]:
     """説明 / 迷っている: the glossary entries of the item, and the rule for doubt when given."""
     body: list[dict[str, Any]] = [heading_block(heading)]
     for term, explanation in terms:
@@ -32,6 +47,7 @@ def explain_card(heading: str, terms: list[tuple[str, str]], rule: str | None = 
         body.append(
             container([text_block(msg.EXPLAIN_RULE_TITLE, weight="Bolder"), text_block(rule)])
         )
+    body += command_row(actions)
     return adaptive_card(body, fallback_text=heading)
 
 

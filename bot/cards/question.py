@@ -12,6 +12,7 @@ from .common import (
     action_set,
     adaptive_card,
     answer_data,
+    keep_data,
     command_row,
     container,
     heading_block,
@@ -30,9 +31,11 @@ def question_card(
     current: str | None = None,
     *,
     options: tuple[model.Option, ...] | None = None,
+    review_note: str | None = None,
 ) -> dict[str, Any]:
     """`prompt` is the engine's text (with the 広域連合 読み替え applied), not item.prompt;
-    likewise `options` (survey.options_for), defaulting to item.options."""
+    likewise `options` (survey.options_for), defaulting to item.options. `review_note`
+    (要確認) asks to confirm the current answer: one button keeps it."""
     shown = item.options if options is None else options
     body: list[dict[str, Any]] = [
         heading_block(item.heading),
@@ -45,8 +48,12 @@ def question_card(
         body.append(container([text_block(r, color="Attention") for r in reminders]))
     status = msg.POSITION.format(position=position[0], total=position[1])
     body.append(subtle_block(status))
+    if review_note:
+        body.append(container([text_block(review_note, color="Attention", weight="Bolder")], style="warning"))
     if current is not None:
         body.append(text_block(msg.CURRENT_ANSWER.format(value=current), weight="Bolder"))
+    if review_note and current is not None:
+        body.append(action_set([submit(msg.KEEP_BUTTON, keep_data(item.id), with_inputs=False)]))
     body += _answer_controls(item, shown, current)
     body += command_row(msg.QUESTION_COMMANDS)
     return adaptive_card(body, fallback_text=f"{item.heading} {prompt}")

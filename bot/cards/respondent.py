@@ -17,6 +17,7 @@ from .common import (
     submit,
     subtle_block,
     text_block,
+    union_data,
 )
 
 ORG_TYPE_KEY = "org_type"
@@ -86,3 +87,24 @@ def _head(label: str, hint: str, current: str | None, position: tuple[int, int])
     if current:
         blocks.append(text_block(msg.CURRENT_VALUE.format(value=current), weight="Bolder"))
     return blocks
+
+
+def union_card(
+    label: str, lines: list[str], known: list[str], current: str | None, typed_hint: str,
+    input_label: str, placeholder: str, submit_title: str,
+) -> dict[str, Any]:
+    """A 構成市町村's 広域連合等: one full-width button per known one, numbered as typed
+    answers read them, and a text input for one the bot does not know yet."""
+    body: list[dict[str, Any]] = [heading_block(label)] + [text_block(line) for line in lines]
+    if current:
+        body.append(text_block(msg.CURRENT_VALUE.format(value=current), weight="Bolder"))
+    body += [
+        action_set([submit(f"{n}. {name}", union_data(name), with_inputs=False)])
+        for n, name in enumerate(known, start=1)
+    ]
+    text_input: dict[str, Any] = {
+        "type": "Input.Text", "id": INPUT_ID, "label": input_label, "placeholder": placeholder, "isMultiline": False,
+    }
+    body += [subtle_block(typed_hint), text_input, action_set([submit(submit_title, union_data())])]
+    body += command_row(msg.FIELD_COMMANDS)
+    return adaptive_card(body, fallback_text=label)

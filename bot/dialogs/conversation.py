@@ -7,25 +7,39 @@ engine's; this module only asks it what comes next.
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from typing import Any, Callable
 
 from bot import cards
-from bot.cards.common import ACTION_FORM
+from bot.cards.common import ACTION_FORM, ACTION_KEEP, ACTION_UNION
+from bot.config import DEFAULT_DEADLINE
 from bot.dialogs.inputs import UserInput
 from bot.dialogs.session import Effect, Session
+from bot.dialogs import under_review as review
+from bot.dialogs import union_link
 from bot.dialogs.teamwork import Teamwork, withdraw_on_change
 from bot.messages import conversation as msg
+from bot.messages import deadlines
+from bot.messages import union as union_msg
+from bot.messages.dates import wareki_datetime
+from bot.messages.deadlines import deadline_notice
 from bot.survey.address import compare_addresses, format_comparison, split_address_pair
-from bot.survey.engine import Survey
+from bot.survey.engine import Status, Survey
 from bot.survey.model import (
     KIND_MULTI,
+    ORG_MEMBER,
     ORG_PREFECTURE,
+    ORG_UNION,
+    circled,
     RESPONDENT_FIELDS,
     RESPONDENT_LABELS,
 )
+from bot.survey.prefectures import prefecture_code_of_org, prefecture_name
 from bot.survey.respondent import parse_field
+from bot.survey.union_link import read_union_name
 
 FIELD_KEYS = [key for key, _ in RESPONDENT_FIELDS]
+UNION = union_link.CURSOR  # cursor kind: a 構成市町村 naming its 広域連合等
 
 
 def new_answer(answer_id: str, user_key: str, now_iso: str) -> dict[str, Any]:
@@ -43,12 +57,16 @@ def new_answer(answer_id: str, user_key: str, now_iso: str) -> dict[str, Any]:
 
 
 class Conversation:
-    def __init__(self, survey: Survey, new_id: Callable[[], str] | None = None) -> None:
+    def __init__(
+        self, survey: Survey, new_id: Callable[[], str] | None = None, deadline: datetime = DEFAULT_DEADLINE
+    ) -> None:
         self.survey = survey
+        self.deadline = deadline  # the ministry's (the prefectures') deadline: Config.deadline
         self._new_id = new_id or (lambda: secrets.token_hex(12))
         self._commands: dict[str, Callable[[Session, UserInput], None]] = {
             "start": self._cmd_start,
             "resume": self._cmd_resume,
+            "question": self._cmd_question,
             "help": self._cmd_help,
             "explain": self._cmd_explain,
             "doubt": self._cmd_doubt,
@@ -109,6 +127,10 @@ class Conversation:
             self._answer_field(s, str(inp.data.get("field", "")), str(inp.data.get("value", "") or ""))
         elif action == ACTION_FORM:
             self._answer_form(s, inp.data)
+        elif action == ACTION_UNION:
+            self._answer_union(s, str(inp.data.get("value", "") or ""))
+        elif action == ACTION_KEEP:
+            self._keep_item(s, str(inp.data.get("item", "")))
         elif action == "confirm":
             s.say(msg.CONFIRM_EXPIRED)
             self._ask_current(s)
@@ -150,6 +172,11 @@ class Conversation:
         s.user["paused"] = False
         self._go_next_with(s, msg.RESUMED.format(progress=self._progress_text(s)))
 
+    def _cmd_question(self, s: Session, inp: UserInput) -> None:
+        """Back to the question after 説明 / 迷っている: the question, without a word."""
+        s.user["paused"] = False
+        self._ask_current(s)
+
     def _cmd_pause(self, s: Session, inp: UserInput) -> None:
         if s.answer is None:
             s.say(msg.NOTHING_TO_PAUSE)
@@ -158,8 +185,11 @@ class Conversation:
         s.say(msg.PAUSED.format(progress=self._progress_text(s)))
 
     def _cmd_help(self, s: Session, inp: UserInput) -> None:
-        where = self._where(s) if s.answer else msg.WHERE_MUNICIPALITY
-        s.say("", cards.help_card(msg.HELP_TITLE, [*msg.HELP_LINES, (msg.WHERE_TITLE, where)]))
+        lines = [*msg.HELP_LINES, (deadlines.TITLE, self._deadline(s)), (msg.WHERE_TITLE, self._where(s))]
+        notes = [msg.NOTE_QUOTE.format(text=text) for text in msg.NOTES_QUOTED] + [msg.NOTES_READING]
+        contacts = [(who, *printed) for who, printed in msg.CONTACTS]
+        sections = [(msg.NOTES_TITLE, notes), (msg.CONTACTS_TITLE, contacts)]
+        s.say("", cards.help_card(msg.HELP_TITLE, lines, sections))
 
     def _cmd_explain(self, s: Session, inp: UserInput) -> None:
         if inp.arg:
@@ -176,7 +206,8 @@ class Conversation:
             if not terms:
                 s.say(msg.NO_TERMS.format(heading=item.heading, terms="、".join(self.survey.glossary)))
                 return
-            s.say("", cards.explain_card(msg.EXPLAIN_ITEM_TITLE.format(heading=item.heading), terms))
+            s.say("", cards.explain_card(
+                msg.EXPLAIN_ITEM_TITLE.format(heading=item.heading), terms, actions=self._item_actions()))
             return
         if cursor and cursor.get("kind") == "field":
             s.say(msg.FIELD_HINTS[cursor["key"]])
@@ -192,7 +223,7 @@ class Conversation:
 
     def _cmd_doubt(self, s: Session, inp: UserInput) -> None:
         cursor = s.cursor if s.answer else None
-        lines = [self.survey.doubt_rule]
+        lines = list(self.survey.doubt_parts)
         if cursor and cursor.get("kind") == "item":
             item = self.survey.item(cursor["id"])
             if item.cautious:
@@ -215,11 +246,17 @@ class Conversation:
                 return
             self._ask_field(s, FIELD_KEYS[-1])
             return
+        if cursor.get("kind") == UNION:
+            self._ask_field(s, "org_name")
+            return
         if cursor.get("kind") == "field":
             index = FIELD_KEYS.index(cursor["key"])
             if index == 0:
                 s.say(msg.AT_START)
                 self._ask_field(s, FIELD_KEYS[0])
+                return
+            if FIELD_KEYS[index - 1] == "org_name" and s.org_type == ORG_MEMBER:
+                self._ask_union(s)
                 return
             self._ask_field(s, FIELD_KEYS[index - 1])
             return
@@ -243,29 +280,47 @@ class Conversation:
         if field_key:
             self._ask_field(s, field_key)
             return
+        if target in union_link.EDIT_WORDS and s.org_type == ORG_MEMBER:
+            self._ask_union(s)
+            return
         item_id = self.survey.resolve_item_id(target)
         if item_id is None:
             s.say(msg.EDIT_UNKNOWN.format(target=target))
             return
         if not self.survey.is_applicable(item_id, s.org_type, s.answers):
-            s.say(msg.EDIT_NOT_APPLICABLE.format(heading=self.survey.item(item_id).heading))
+            if not self._offer_deciding_item(s, item_id):
+                s.say(msg.EDIT_NOT_APPLICABLE.format(heading=self.survey.item(item_id).heading))
             return
         self._ask_item(s, item_id)
+
+    def _offer_deciding_item(self, s: Session, item_id: str) -> bool:
+        """An item not decided yet (a 構成市町村's 1-1 before Q13): the engine names the
+        unanswered item that decides it, and that item is asked."""
+        decider = self.survey.deciding_item(item_id, s.org_type, s.answers, s.notes)
+        if decider is None:
+            return False
+        note = msg.EDIT_DECIDED_BY.format(
+            heading=self.survey.item(item_id).heading, decider=self.survey.item(decider).heading)
+        self._ask_item(s, decider, note=note)
+        return True
 
     def _cmd_status(self, s: Session, inp: UserInput) -> None:
         if s.answer is None:
             s.say(msg.NO_ANSWER_YET)
             return
-        st = self.survey.status(s.org_type, s.answers, s.respondent, s.notes)
+        st = self._status(s)
         info_done = sum(1 for k in FIELD_KEYS if s.respondent.get(k))
         heading = lambda ids: "、".join(self.survey.item(i).heading for i in ids) or msg.NONE  # noqa: E731
+        still_open = self.survey.open_items(st)
         lines = [
             msg.STATUS_INFO.format(done=info_done, total=len(FIELD_KEYS)),
             msg.STATUS_ANSWERED.format(n=len(st.answered)),
-            msg.STATUS_UNANSWERED.format(n=len(st.unanswered) + len(st.pending), items=heading(st.unanswered + st.pending)),
+            msg.STATUS_UNANSWERED.format(n=len(still_open), items=heading(still_open)),
+            msg.STATUS_UNDER_REVIEW.format(n=len(st.under_review), items=heading(st.under_review)) if st.under_review else "",
             msg.STATUS_NA.format(n=len(st.not_applicable), items=heading(st.not_applicable)),
             confirmation_line(s.confirmation),
         ]
+        lines = [line for line in lines if line]
         if s.user.get("paused"):
             lines.append(msg.STATUS_PAUSED)
         s.say("", cards.status_card(lines, [(msg.BUTTON_RESUME, "再開"), (msg.BUTTON_REVIEW, "一覧")]))
@@ -293,6 +348,18 @@ class Conversation:
         if s.answer is None:
             s.say(msg.NO_ANSWER_YET)
             return
+        st = self._status(s)
+        info_open = sum(1 for k in FIELD_KEYS if not s.respondent.get(k))
+        parts = [
+            msg.EXPORT_OPEN_INFO.format(n=info_open) if info_open else "",
+            msg.EXPORT_OPEN_ITEMS.format(n=len(self.survey.open_items(st))) if self.survey.open_items(st) else "",
+            msg.EXPORT_UNDER_REVIEW.format(n=len(st.under_review)) if st.under_review else "",
+        ]
+        parts = [p for p in parts if p]
+        lines = [msg.EXPORT_UNFINISHED.format(parts="、".join(parts))] if parts else []
+        lines += self._attachments_due(s)
+        if lines:
+            s.say("\n".join(lines))
         s.effects.append(Effect("export", {"answer_id": s.answer["answer_id"]}))
 
     def _cmd_collect(self, s: Session, inp: UserInput) -> None:
@@ -318,7 +385,9 @@ class Conversation:
         for key in FIELD_KEYS:
             if not s.respondent.get(key):
                 return {"kind": "field", "key": key}
-        item = self.survey.next_item(s.org_type, s.answers, s.notes)
+            if key == "org_name" and union_link.needs_union(s):
+                return {"kind": UNION}
+        item = self.survey.next_item(s.org_type, s.answers, s.notes, under_review=review.marked(s))
         if item is not None:
             return {"kind": "item", "id": item.id}
         return {"kind": "review"}
@@ -328,16 +397,12 @@ class Conversation:
             return RESPONDENT_LABELS[target["key"]]
         if target["kind"] == "item":
             return self.survey.item(target["id"]).heading
+        if target["kind"] == UNION:
+            return union_msg.LABEL
         return msg.REVIEW_HEADING
 
     def _go_next(self, s: Session) -> None:
-        target = self._next_target(s)
-        if target["kind"] == "field":
-            self._ask_field(s, target["key"])
-        elif target["kind"] == "item":
-            self._ask_item(s, target["id"])
-        else:
-            self._show_review(s)
+        self._go_next_with(s, "")
 
     def _ask_current(self, s: Session) -> None:
         cursor = s.cursor
@@ -345,17 +410,22 @@ class Conversation:
             self._welcome(s)
         elif cursor and cursor.get("kind") == "field":
             self._ask_field(s, cursor["key"])
+        elif cursor and cursor.get("kind") == UNION and s.org_type == ORG_MEMBER:
+            self._ask_union(s)
         elif cursor and cursor.get("kind") == "item" and self.survey.is_applicable(cursor["id"], s.org_type, s.answers):
             self._ask_item(s, cursor["id"])
         else:
             self._go_next(s)
 
+    def _status(self, s: Session) -> Status:
+        return self.survey.status(s.org_type, s.answers, s.respondent, s.notes, under_review=review.marked(s))
+
     def _progress_text(self, s: Session) -> str:
-        st = self.survey.status(s.org_type, s.answers, s.respondent, s.notes)
+        st = self._status(s)
         info_done = sum(1 for k in FIELD_KEYS if s.respondent.get(k))
-        return msg.PROGRESS.format(
+        return (msg.PROGRESS_REVIEW if st.under_review else msg.PROGRESS).format(
             info=info_done, info_total=len(FIELD_KEYS), answered=len(st.answered),
-            open=len(st.unanswered) + len(st.pending), na=len(st.not_applicable),
+            open=len(st.unanswered) + len(st.pending), na=len(st.not_applicable), review=len(st.under_review),
         )
 
     # --- 回答者情報 -----------------------------------------------------------
@@ -434,12 +504,33 @@ class Conversation:
     def _field_changed(self, s: Session, key: str, old: str, lines: list[str]) -> None:
         """History, the prefecture index, a withdrawn request, and for 組織区分 the rules."""
         value = s.respondent.get(key, "")
+        before = {**s.respondent, key: old}
         s.log("field", item=RESPONDENT_LABELS[key], old=old, new=value)
         if key == "org_name":
             s.effects.append(Effect("index", {"answer_id": s.answer["answer_id"], "old": old, "new": value}))
         lines.append(withdraw_on_change(s))
         if key == "org_type":
             lines += self._org_type_changed(s, old, value)
+        if key in ("org_type", "org_name"):
+            lines += self._organisation_changed(s, before)
+
+    def _organisation_changed(self, s: Session, before: dict[str, str]) -> list[str]:
+        """A 広域連合等's name is offered to its 構成市町村 (the registry of known ones);
+        a 構成市町村's link to its 広域連合等 holds only within its prefecture."""
+        def union_name(respondent: dict[str, str]) -> str:
+            return respondent.get("org_name", "") if respondent.get("org_type") == ORG_UNION else ""
+
+        old_union, new_union = union_name(before), union_name(s.respondent)
+        if old_union != new_union:
+            s.effects.append(Effect("register_union", {
+                "answer_id": s.answer["answer_id"], "old": old_union, "new": new_union}))
+        linked = union_link.linked_union(s.answer)
+        code = prefecture_code_of_org(s.respondent.get("org_name", ""))
+        if linked and (s.org_type != ORG_MEMBER or (code and prefecture_code_of_org(linked) != code)):
+            s.answer.pop(union_link.FIELD, None)
+            s.log("field", item=union_msg.LABEL, old=linked, new="")
+            return [union_msg.LINK_DROPPED.format(value=linked)]
+        return []
 
     def _org_type_changed(self, s: Session, old: str, new: str) -> list[str]:
         lines = []
@@ -453,6 +544,38 @@ class Conversation:
         # Applicability was computed for the old 組織区分: re-apply the rules.
         return lines + self._drop_not_applicable(s, dict(s.answers), report=bool(s.answers), before_org=old or None)
 
+    # --- a 構成市町村's 広域連合等 ------------------------------------------------------
+    def _ask_union(self, s: Session, note: str = "") -> None:
+        s.cursor = {"kind": UNION}
+        known = list(s.known_unions or [])
+        prefecture = prefecture_name(prefecture_code_of_org(s.respondent.get("org_name", "")) or "") or ""
+        lines = [union_msg.HINT, (union_msg.KNOWN if known else union_msg.NONE_KNOWN).format(prefecture=prefecture)]
+        card = cards.union_card(
+            union_msg.LABEL, lines, known, union_link.linked_union(s.answer) or None, union_msg.TYPE_IT,
+            union_msg.INPUT_LABEL, union_msg.PLACEHOLDER, union_msg.SUBMIT,
+        )
+        s.say(note, card)
+
+    def _answer_union(self, s: Session, text: str) -> None:
+        if self._locked(s):
+            return
+        if s.org_type != ORG_MEMBER:
+            s.say(msg.UNKNOWN_SUBMIT)
+            self._ask_current(s)
+            return
+        result = read_union_name(text, s.respondent.get("org_name", ""), s.known_unions or ())
+        if not result.ok:
+            self._ask_union(s, note=result.error)
+            return
+        old = union_link.linked_union(s.answer)
+        s.answer[union_link.FIELD] = result.value
+        lines = [union_msg.STORED.format(value=result.value)]
+        if old != result.value:
+            s.log("field", item=union_msg.LABEL, old=old, new=result.value)
+            if s.answers.get("13"):
+                s.effects.append(Effect("check_13", {"answer_id": s.answer["answer_id"]}))
+        self._go_next_with(s, "\n".join(lines))
+
     # --- items ------------------------------------------------------------------
     def _ask_item(self, s: Session, item_id: str, note: str = "") -> None:
         s.cursor = {"kind": "item", "id": item_id}
@@ -462,10 +585,12 @@ class Conversation:
         current_text = None
         if current is not None and (current != [] or s.notes.get(item_id) == "none"):
             current_text = survey.format_value(item_id, current)
+        source = review.marked(s).get(item_id)
+        review_note = msg.REVIEW_ITEM.format(source=survey.item(source).heading) if source else None
         card = cards.question_card(
             item, survey.prompt_text(item_id, org), survey.progress(item_id, org, s.answers),
             survey.reminders(item_id, org, s.answers), current_text,
-            options=survey.options_for(item_id, org),
+            options=survey.options_for(item_id, org), review_note=review_note,
         )
         s.say(note, card)
 
@@ -473,8 +598,15 @@ class Conversation:
         cursor = s.cursor or self._next_target(s)
         if cursor["kind"] == "field":
             self._answer_field(s, cursor["key"], text)
+        elif cursor["kind"] == UNION:
+            self._answer_union(s, text)
+        elif cursor["kind"] == "item" and cursor["id"] in review.marked(s) and review.is_keep_word(text):
+            self._keep_item(s, cursor["id"])
         elif cursor["kind"] == "item":
             self._answer_item(s, cursor["id"], text)
+        elif self._next_target(s)["kind"] != "review":
+            # Typed at the summary while something is still open: that next, not "all done".
+            self._go_next_with(s, msg.STILL_OPEN_HINT)
         else:
             self._show_review(s, note=msg.ALL_ANSWERED_HINT)
 
@@ -493,8 +625,9 @@ class Conversation:
             self._go_next(s)
             return
         if not survey.is_applicable(item_id, s.org_type, s.answers):
-            s.say(msg.ITEM_NOT_APPLICABLE.format(heading=item.heading))
-            self._ask_current(s)
+            if not self._offer_deciding_item(s, item_id):
+                s.say(msg.ITEM_NOT_APPLICABLE.format(heading=item.heading))
+                self._ask_current(s)
             return
         parsed = survey.parse_answer(item_id, text)
         if not parsed.ok:
@@ -506,6 +639,21 @@ class Conversation:
             s.say("", cards.confirm_card(msg.CONFIRM_NONE.format(heading=item.heading), f"none:{item_id}"))
             return
         self._store_item(s, item_id, parsed.value)
+
+    def _keep_item(self, s: Session, item_id: str) -> None:
+        """要確認: one tap keeps the stored answer."""
+        if self._locked(s):
+            return
+        if item_id not in review.marked(s) or item_id not in s.answers:
+            heading = self.survey.item(item_id).heading if self.survey.resolve_item_id(item_id) == item_id else item_id
+            s.say(msg.REVIEW_NOT_MARKED.format(heading=heading))
+            self._ask_current(s)
+            return
+        review.clear(s, [item_id])
+        heading = self.survey.item(item_id).heading
+        s.log("review_kept", item=heading)
+        value = self.survey.format_value(item_id, s.answers[item_id])
+        self._go_next_with(s, msg.REVIEW_KEPT.format(heading=heading, value=value))
 
     def _store_item(self, s: Session, item_id: str, value: Any) -> None:
         survey = self.survey
@@ -519,13 +667,31 @@ class Conversation:
             s.notes.pop(item_id, None)
         if old != value:
             s.log("answer", item=item_id, old=old, new=value)
+        review.clear(s, [item_id])  # answered anew: reviewed
         lines = [msg.ANSWER_STORED.format(heading=item.heading, value=survey.format_value(item_id, value))]
         lines += self._drop_not_applicable(s, before, report=old is not None and old != value)
+        lines += self._put_under_review(s, item_id, old, value)
         if old != value:
             lines.append(withdraw_on_change(s))
             if item_id == "13":
                 s.effects.append(Effect("check_13", {"answer_id": s.answer["answer_id"]}))
         self._go_next_with(s, "\n".join(filter(None, lines)))
+
+    def _put_under_review(self, s: Session, item_id: str, old: Any, new: Any) -> list[str]:
+        """Later answers about other people now (the engine says which): kept, 要確認."""
+        survey = self.survey
+        flagged = survey.review_after_change(item_id, old, new, s.org_type, s.answers, s.notes)
+        if not flagged:
+            return []
+        review.mark(s, flagged, because=item_id)
+        item = survey.item(item_id)
+        items = _headings(survey, flagged)
+        s.log("under_review", item=item.heading, new=items)
+        return [
+            msg.REVIEW_MARKED.format(heading=item.heading, old=circled(old), new=circled(new), items=items),
+            item.review_later_reason,
+            msg.REVIEW_WALK,
+        ]
 
     def _drop_not_applicable(
         self, s: Session, before: dict[str, Any], report: bool, before_org: str | None = None
@@ -536,12 +702,13 @@ class Conversation:
         earlier item keep their answers until that item is answered."""
         survey = self.survey
         was = {i.id for i in survey.applicable_items(before_org or s.org_type, before)}
-        not_applicable = set(survey.status(s.org_type, s.answers, s.respondent, s.notes).not_applicable)
+        not_applicable = set(self._status(s).not_applicable)
         dropped = [i for i in s.answers if i in not_applicable]
         for item_id in dropped:
             old = s.answers.pop(item_id)
             s.notes.pop(item_id, None)
             s.log("not_applicable", item=item_id, old=old)
+        review.clear(s, dropped)
         if not report and not dropped:
             return []
         now = {i.id for i in survey.applicable_items(s.org_type, s.answers)}
@@ -577,6 +744,8 @@ class Conversation:
             self._ask_item(s, target["id"], note=note)
         elif target["kind"] == "field":
             self._ask_field(s, target["key"], note=note)
+        elif target["kind"] == UNION:
+            self._ask_union(s, note=note)
         else:
             self._show_review(s, note=note)
 
@@ -613,15 +782,28 @@ class Conversation:
     def _show_review(self, s: Session, note: str = "") -> None:
         s.cursor = {"kind": "review"}
         actions = [(msg.BUTTON_REQUEST, "確認依頼"), (msg.BUTTON_EXPORT, "出力"), (msg.BUTTON_HELP, "ヘルプ")]
-        st = self.survey.status(s.org_type, s.answers, s.respondent, s.notes)
+        st = self._status(s)
         lines = [note, msg.REVIEW_INTRO]
-        if not (st.info_missing or st.unanswered_flag):
+        if not (st.info_missing or st.unanswered_flag or st.under_review):
             # The finished answer says where it goes (survey-rules.md).
-            lines += [msg.REVIEW_DONE, self._where(s)]
+            lines += [msg.REVIEW_DONE, *self._attachments_due(s), self._where(s), self._deadline(s)]
         s.say("\n".join(filter(None, lines)), self.review_card(s.answer or {}, actions))
 
+    def _attachments_due(self, s: Session) -> list[str]:
+        """The sheet no longer carries Q10's 「概要を添付してください。」: the chat says it."""
+        return [msg.ATTACH_10] if self.survey.is_applicable("10_概要", s.org_type, s.answers) else []
+
+    def _for_prefecture(self, s: Session) -> bool:
+        """Prefecture staff and a prefecture's own answer see the ministry's deadline."""
+        return bool(s.staff_prefecture) or (s.answer is not None and s.org_type == ORG_PREFECTURE)
+
+    def _deadline(self, s: Session) -> str:
+        return deadline_notice(self._for_prefecture(s), self.deadline)
+
     def _where(self, s: Session) -> str:
-        return msg.WHERE_PREFECTURE if s.org_type == ORG_PREFECTURE else msg.WHERE_MUNICIPALITY
+        if self._for_prefecture(s):
+            return msg.WHERE_PREFECTURE.format(deadline=wareki_datetime(self.deadline))
+        return msg.WHERE_MUNICIPALITY
 
     def review_card(self, answer: dict[str, Any], actions: list[tuple[str, str]]) -> dict[str, Any]:
         """Every item of one answer, 対象外 marked, with the status lines: for the
@@ -631,14 +813,15 @@ class Conversation:
         answers = answer.get("answers") or {}
         notes = answer.get("notes") or {}
         org = respondent.get("org_type")
-        st = survey.status(org, answers, respondent, notes)
+        st = survey.status(org, answers, respondent, notes, under_review=answer.get(review.FIELD) or {})
         na = set(st.not_applicable)
         rows = []
         for item in survey.items:
             if item.id in na:
                 rows.append((item.heading, "", msg.NOT_APPLICABLE))
             elif item.id in answers and (answers[item.id] != [] or notes.get(item.id) == "none"):
-                rows.append((item.heading, survey.format_value(item.id, answers[item.id]), ""))
+                state = msg.UNDER_REVIEW if item.id in st.under_review else ""
+                rows.append((item.heading, survey.format_value(item.id, answers[item.id]), state))
             else:
                 rows.append((item.heading, "", msg.UNANSWERED))
         respondent_rows = [(label, respondent.get(key, "") or msg.UNANSWERED) for key, label in RESPONDENT_FIELDS]
@@ -647,13 +830,15 @@ class Conversation:
             status_lines.append(msg.INFO_MISSING)
         if st.unanswered_flag:
             status_lines.append(msg.UNANSWERED_FLAG)
+        if st.under_review:
+            status_lines.append(msg.REVIEW_FLAG.format(items=_headings(survey, st.under_review)))
         if not status_lines:
             status_lines.append(msg.ALL_DONE)
         status_lines.append(confirmation_line(answer.get("confirmation") or {}))
         return cards.review_card(respondent_rows, rows, status_lines, actions)
 
     def _item_actions(self) -> list[tuple[str, str]]:
-        return [(msg.BUTTON_BACK_TO_QUESTION, "再開")]
+        return [(msg.BUTTON_BACK_TO_QUESTION, msg.COMMAND_WORDS["question"][0])]
 
 
 # ------------------------------------------------------------------------- helpers

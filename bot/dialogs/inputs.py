@@ -12,8 +12,10 @@ from bot.messages import conversation as msg
 _COMMAND_IDS = {word: cid for cid, words in msg.COMMAND_WORDS.items() for word in words}
 # Longest first, so 差し戻し wins over a shorter prefix.
 _WORDS = sorted(_COMMAND_IDS, key=len, reverse=True)
-_YES = {"はい", "yes", "y", "ok", "1", "①", "うん", "お願いします", "確定"}
-_NO = {"いいえ", "no", "n", "2", "②", "やめる", "キャンセル", "取消", "取り消し"}
+# Only words: a digit or circled digit typed while a yes/no question is pending is an
+# answer to the question itself (「1」 at Q6 means ①, never はい).
+_YES = {"はい", "yes", "y", "ok", "うん", "お願いします", "確定"}
+_NO = {"いいえ", "no", "n", "やめる", "キャンセル", "取消", "取り消し"}
 
 
 @dataclass

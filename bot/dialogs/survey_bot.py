@@ -6,7 +6,7 @@ import copy
 import gc
 import logging
 import re
-from typing import Any, Awaitable, Callable, Mapping
+from typing import Any, Awaitable, Callable, Mapping, Protocol
 
 from botbuilder.core import ActivityHandler, InvokeResponse, MessageFactory, TurnContext
 from botbuilder.schema import Activity, ActivityTypes, Attachment, ChannelAccount
@@ -16,6 +16,7 @@ from bot.config import Config
 from bot.dialogs.conversation import Conversation
 from bot.dialogs.inputs import UserInput, read_input
 from bot.dialogs.session import Effect, Session
+from bot.dialogs.union_link import prefecture_to_read
 from bot.dialogs.survey_dialog import SurveyDialogRunner
 from bot.messages import conversation as msg
 from bot.state.codes import PURPOSE_CONFIRM, PURPOSE_SHARE, CodeLookup, Codes
@@ -79,6 +80,10 @@ EffectHandler = Callable[[TurnContext, Session, Effect], Awaitable[None]]
 InvokeHandler = Callable[[TurnContext], Awaitable[InvokeResponse]]
 
 
+class KnownUnions(Protocol):
+    async def unions(self, prefecture_code: str) -> list[str]: ...
+
+
 class SurveyBot(ActivityHandler):
     """`effects` run after the turn's state is saved (file delivery, notifications, the
     prefecture index); `invokes` answer invoke activities by name (fileConsent/invoke)."""
@@ -92,6 +97,7 @@ class SurveyBot(ActivityHandler):
         codes: Codes,
         effects: Mapping[str, EffectHandler] | None = None,
         invokes: Mapping[str, InvokeHandler] | None = None,
+        unions: KnownUnions | None = None,
     ) -> None:
         self.config = config
         self.store = store
@@ -100,6 +106,7 @@ class SurveyBot(ActivityHandler):
         self.effects = dict(effects or {})
         self.invokes = dict(invokes or {})
         self.codes = codes
+        self.unions = unions  # the known 広域連合等 of a prefecture (Q13Board)
         self.runner = SurveyDialogRunner(conversation)
         self._heap_frozen = False
 
@@ -196,6 +203,7 @@ class SurveyBot(ActivityHandler):
     async def look_up_code(self, user_key: str, inp: UserInput | None) -> CodeLookup | None:
         """The code a 参加 / 確認 command names, if it names one."""
         command = inp.command if inp else None
+        session.staff_prefecture = self.config.prefecture_staff.get(session.user_key)
         if command in CODE_COMMANDS and inp is not None and inp.arg.strip():
             return await self.codes.lookup(user_key, inp.arg, CODE_COMMANDS[command])
         return None
@@ -213,6 +221,9 @@ class SurveyBot(ActivityHandler):
             await self._load_other(session, session.user["reviewing"]["answer_id"])
         elif command == "history" and session.answer is not None:
             session.history = await self.history.read(session.answer["answer_id"], count=HISTORY_SHOWN)
+        prefecture = prefecture_to_read(session, inp) if self.unions is not None else None
+        if prefecture is not None:
+            session.known_unions = await self.unions.unions(prefecture)
 
     async def _load_other(self, session: Session, answer_id: str) -> None:
         other, etag = await self.store.load_answer(answer_id)

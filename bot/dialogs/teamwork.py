@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Callable
 
 from bot import cards
+from bot.dialogs import under_review as review
 from bot.dialogs.inputs import UserInput
 from bot.dialogs.session import Effect, Session
 from bot.messages import teamwork as msg
@@ -52,11 +53,18 @@ class Teamwork:
         if status == "confirmed":
             s.say(msg.ALREADY_CONFIRMED)
             return
-        st = self.survey.status(s.org_type, s.answers, s.respondent, s.notes)
+        st = self.survey.status(s.org_type, s.answers, s.respondent, s.notes, under_review=review.marked(s))
+        refused = []
         if st.info_missing or st.unanswered_flag:
             missing = [label for key, label in RESPONDENT_FIELDS if not s.respondent.get(key)]
-            missing += [self.survey.item(i).heading for i in st.unanswered + st.pending]
-            s.say(msg.REQUEST_INCOMPLETE.format(items="、".join(missing)))
+            missing += [self.survey.item(i).heading for i in self.survey.open_items(st)]
+            refused.append(msg.REQUEST_INCOMPLETE.format(items="、".join(missing)))
+        if st.under_review:
+            # Answers about other people since 1-1/1-2 changed: never sent for confirmation unseen.
+            headings = "、".join(self.survey.item(i).heading for i in st.under_review)
+            refused.append(msg.REQUEST_UNDER_REVIEW.format(items=headings))
+        if refused:
+            s.say("\n".join(refused))
             return
         code = new_code()
         answer_id = s.answer["answer_id"]

@@ -8,6 +8,7 @@ from botbuilder.core import MessageFactory, TurnContext
 
 from bot import cards
 from bot.dialogs.session import Effect, Session
+from bot.dialogs.union_link import linked_union
 from bot.dialogs.survey_bot import to_activity
 from bot.messages import teamwork as msg
 from bot.notify import Notifier
@@ -17,6 +18,7 @@ from bot.state.turn_store import TurnStore
 from bot.survey.engine import Survey
 from bot.survey.model import ORG_MEMBER, ORG_UNION
 from bot.survey.prefectures import prefecture_code_of_org
+from bot.survey.union_link import same_union
 
 log = logging.getLogger(__name__)
 MEMBER_WRITE_ATTEMPTS = 5
@@ -46,6 +48,7 @@ class TeamworkEffects:
             "notify_responsible": self.notify_responsible,
             "index_name": self.index_name,
             "check_13": self.check_13,
+            "register_union": self.register_union,
         }
 
     async def notify(self, turn_context: TurnContext, session: Session, effect: Effect) -> None:
@@ -83,22 +86,37 @@ class TeamworkEffects:
     async def index_name(self, turn_context: TurnContext, session: Session, effect: Effect) -> None:
         await self.people.rename(session.user_key, str(effect.params.get("old", "")), str(effect.params.get("new", "")))
 
+    async def register_union(self, turn_context: TurnContext, session: Session, effect: Effect) -> None:
+        params = effect.params
+        await self.q13.rename_union(str(params.get("answer_id", "")), str(params.get("old") or ""),
+                                    str(params.get("new") or ""))
+
     async def check_13(self, turn_context: TurnContext, session: Session, effect: Effect) -> None:
-        """A 広域連合等 and its 構成市町村 must give the same Q13; warn when the bot holds
-        an answer of the other side in the same prefecture that differs."""
+        """A 広域連合等 and its own 構成市町村 must give the same Q13: warn, naming both, when
+        the bot holds the other side's answer and it differs. A 構成市町村 is compared only
+        with the 広域連合等 it named; one that named none is compared with nobody."""
         answer = session.answer or {}
         respondent = answer.get("respondent") or {}
-        org_type = respondent.get("org_type")
+        org_type, org_name = respondent.get("org_type"), respondent.get("org_name", "")
         ours = (answer.get("answers") or {}).get("13")
-        code = prefecture_code_of_org(respondent.get("org_name", ""))
+        code = prefecture_code_of_org(org_name)
         if org_type not in (ORG_MEMBER, ORG_UNION) or not ours or not code:
             return
-        other_type = ORG_UNION if org_type == ORG_MEMBER else ORG_MEMBER
-        board = await self.q13.post(code, answer["answer_id"], org_type, respondent.get("org_name", ""), ours)
-        for org_name, entry in board.items():
-            if entry.get("type") == other_type and entry.get("q13") != sorted(ours):
-                await turn_context.send_activity(MessageFactory.text(msg.Q13_DIFFERS.format(
-                    other=other_type, name=org_name,
-                    theirs=self.survey.format_value("13", entry["q13"]), ours=self.survey.format_value("13", ours),
-                )))
-                return
+        union = linked_union(answer) if org_type == ORG_MEMBER else ""
+        board = await self.q13.post(code, answer["answer_id"], org_type, org_name, ours, union=union)
+        if org_type == ORG_MEMBER:
+            pairs = [(name, entry, org_name, ours) for name, entry in board.items()
+                     if entry.get("type") == ORG_UNION and union and same_union(name, union)]
+        else:
+            pairs = [(org_name, {"q13": ours}, name, entry.get("q13")) for name, entry in board.items()
+                     if entry.get("type") == ORG_MEMBER and same_union(entry.get("union", ""), org_name)]
+        lines = [
+            msg.Q13_DIFFERS_LINE.format(
+                union=union_name, union_q13=self.survey.format_value("13", union_entry["q13"]),
+                member=member_name, member_q13=self.survey.format_value("13", member_q13),
+            )
+            for union_name, union_entry, member_name, member_q13 in pairs
+            if sorted(union_entry.get("q13") or []) != sorted(member_q13 or [])
+        ]
+        if lines:
+            await turn_context.send_activity(MessageFactory.text("\n".join([*lines, msg.Q13_AGREE])))

@@ -23,6 +23,7 @@ PLACEHOLDER_YEARMONTH = "例：2023年9月 / 令和5年9月"
 SUBMIT_ANSWER = "回答する"
 SUBMIT_FIELD = "登録する"
 NONE_BUTTON = "該当なし"
+KEEP_BUTTON = "このままにする"
 
 # The row of small command buttons under every question: (title, command).
 QUESTION_COMMANDS: tuple[tuple[str, str], ...] = (
@@ -43,10 +44,13 @@ YES = "はい"
 NO = "いいえ"
 
 REVIEW_TITLE = "回答内容の確認"
-REVIEW_RESPONDENT = "回答者情報"
-REVIEW_ANSWERS = "回答"
+SECTION_HOW = "見たい部分のボタンを押すと開きます（もう一度押すと閉じます）。"
+SECTION_RESPONDENT = "回答者情報"
+SECTION_ITEMS = "{first}〜{last}"
+SECTION_PENDING = "（要対応 {n}）"
 NOT_APPLICABLE = "対象外"
 UNANSWERED = "未回答"
+UNDER_REVIEW = "要確認"
 EMPTY_FIELD = "（未入力）"
 
 STATUS_TITLE = "回答の状況"

@@ -4,6 +4,7 @@
 COMMAND_WORDS: dict[str, tuple[str, ...]] = {
     "start": ("開始", "はじめる", "始める", "スタート"),
     "resume": ("再開", "続き", "つづき", "続ける"),
+    "question": ("質問に戻る",),  # after 説明 / 迷っている: the question again, nothing was paused
     "help": ("ヘルプ", "help", "使い方", "？", "?"),
     "explain": ("説明",),
     "doubt": ("迷っている", "迷う", "迷ってる"),
@@ -43,6 +44,7 @@ NOTHING_TO_PAUSE = "中断する回答はありません。"
 PAUSED = "中断しました。ここまでの回答は保存されています。{progress}\n次にメッセージを送ると（別のチャット・別の日でも）続きから再開できます。"
 NO_ANSWER_YET = "まだ回答を始めていません。「開始」と送ってください。"
 PROGRESS = "回答者情報 {info}/{info_total}、回答済み {answered}問、未回答 {open}問、対象外 {na}問。"
+PROGRESS_REVIEW = "回答者情報 {info}/{info_total}、回答済み {answered}問（うち要確認 {review}問）、未回答 {open}問、対象外 {na}問。"
 
 HELP_TITLE = "使い方"
 HELP_LINES: list[tuple[str, str]] = [
@@ -62,6 +64,35 @@ HELP_LINES: list[tuple[str, str]] = [
     ("共有 / 参加 コード", "同じ組織の同僚と一つの回答を分担する"),
     ("集計 都道府県名", "（都道府県の担当者）管内の回答を一覧にしたファイルを作る"),
 ]
+# The Digital Agency's 記載にあたっての留意点, quoted from the seed (its cover letter).
+NOTES_TITLE = "記載にあたっての留意点（デジタル庁）"
+NOTES_QUOTED: tuple[str, ...] = (
+    "調査表の回答においては、回答の選択に迷う場合や一部で対応できていない紐付け事務がある場合には、"
+    "より紐付け業務について対応できていない選択肢を選択するなど、より慎重な選択肢を選択するようお願いいたします。",
+    "集計作業の効率化等のため、エクセルの入力規則に従って入力するようお願いいたします。"
+    "既に組み込んでいる関数などは編集しないようご注意ください。",
+    "回答いただく際には、紐付け実施機関として責任を持った回答をお願いいたします。",
+)
+NOTE_QUOTE = "「{text}」"
+NOTES_READING = (
+    "このボットでは: 迷ったときは「迷っている」で問いごとの慎重な選択肢を示します。"
+    "「出力」で作るファイルには入力規則を設定しています。ファイルを直接編集するときも、入力規則に従い、関数は編集しないでください。"
+)
+# The survey's contacts, as the seed prints them (the Digital Agency's e-mail address is
+# not legible in the seed, so none is shown).
+CONTACTS_TITLE = "問い合わせ先"
+CONTACTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("調査について（厚生労働省）", (
+        "厚生労働省老健局介護保険計画課",
+        "担 当：新井、中山",
+        "電 話：03-5253-1111（内線：2164）",
+        "メール：rouken-keikaku@mhlw.go.jp",
+    )),
+    ("紐付けの実態調査について（デジタル庁）", (
+        "デジタル庁マイナンバー情報総点検本部",
+        "TEL : 03-4477-6775",
+    )),
+)
 WHERE_TITLE = "提出先"
 WHERE_MUNICIPALITY = (
     "市区町村・広域連合等は、完成した回答のエクセルファイルを都道府県に提出してください。"
@@ -69,9 +100,14 @@ WHERE_MUNICIPALITY = (
 )
 WHERE_PREFECTURE = (
     "都道府県は、管内市町村・広域連合等の回答を取りまとめた一覧のファイルを、"
-    "令和5年7月21日（金）17時までに rouken-keikaku@mhlw.go.jp へ提出してください。"
+    "{deadline}までに rouken-keikaku@mhlw.go.jp へ提出してください。"
     "件名・ファイル名は「【都道府県名】2307 マイナンバー調査回答」です。番号制度主管課とも情報共有してください。"
 )
+
+EXPORT_UNFINISHED = "まだ終わっていない項目があります（{parts}）。ファイルは今の内容で作成します。残りは「状況」で確かめられます。"
+EXPORT_OPEN_INFO = "回答者情報 {n}項目"
+EXPORT_OPEN_ITEMS = "未回答 {n}問"
+ATTACH_10 = "Q10: 概要を添付してください。提出の際に、事例の概要をまとめた資料を回答のファイルに添付してください。"
 
 EXPLAIN_TITLE = "用語の説明"
 EXPLAIN_ITEM_TITLE = "{heading}の用語"
@@ -87,6 +123,7 @@ DOUBT_YOU_DECIDE = "どれを選ぶかは回答者が決めてください。"
 AT_START = "最初の項目です。"
 EDIT_USAGE = "「修正 Q7-2」のように、直したい項番を付けて送ってください（回答者情報は「修正 組織名」など）。"
 EDIT_UNKNOWN = "「{target}」という項番はありません。「修正 Q7-2」のように送ってください。"
+EDIT_DECIDED_BY = "{heading}を回答するかどうかは、まだ回答していない{decider}の回答で決まります。先に{decider}に回答してください。"
 EDIT_NOT_APPLICABLE = "{heading}は、今の回答では対象外のため修正できません。前の回答を直すと対象になる場合があります。"
 
 STATUS_INFO = "回答者情報: {done}/{total} 項目入力済み"
@@ -119,11 +156,22 @@ ORG_NAME_AGAIN = "組織区分が「{org_type}」になったため、組織名�
 NOW_NOT_APPLICABLE = "この回答により、次の項目が対象外になりました: {items}"
 ANSWERS_SET_ASIDE = "対象外になった項目の回答は、履歴に残し、回答からは外しました: {items}"
 NOW_APPLICABLE = "この回答により、次の項目が新たに対象になりました: {items}"
+# 要確認: answers kept but to be confirmed after 1-1/1-2 changed between ① and ②.
+UNDER_REVIEW = "要確認"
+REVIEW_MARKED = "{heading}を{old}から{new}に変えたため、次の回答を要確認にしました: {items}"
+REVIEW_WALK = "1問ずつ表示します。今の回答のままでよければ「このままにする」を押すか「そのまま」と送ってください。変える場合は選び直してください。"
+REVIEW_ITEM = "要確認: {source}の回答を変えたため、この回答が今の対象者に合っているか確かめてください。"
+REVIEW_KEPT = "{heading}: {value} のままにしました。"
+REVIEW_NOT_MARKED = "{heading}は要確認の項目ではありません。"
+STATUS_UNDER_REVIEW = "要確認: {n}問（{items}）"
+REVIEW_FLAG = "要確認あり（{items}）"
+EXPORT_UNDER_REVIEW = "要確認 {n}問"
 CONFIRM_NONE = "{heading}は「どちらにも該当しない」として記録します（①②とも選択なし）。よろしいですか。"
 CONFIRM_EXPIRED = "この確認はもう有効ではありません。"
 UNKNOWN_SUBMIT = "このボタンは古いか、内容を読み取れませんでした。今の質問をもう一度表示します。"
 EMPTY_INPUT = "メッセージが空でした。"
 ALL_ANSWERED_HINT = "すべての項目に回答済みです。"
+STILL_OPEN_HINT = "まだ終わっていない項目があります。次の項目を表示します。"
 
 REVIEW_HEADING = "回答の確認"
 REVIEW_DONE = "すべて回答済みです。「確認依頼」で回答責任者（課長級以上）に確認を依頼し、確認後に「出力」で回答のファイルを受け取ってください。"

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.messages.dates import wareki_datetime
+
 # --- 出力 -------------------------------------------------------------------------
 CONSENT_TEXT = "回答ファイル「{file_name}」を用意しました。「許可」を押すと、OneDriveに保存してこのチャットに表示します。"
 LIST_CONSENT_TEXT = "一覧ファイル「{file_name}」を用意しました。「許可」を押すと、OneDriveに保存してこのチャットに表示します。"
@@ -55,17 +57,9 @@ TOO_MANY_FILES = "一度に受け取れるファイルは{limit}件までです�
 OTHER_PREFECTURE = "組織名「{org_name}」は{prefecture}の団体ではありません。"
 NO_ORG_NAME = "「一覧用」シートの2行目に組織名がありません。"
 
-_WEEKDAYS = "月火水木金土日"
-
-
 def deadline_text(deadline: datetime) -> str:
     """`令和5年7月21日（金）17時` (the seed's way of writing the deadline)."""
-    era_year = deadline.year - 2018
-    minutes = f"{deadline.minute}分" if deadline.minute else ""
-    return (
-        f"令和{era_year}年{deadline.month}月{deadline.day}日"
-        f"（{_WEEKDAYS[deadline.weekday()]}）{deadline.hour}時{minutes}"
-    )
+    return wareki_datetime(deadline)
 
 
 def expiry_text(moment: datetime) -> str:

@@ -3,6 +3,10 @@
 NO_ANSWER = "まだ回答を始めていません。「開始」と送ってください。"
 NO_ORG_YET = "（組織名未入力）"
 ALREADY_CONFIRMED = "この回答は回答責任者の確認済みです。"
+REQUEST_UNDER_REVIEW = (
+    "要確認の回答が残っているため、まだ確認依頼はできません: {items}\n"
+    "「再開」で1問ずつ表示します。今の回答のままでよければ「このままにする」、変える場合は選び直してください。"
+)
 REQUEST_INCOMPLETE = "確認依頼の前に、次の項目を入力・回答してください: {items}"
 REQUESTED = (
     "回答責任者（課長級以上）に確認を依頼します。\n"
@@ -58,9 +62,13 @@ HISTORY_KINDS = {
     "return": "差し戻した（理由: {reason}）",
     "share": "共有コードを発行",
     "join": "回答に参加",
+    "under_review": "{item}の変更により要確認: {new}",
+    "review_kept": "{item}: 要確認の回答をそのまま確認",
 }
 
-REMINDER = "「2307 マイナンバー調査」の提出期限（{deadline}）まで{days}日です。{state}\n「再開」で続きから回答できます。"
+REMINDER = "「2307 マイナンバー調査」の回答についてのお知らせです。{deadline}{state}\n「再開」で続きから回答できます。"
 REMINDER_UNFINISHED = "未回答の項目が残っています（{open}問）。"
+REMINDER_UNDER_REVIEW = "要確認の回答が残っています（{n}問）。"
 REMINDER_UNCONFIRMED = "回答責任者の確認がまだです。"
-Q13_DIFFERS = "注意: 同じ都道府県の{other}（{name}）のQ13の回答（{theirs}）と、この回答のQ13（{ours}）が違います。Q13は広域連合等と構成市町村で調整して同じ回答にしてください。"
+Q13_DIFFERS_LINE = "注意: 広域連合等「{union}」のQ13（{union_q13}）と、その構成市町村「{member}」のQ13（{member_q13}）が違います。"
+Q13_AGREE = "Q13は、広域連合等とその構成市町村で調整して同じ回答にしてください。"

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..messages import survey as msg
+from ..messages.dates import typed_eras
 from .model import (
     CIRCLED,
     KIND_MULTI,
@@ -25,13 +26,8 @@ from .model import (
 TEXT_LIMIT = 1000
 YEAR_FIRST, YEAR_LAST = 2000, 2100
 
-# Era -> (year of its 元年 minus 1, first month of 元年, last valid (year, month)).
-_ERAS: dict[str, tuple[str, int, int, tuple[int, int] | None]] = {
-    "令和": ("令和", 2018, 5, None),
-    "r": ("令和", 2018, 5, None),
-    "平成": ("平成", 1988, 1, (31, 4)),
-    "h": ("平成", 1988, 1, (31, 4)),
-}
+# Era as typed -> (era, year of its 元年 minus 1, first month of 元年, last valid (year, month)).
+_ERAS = typed_eras()
 
 _TRAILING_PUNCT = "。.．、,"
 _DASHES = "‐‑‒–—―−－"

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Collection, Iterable, Mapping
 
 import yaml
 
@@ -73,6 +73,8 @@ class Status:
     # Items that may still apply once an earlier, unanswered item is answered
     # (neither 対象外 nor askable yet). Shown as empty, never as 対象外.
     pending: list[str] = field(default_factory=list)
+    # Answered items put under review (要確認) and not yet kept or answered anew.
+    under_review: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -97,6 +99,7 @@ class Survey:
         doubt_rule: str,
         reminder_texts: dict[str, str],
         substitution: _Substitution | None,
+        doubt_parts: tuple[str, ...] = (),
     ) -> None:
         self.items = items
         self._by_id = {item.id: item for item in items}
@@ -104,6 +107,7 @@ class Survey:
         self._rules = rules  # item id -> full rule (block ANDed in)
         self.glossary = glossary
         self.doubt_rule = doubt_rule
+        self.doubt_parts = doubt_parts or (doubt_rule,)  # its paragraphs, for 迷っている
         self._reminders = reminder_texts
         self._substitution = substitution
         self._aliases = self._build_aliases()
@@ -163,10 +167,12 @@ class Survey:
         org_type: str | None,
         answers: Mapping[str, Any],
         notes: Mapping[str, str] | None = None,
+        under_review: Collection[str] = (),
     ) -> Item | None:
-        """The first applicable item without an answer; None when all is answered."""
+        """The first applicable item without an answer, or with one under review (要確認);
+        None when all is answered."""
         for item in self.applicable_items(org_type, answers):
-            if not self._has_answer(item, answers, notes):
+            if item.id in under_review or not self._has_answer(item, answers, notes):
                 return item
         return None
 
@@ -213,10 +219,11 @@ class Survey:
         answers: Mapping[str, Any],
         respondent: Mapping[str, str],
         notes: Mapping[str, str] | None = None,
+        under_review: Collection[str] = (),
     ) -> Status:
         flags = self._applicability(org_type, answers)
         notes = notes or {}
-        answered, unanswered, not_applicable, pending = [], [], [], []
+        answered, unanswered, not_applicable, pending, reviewed = [], [], [], [], []
         for item in self.items:
             flag = flags[item.id]
             if flag is False:
@@ -225,6 +232,8 @@ class Survey:
                 pending.append(item.id)
             elif self._has_answer(item, answers, notes):
                 answered.append(item.id)
+                if item.id in under_review:
+                    reviewed.append(item.id)
             else:
                 unanswered.append(item.id)
         info_missing = any(not str(respondent.get(key) or "").strip() for key, _ in RESPONDENT_FIELDS)
@@ -235,7 +244,62 @@ class Survey:
             info_missing=info_missing,
             unanswered_flag=bool(unanswered or pending),
             pending=pending,
+            under_review=reviewed,
         )
+
+    def review_after_change(
+        self,
+        item_id: str,
+        old: Any,
+        new: Any,
+        org_type: str | None,
+        answers: Mapping[str, Any],
+        notes: Mapping[str, str] | None = None,
+    ) -> list[str]:
+        """Items to put under review (要確認) because `item_id` changed from `old` to `new`:
+        when the item declares `review_later` and both answers are among its options,
+        every later item that has an answer and may still apply, in survey order."""
+        between = self.item(item_id).review_later_between
+        if old == new or old not in between or new not in between:
+            return []
+        flags = self._applicability(org_type, answers)
+        position = self._order[item_id]
+        return [
+            item.id
+            for item in self.items
+            if self._order[item.id] > position
+            and flags[item.id] is not False
+            and self._has_answer(item, answers, notes)
+        ]
+
+    def deciding_item(
+        self,
+        item_id: str,
+        org_type: str | None,
+        answers: Mapping[str, Any],
+        notes: Mapping[str, str] | None = None,
+    ) -> str | None:
+        """While whether `item_id` applies waits on an unanswered item (a 構成市町村's 1-1
+        before Q13), the first such item in survey order; None once it is decided."""
+        flags = self._applicability(org_type, answers)
+        if flags[item_id] is not None:
+            return None
+        closure: set[str] = set()
+        todo = list(self._rules[item_id].refs())
+        while todo:
+            ref = todo.pop()
+            if ref not in closure:
+                closure.add(ref)
+                todo.extend(self._rules[ref].refs())
+        for ref in sorted(closure, key=self._order.__getitem__):
+            if flags[ref] is True and not self._has_answer(self.item(ref), answers, notes):
+                return ref
+        return None
+
+    def open_items(self, status: Status) -> list[str]:
+        """Items still to answer (unanswered, or waiting on an earlier answer), in survey order."""
+        waiting = set(status.unanswered) | set(status.pending)
+        return [item.id for item in self.items if item.id in waiting]
 
     def changes(
         self, org_type: str | None, before: Mapping[str, Any], after: Mapping[str, Any]
@@ -374,6 +438,7 @@ def _build_item(raw: Any, index: int, glossary: Mapping[str, str]) -> Item:
     cautious_option = raw.get("cautious_option")
     if cautious_option is not None and cautious_option not in range(1, len(options) + 1):
         raise DefinitionError(f"{where}: cautious_option {cautious_option} is not an option")
+    review_between, review_reason = _review_later(raw.get("review_later"), where, {o.number for o in options}, kind)
     min_choices = int(raw.get("min_choices") or 0)
     allow_none = bool(raw.get("allow_none"))
     if (min_choices or allow_none) and kind != KIND_MULTI:
@@ -396,7 +461,24 @@ def _build_item(raw: Any, index: int, glossary: Mapping[str, str]) -> Item:
         cautious=_text(raw, "cautious", where, required=False),
         cautious_option=cautious_option,
         terms=terms,
+        review_later_between=review_between,
+        review_later_reason=review_reason,
     )
+
+
+def _review_later(raw: Any, where: str, numbers: set[int], kind: str) -> tuple[tuple[int, ...], str]:
+    """`review_later: {between: [1, 2], reason: …}` -> ((1, 2), reason)."""
+    if raw is None:
+        return (), ""
+    if kind != KIND_SINGLE or not isinstance(raw, dict):
+        raise DefinitionError(f"{where}: review_later needs a single-choice item and between/reason")
+    between = raw.get("between")
+    if not isinstance(between, list) or len(between) < 2 or not all(isinstance(n, int) for n in between):
+        raise DefinitionError(f"{where}: review_later.between must list at least two option numbers")
+    for number in between:
+        if number not in numbers:
+            raise DefinitionError(f"{where}: review_later.between: no option {number}")
+    return tuple(between), _text(raw, "reason", f"{where} review_later")
 
 
 def _check_rule(rule: Node, item: Item, order: Mapping[str, int], by_id: Mapping[str, Item]) -> None:
@@ -510,7 +592,8 @@ def _build(data: Mapping[str, Any]) -> Survey:
 
     doubt = data.get("doubt_rule") or {}
     quote = str(doubt.get("quote") or "")
-    doubt_text = "\n".join(
+    # The introduction, the quoted rule and the bot's reading: separate paragraphs.
+    doubt_parts = tuple(
         part
         for part in (
             str(doubt.get("intro") or ""),
@@ -530,7 +613,8 @@ def _build(data: Mapping[str, Any]) -> Survey:
         items=tuple(items),
         rules=rules,
         glossary=glossary,
-        doubt_rule=doubt_text,
+        doubt_rule="\n".join(doubt_parts),
+        doubt_parts=doubt_parts,
         reminder_texts=_with_defaults(reminder_texts),
         substitution=substitution,
     )

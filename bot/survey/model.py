@@ -71,6 +71,10 @@ class Item:
     cautious: str = ""  # the rule for doubt, for this item (project's words)
     cautious_option: int | None = None
     terms: tuple[str, ...] = ()  # glossary keys that 説明 shows for this item
+    # A change of this item's answer between two of these options changes whom every
+    # later answer is about (1-1/1-2 ① ↔ ②): later answered items go under review (要確認).
+    review_later_between: tuple[int, ...] = ()
+    review_later_reason: str = ""  # why, in one sentence (the project's words)
 
     def option(self, number: int) -> Option:
         for opt in self.options:

@@ -70,6 +70,12 @@ def question_cases() -> Iterator[tuple[str, model.Item, dict[str, Any]]]:
             "reminders": ["住登外者についてお答えください。", LONG],
             "current": "①③" if item.options else "2023年9月",
         }
+        yield f"{item.id}-under-review", item, {
+            **base,
+            "reminders": [LONG],
+            "current": "①③" if item.options else LONG,
+            "review_note": "要確認: Q1-1の回答を変えたため、この回答が今の対象者に合っているか確かめてください。",
+        }
 
 
 def question_attachment(item: model.Item, kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -84,7 +90,8 @@ TEXT_LIMIT = 1000  # the longest free text the engine accepts (bot/survey/answer
 
 def _review_rows(value: str) -> list[tuple[str, str, str]]:
     rows = [(item.heading, value, "") for item in all_items()]
-    rows += [("Q1-2", "②上記機能を導入していない", "対象外"), ("Q4", "", "未回答"), ("Q5", "", "")]
+    rows += [("Q1-2", "②上記機能を導入していない", "対象外"), ("Q4", "", "未回答"), ("Q5", "", ""),
+             ("Q6", "①②", "要確認")]
     return rows
 
 
@@ -113,6 +120,10 @@ OTHER_CARDS: tuple[tuple[str, Callable[[], dict[str, Any]]], ...] = (
     ("respondent-form-filled", lambda: cards.respondent_form_card(
         {key: "長" * 100 for key, _ in model.RESPONDENT_FIELDS} | {"org_type": "広域連合等"})),
     ("org-type-current", lambda: cards.org_type_card("", "広域連合等", (1, 8))),
+    ("union", lambda: cards.union_card("所属する広域連合等", [LONG, "神奈川県の広域連合等"],
+                                       [f"14神奈川県{n}広域連合" for n in range(30)], "14神奈川県0広域連合",
+                                       "入力も可", "広域連合等の名称", "例: 介護保険広域連合", "登録する")),
+    ("union-none-known", lambda: cards.union_card("所属する広域連合等", ["説明"], [], None, "入力", "名称", "", "登録")),
     ("confirm", lambda: cards.confirm_card("Q6は「該当なし」でよいですか。", "none_6")),
     ("confirm-titles", lambda: cards.confirm_card(LONG, "title_check", "このまま登録", "入力し直す")),
     ("review", lambda: cards.review_card(
@@ -125,11 +136,22 @@ OTHER_CARDS: tuple[tuple[str, Callable[[], dict[str, Any]]], ...] = (
         [(label, "長" * 100) for _, label in model.RESPONDENT_FIELDS], worst_review_rows(), [LONG], ACTIONS,
     )),
     ("review-empty", lambda: cards.review_card([], [], [], [])),
+    ("review-under-review", lambda: cards.review_card(
+        [(label, "値") for _, label in model.RESPONDENT_FIELDS],
+        [(row[0], row[1], "要確認") for row in worst_review_rows()],
+        ["要確認あり（Q2、Q3）", LONG],
+        ACTIONS,
+    )),
     ("status", lambda: cards.status_card(["回答済み: 10問", "未回答: 4問", "対象外: Q4, Q5"], [("再開", "再開")])),
     ("status-no-actions", lambda: cards.status_card([], [])),
     ("help", lambda: cards.help_card("できること", [("開始", "回答を始めます"), ("住所比較 A / B", LONG)])),
+    ("help-sections", lambda: cards.help_card(
+        "使い方", [("開始", "回答を始めます")],
+        [("留意点", ["「" + LONG + "」", "このボットでは…"]), ("問い合わせ先", [("厚生労働省", "電 話：03-5253-1111（内線：2164）")])],
+    )),
     ("explain", lambda: cards.explain_card("Q7-1 の用語", [("完全一致", LONG), ("住所表記のゆれ", "例")])),
     ("explain-rule", lambda: cards.explain_card("Q7-1 迷っている", [], LONG)),
+    ("explain-back", lambda: cards.explain_card("Q7-1の用語", [("完全一致", LONG)], actions=[("質問に戻る", "質問に戻る")])),
     ("message", lambda: cards.message_card("お知らせ", ["一行目", LONG])),
     ("message-actions", lambda: cards.message_card("共有", ["コード: ABCD-EFGH"], [("ヘルプ", "ヘルプ")])),
     ("resume", lambda: cards.resume_card("18問中 9問回答済み", "Q7-2")),

@@ -17,6 +17,7 @@ from . import (
     question_attachment,
     question_cases,
     size_in_bytes,
+    survey_items,
     worst_review_rows,
     walk,
 )
@@ -59,7 +60,9 @@ CONTRACT: dict[str, tuple[set[str], set[str]]] = {
     "field": ({"action", "field"}, {"value"}),
     "command": ({"action", "command"}, {"arg"}),
     "confirm": ({"action", "topic", "answer"}, set()),
-    "respondent_form": ({"action"}, set()),  # the inputs, named by field key, are merged in by Teams
+    "respondent_form": ({"action"}, set()),
+    "keep": ({"action", "item"}, set()),  # 要確認: keep the stored answer
+    "union": ({"action"}, {"value"}),  # a 構成市町村's 広域連合等: a known one, or the typed input  # the inputs, named by field key, are merged in by Teams
 }
 
 
@@ -112,7 +115,12 @@ def test_card_follows_teams_rules(attachment: dict[str, Any]) -> None:
     assert all(n["id"] == "value" for n in inputs) or [n["id"] for n in inputs] == list(model.RESPONDENT_LABELS)
     assert all(n["wrap"] is True for n in nodes if n.get("type") == "TextBlock")
     action_types = {n["type"] for n in nodes if str(n.get("type", "")).startswith("Action.")}
-    assert action_types <= {"Action.Submit", "Action.OpenUrl"}
+    assert action_types <= {"Action.Submit", "Action.OpenUrl", "Action.ToggleVisibility"}
+    # A section button opens an element of this card; ids are unique.
+    ids = [n["id"] for n in nodes if "id" in n and not str(n.get("type", "")).startswith("Input.")]
+    assert len(ids) == len(set(ids))
+    for toggle in (n for n in nodes if n.get("type") == "Action.ToggleVisibility"):
+        assert toggle["title"] and toggle["targetElements"] and set(toggle["targetElements"]) <= set(ids)
     problems = [(s["data"], _contract_problem(s["data"])) for s in _submits(attachment)]
     assert [p for p in problems if p[1]] == []
     assert all(s["title"] for s in _submits(attachment))
@@ -337,3 +345,81 @@ def test_download_link_card() -> None:
     (open_url,) = _of_type(attachment, "Action.OpenUrl")
     assert open_url["url"] == "https://bot.example.jp/files/t"
     assert {"a.xlsx", "24時間有効"} <= set(_texts(attachment))
+
+
+# --- 一覧 on a phone: sections the user opens ------------------------------------------------
+
+def _sections(attachment: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(toggle title, the container it opens), in order."""
+    containers = {n["id"]: n for n in walk(attachment["content"]) if n.get("type") == "Container" and "id" in n}
+    return [(t["title"], containers[t["targetElements"][0]]) for t in _of_type(attachment, "Action.ToggleVisibility")]
+
+
+def _headings_in(section: dict[str, Any]) -> list[str]:
+    return [n["columns"][0]["items"][0]["text"] for n in walk(section) if n.get("type") == "ColumnSet"]
+
+
+def test_review_is_in_sections_closed_unless_something_is_to_do() -> None:
+    survey_rows = [(item.heading, "①", "") for item in survey_items()]
+    rows = [(h, "", "未回答") if h == "Q9" else (h, v, "要確認") if h == "Q2" else (h, v, s) for h, v, s in survey_rows]
+    respondent = [(label, "値") for _, label in model.RESPONDENT_FIELDS]
+    sections = _sections(cards.review_card(respondent, rows, ["要確認あり（Q2）"], []))
+    titles = [title for title, _ in sections]
+    assert titles[0] == "回答者情報"
+    assert titles[1:] == ["Q13〜Q3（要対応 1）", "Q4〜Q7-3", "Q7-4〜Q9（要対応 1）", "Q10〜Q12"]
+    opened = {title: section["isVisible"] for title, section in sections}
+    assert opened == {"回答者情報": False, "Q13〜Q3（要対応 1）": True, "Q4〜Q7-3": False,
+                      "Q7-4〜Q9（要対応 1）": True, "Q10〜Q12": False}
+    # Every item in exactly one section, in order; a sub-item never parted from its item.
+    assert [h for _, s in sections[1:] for h in _headings_in(s)] == [h for h, _, _ in rows]
+    for _, section in sections[1:]:
+        headings = _headings_in(section)
+        assert not headings[0].endswith(("予定年月", "概要")), headings
+        assert len(headings) <= 6
+
+
+def test_missing_respondent_fields_open_their_section() -> None:
+    respondent = [(label, "") for _, label in model.RESPONDENT_FIELDS]
+    (title, section), = _sections(cards.review_card(respondent, [], [], []))
+    assert title == "回答者情報" and section["isVisible"] is True
+
+
+@pytest.mark.parametrize(
+    "row, shown",
+    [
+        (("Q3", "②求めていない。（Q6へ）", "要確認"), ["要確認", "②求めていない。（Q6へ）"]),
+        (("Q3", "②求めていない。（Q6へ）", ""), ["②求めていない。（Q6へ）"]),
+    ],
+)
+def test_review_row_under_review_shows_mark_and_value(row: tuple[str, str, str], shown: list[str]) -> None:
+    (column_set,) = _of_type(cards.review_card([], [row], [], []), "ColumnSet")
+    assert [b["text"] for b in column_set["columns"][1]["items"]] == shown
+
+
+@pytest.mark.parametrize("item", all_items(), ids=_ids(list(all_items())))
+def test_question_under_review_offers_to_keep_the_stored_answer(item: model.Item) -> None:
+    note = "要確認: Q1-1の回答を変えたため、この回答が今の対象者に合っているか確かめてください。"
+    attachment = _question(item, current="①", review_note=note)
+    texts = _texts(attachment)
+    assert note in texts and texts.index(note) < texts.index("現在の回答: ①")
+    keep = [s for s in _submits(attachment) if s["data"]["action"] == "keep"]
+    assert [(s["title"], s["data"]) for s in keep] == [("このままにする", {"action": "keep", "item": item.id})]
+    assert keep[0]["associatedInputs"] == "none"  # a half-typed new answer must not ride along
+    plain = _question(item, current="①")
+    assert not [s for s in _submits(plain) if s["data"]["action"] == "keep"]
+
+
+def test_union_card_offers_the_known_ones_and_a_typed_name() -> None:
+    known = ["14神奈川県足柄上広域連合", "14神奈川県湘南広域連合"]
+    attachment = cards.union_card("所属する広域連合等", ["説明"], known, "14神奈川県足柄上広域連合", "入力も可",
+                                  "広域連合等の名称", "例", "登録する")
+    submits = [s for s in _submits(attachment) if s["data"]["action"] == "union"]
+    assert [(s["title"], s["data"]) for s in submits] == [
+        ("1. 14神奈川県足柄上広域連合", {"action": "union", "value": known[0]}),
+        ("2. 14神奈川県湘南広域連合", {"action": "union", "value": known[1]}),
+        ("登録する", {"action": "union"}),
+    ]
+    assert all(s["associatedInputs"] == "none" for s in submits[:2])  # a half-typed name must not override
+    (text_input,) = _of_type(attachment, "Input.Text")
+    assert text_input["label"] == "広域連合等の名称" and text_input["id"] == "value"
+    assert "現在の値: 14神奈川県足柄上広域連合" in _texts(attachment)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.dialogs.test_conversation_bad_answers import steps_until
-from tests.dialogs.transcript import Transcript
+from tests.dialogs.transcript import Transcript, review_rows
 from tests.e2e.transcripts import MUNICIPALITY_LONGEST, PREFECTURE, REVIEW
 
 
@@ -202,12 +202,7 @@ def test_review_at_the_end_shows_not_applicable_items() -> None:
     t = Transcript()
     replies = t.play(MUNICIPALITY_LONGEST.steps())
     assert replies.last_heading == REVIEW
-    rows = {}
-    for card in replies.cards:
-        for e in card["body"]:
-            if e.get("type") == "ColumnSet":
-                heading, value = (c["items"][0]["text"] for c in e["columns"])
-                rows[heading] = value
+    rows = review_rows(replies)
     assert rows["Q13"] == "対象外" and rows["Q1-2"] == "対象外"
     assert rows["Q7-4"] == "①③"
     assert rows["Q2 予定年月"] == "2023年9月"

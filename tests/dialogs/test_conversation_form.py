@@ -42,8 +42,8 @@ def test_the_form_is_offered_on_every_field_card_and_prefilled() -> None:
         # everything valid: stored normalised, straight on to the first question
         ({}, ["回答者情報を記録しました", "・組織名: 14神奈川県相模原市", "・電話番号: 042-754-1111"], "Q1-1",
          {"org_name": "14神奈川県相模原市", "phone": "042-754-1111"}),
-        # a 構成市町村: (広域) added, Q13 first
-        ({"org_type": ORG_MEMBER, "org_name": "14神奈川県中井町"}, ["回答者情報を記録しました"], "Q13",
+        # a 構成市町村: (広域) added, its 広域連合等 asked next (then Q13 first)
+        ({"org_type": ORG_MEMBER, "org_name": "14神奈川県中井町"}, ["回答者情報を記録しました"], "所属する広域連合等",
          {"org_name": "14神奈川県中井町(広域)"}),
         # a bad phone: named with its reason, the rest kept, 電話番号 asked alone
         ({"phone": "電話なし"}, ["電話番号: "], "電話番号", {"email": "kaigo@city.sagamihara.lg.jp", "phone": None}),

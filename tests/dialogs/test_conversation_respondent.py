@@ -32,7 +32,8 @@ def test_org_name_is_normalised_and_shown_back(org_type: str, typed: str, shown:
     t = at_field(org_type, "組織名")
     replies = t.say(typed)
     assert shown in replies.all_text
-    assert replies.last_heading == "担当部署名"
+    # A 構成市町村 names its 広域連合等 next (the Q13 agreement check's link).
+    assert replies.last_heading == ("所属する広域連合等" if org_type == ORG_MEMBER else "担当部署名")
     assert t.respondent["org_name"] == stored
 
 

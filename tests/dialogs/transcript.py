@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import copy
 import itertools
+from datetime import datetime
 from functools import lru_cache
 from typing import Any, Iterable
 
 from bot.dialogs.conversation import Conversation
-from bot.dialogs.inputs import read_input
+from bot.dialogs.inputs import UserInput, read_input
 from bot.dialogs.session import Session
+from bot.dialogs.union_link import prefecture_to_read
 from bot.survey.engine import Survey, load_survey
+from tests.cards import walk
 from tests.e2e.transcripts import Step, check_step
 from tests.fakes.teams import Replies
 
@@ -30,17 +33,25 @@ def survey() -> Survey:
 class Transcript:
     """One user talking to the bot; `new_chat()` is the same user in another chat."""
 
-    def __init__(self, user_key: str = "", user_name: str = "山田 太郎") -> None:
+    def __init__(
+        self, user_key: str = "", user_name: str = "山田 太郎", *, deadline: datetime | None = None,
+        staff_prefecture: str | None = None,
+    ) -> None:
         self.user_key = user_key or f"user-{next(_ids)}"
         self.user_name = user_name
         self.conversation_id = f"chat-{next(_ids)}"
-        self.conversation = Conversation(survey(), new_id=lambda: f"answer-{next(_ids)}")
+        extra = {"deadline": deadline} if deadline else {}
+        self.conversation = Conversation(survey(), new_id=lambda: f"answer-{next(_ids)}", **extra)
+        self.staff_prefecture = staff_prefecture  # as SurveyBot reads it from PREFECTURE_STAFF
+        # The known 広域連合等 by prefecture code, as SurveyBot.read_beyond reads them (Q13Board).
+        self.known_unions: dict[str, list[str]] = {}
+        self.unions_read: list[str] = []  # the prefectures read, turn by turn
         self.user: dict[str, Any] = {}
         self.stored: dict[str, Any] | None = None  # the answer record, as saved
         self.last = Replies()
 
     # --- turns ---------------------------------------------------------------------
-    def _turn(self, run: Any) -> Replies:
+    def _turn(self, run: Any, inp: UserInput | None = None) -> Replies:
         # A turn works on copies and "saves" them at the end, like TurnStore does.
         session = Session(
             user_key=self.user_key,
@@ -49,7 +60,12 @@ class Transcript:
             conversation_type="personal",
             user=copy.deepcopy(self.user),
             answer=copy.deepcopy(self.stored),
+            staff_prefecture=self.staff_prefecture,
         )
+        prefecture = prefecture_to_read(session, inp)
+        if prefecture is not None:
+            self.unions_read.append(prefecture)
+            session.known_unions = list(self.known_unions.get(prefecture, []))
         run(session)
         self.user, self.stored = session.user, session.answer
         self.last = Replies(
@@ -58,10 +74,12 @@ class Transcript:
         return self.last
 
     def say(self, text: str) -> Replies:
-        return self._turn(lambda s: self.conversation.handle(s, read_input(text, None)))
+        inp = read_input(text, None)
+        return self._turn(lambda s: self.conversation.handle(s, inp), inp)
 
     def submit(self, data: dict[str, Any]) -> Replies:
-        return self._turn(lambda s: self.conversation.handle(s, read_input("", data)))
+        inp = read_input("", data)
+        return self._turn(lambda s: self.conversation.handle(s, inp), inp)
 
     def click(self, title: str) -> Replies:
         """Clicks the button `title` of the last turn's cards."""
@@ -98,3 +116,16 @@ class Transcript:
         record = copy.deepcopy(self.stored or {})
         record.pop("updated_at", None)
         return record
+
+
+def review_rows(replies: Replies) -> dict[str, str]:
+    """The review card's answer rows, wherever the card nests them: heading -> the texts
+    of its value column joined by a space (「要確認 ①…」 for an item under review)."""
+
+    rows: dict[str, str] = {}
+    for card in replies.cards:
+        for node in walk(card.get("body", [])):
+            if node.get("type") == "ColumnSet" and len(node.get("columns", [])) == 2:
+                heading_col, value_col = node["columns"]
+                rows[heading_col["items"][0]["text"]] = " ".join(b["text"] for b in value_col["items"])
+    return rows

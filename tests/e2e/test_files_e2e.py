@@ -109,7 +109,9 @@ async def test_export_accepted_uploads_the_workbook(bot, teams_client, fake_conn
     [consent] = offered.attachments(FILE_CONSENT_CARD)
     name = "【14神奈川県相模原市】2307 マイナンバー調査回答.xlsx"
     assert consent["name"] == name
-    assert msg.UNCONFIRMED_NOTE in offered.texts[0]
+    # The conversation first says how much is still open, then the file is offered.
+    assert offered.texts[0].startswith("まだ終わっていない項目があります（未回答 ")
+    assert msg.UNCONFIRMED_NOTE in offered.texts[1]
 
     status, body = result = await client.file_consent("accept")
     assert (status, body) == (200, None)

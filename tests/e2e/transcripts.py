@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.cards.common import answer_data, field_data
+from bot.cards.common import answer_data, field_data, union_data
 from bot.survey.model import ORG_MEMBER, ORG_MUNICIPALITY, ORG_PREFECTURE, ORG_TYPES, ORG_UNION
 
 REVIEW = "回答内容の確認"  # the review card's title
@@ -59,6 +59,9 @@ RESPONDENT_VALUES = {  # key: (typed, stored)
     "phone": ("03-5253-1111", "03-5253-1111"),
     "email": ("kaigo@example.lg.jp", "kaigo@example.lg.jp"),
 }
+# A 構成市町村 names its 広域連合等 right after its 組織名 (typed without the prefecture).
+MEMBER_UNION = ("介護保険広域連合", "14神奈川県介護保険広域連合")
+UNION_LABEL = "所属する広域連合等"
 _FIELD_ORDER = [  # (key, heading asked next)
     ("dept", "回答責任者役職"),
     ("title", "回答責任者氏名"),
@@ -79,8 +82,16 @@ def respondent_steps(org_type: str, *, by_card: bool = False) -> list[Step]:
     steps = [
         step("開始", "組織区分"),
         step(send("org_type", org_value), "組織名", f"組織区分: {org_type} を記録しました。"),
-        step(send("org_name", typed_name), "担当部署名", f"組織名: {stored_name} を記録しました。"),
     ]
+    if org_type == ORG_MEMBER:
+        typed_union, stored_union = MEMBER_UNION
+        steps += [
+            step(send("org_name", typed_name), UNION_LABEL, f"組織名: {stored_name} を記録しました。"),
+            step(union_data(typed_union) if by_card else typed_union, "担当部署名",
+                 f"{UNION_LABEL}: {stored_union} を記録しました。"),
+        ]
+    else:
+        steps.append(step(send("org_name", typed_name), "担当部署名", f"組織名: {stored_name} を記録しました。"))
     for key, next_heading in _FIELD_ORDER:
         steps.append(step(send(key, RESPONDENT_VALUES[key][0]), next_heading))
     steps.append(step(send("email", RESPONDENT_VALUES["email"][0]), FIRST_ITEM[org_type]))

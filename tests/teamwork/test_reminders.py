@@ -12,7 +12,8 @@ from bot.messages import teamwork as msg
 from bot.reminders import Reminders
 from bot.state.turn_store import TurnStore
 from bot.survey.engine import load_survey
-from tests.e2e.transcripts import MUNICIPALITY_SHORT, stored_respondent
+from bot.survey.model import ORG_MEMBER, ORG_MUNICIPALITY, ORG_PREFECTURE, ORG_UNION
+from tests.e2e.transcripts import MUNICIPALITY_SHORT, PREFECTURE, stored_respondent
 from tests.export.records import RESPONDENT
 
 NS = "mn2307"
@@ -25,8 +26,11 @@ ANSWERS: dict[str, dict[str, Any]] = {  # answer id -> record (without answer_id
     "requested": {**COMPLETE, "confirmation": {"status": "requested"}, "members": ["u5"]},
     "returned": {**COMPLETE, "confirmation": {"status": "returned"}, "members": ["u6"]},
     "confirmed": {**COMPLETE, "confirmation": {"status": "confirmed", "confirmed_at": "2023-07-18 10:00"}, "members": ["u7"]},
+    "prefecture": {"respondent": stored_respondent(ORG_PREFECTURE), "answers": dict(PREFECTURE.answers), "members": ["u8"]},
 }
-UNCONFIRMED = {"unconfirmed", "requested", "returned"}
+UNCONFIRMED = {"unconfirmed", "requested", "returned", "prefecture"}
+MINISTRY_DEADLINE = "令和5年7月21日（金）17時"
+FOLLOW_PREFECTURE = "提出期限は都道府県の指示に従ってください。"
 
 
 class RecordingNotifier:
@@ -88,15 +92,51 @@ async def test_who_is_reminded_and_of_what(redis_client, stored) -> None:
     }
     assert set(by_members) == set(expected)
     for members, text in by_members.items():
-        assert expected[members] in text and "2023-07-21 17:00" in text and "3日" in text
+        assert expected[members] in text
+        if members == ("u8",):  # the prefecture's own answer: the ministry's deadline
+            assert f"厚生労働省への提出期限（{MINISTRY_DEADLINE}）まで3日です。" in text
+            assert FOLLOW_PREFECTURE not in text
+        else:  # municipalities: never the ministry's date as theirs
+            assert FOLLOW_PREFECTURE in text
+            assert "7月21日" not in text and "2023" not in text and "3日" not in text
     assert ("u7",) not in by_members
+
+
+@pytest.mark.parametrize(
+    ("org_type", "shown", "hidden"),
+    [
+        (ORG_PREFECTURE, f"厚生労働省への提出期限（{MINISTRY_DEADLINE}）まで1日です。", FOLLOW_PREFECTURE),
+        (ORG_MUNICIPALITY, FOLLOW_PREFECTURE, "7月21日"),
+        (ORG_MEMBER, FOLLOW_PREFECTURE, "7月21日"),
+        (ORG_UNION, FOLLOW_PREFECTURE, "7月21日"),
+        (None, FOLLOW_PREFECTURE, "7月21日"),  # 組織区分 not given yet: not a prefecture's
+    ],
+)
+async def test_the_deadline_each_respondent_is_shown(redis_client, org_type: str | None, shown: str, hidden: str) -> None:
+    store = TurnStore(redis_client, NS)
+    respondent = {"org_type": org_type} if org_type else {}
+    await store.save_answer("one", {"answer_id": "one", "respondent": respondent, "answers": {}, "members": ["m"]}, None)
+    notifier = RecordingNotifier()
+    assert await reminders(redis_client, notifier).run_once(at(1)) == 1
+    [(_, text)] = notifier.sent
+    assert shown in text and hidden not in text
+
+
+async def test_answers_under_review_are_reminded_of_it(redis_client) -> None:
+    store = TurnStore(redis_client, NS)
+    record = {**COMPLETE, "under_review": {"3": "1-1", "12": "1-1"}, "members": ["r"]}
+    await store.save_answer("review", {"answer_id": "review", **record}, None)
+    notifier = RecordingNotifier()
+    assert await reminders(redis_client, notifier).run_once(at(1)) == 1
+    [(_, text)] = notifier.sent
+    assert msg.REMINDER_UNDER_REVIEW.format(n=2) in text and msg.REMINDER_UNCONFIRMED not in text
 
 
 async def test_once_per_reminder_day(redis_client, stored) -> None:
     notifier = RecordingNotifier()
     bot = reminders(redis_client, notifier)
     rounds = [await bot.run_once(now) for now in (at(3), at(3, hour=12), at(2), at(1), at(1, hour=18))]
-    assert rounds == [5, 0, 0, 5, 0]
+    assert rounds == [6, 0, 0, 6, 0]
 
 
 async def test_exactly_once_across_processes(redis_client, stored) -> None:
