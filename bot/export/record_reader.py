@@ -18,7 +18,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from openpyxl import load_workbook
 
-from bot.export.columns import COLUMNS, HEADERS, SRC_CONFIRMATION, SRC_CONFIRMED_AT, column_index
+from bot.export.columns import COLUMNS, HEADERS, SRC_CONFIRMATION, SRC_CONFIRMED_AT, column_index, row_for
 from bot.export.list_reader import MAX_BYTES, ListFileError, cell_text, read_list_row
 from bot.messages import checks as msg
 from bot.messages import export as export_msg
@@ -29,6 +29,7 @@ from bot.survey.checks import (
     KIND_RESPONDENT,
     KIND_VALUE,
     UNANSWERED_FLAG,
+    Entry,
     Problem,
     item_columns,
     not_applicable_rule,
@@ -391,3 +392,22 @@ def importable(survey: Survey, read: ReadRecord) -> tuple[AnswerRecord, list[Pro
         record.notes.pop(item_id, None)
     return record, problems
 
+
+
+# --- rows for the desk's checks ---------------------------------------------------------------
+
+
+def bot_entry(survey: Survey, record: AnswerRecord, updated: str = "") -> Entry:
+    """A stored answer as a row of the list: the cells are what the bot exports."""
+    return Entry(record=record, cells=dict(zip(HEADERS, row_for(survey, record))), source=msg.FROM_BOT, updated=updated)
+
+
+def file_entry(read: ReadRecord, updated: str = "") -> Entry:
+    """A file's row: the cells as the file shows them; the claimed confirmation is kept for
+    the list row (row_for) only."""
+    record = AnswerRecord.from_json(read.record.to_json())
+    record.confirmation = read.claimed_confirmation
+    return Entry(
+        record=record, cells=dict(read.cells), source=read.filename or read.sheet, updated=updated,
+        problems=tuple(read.problems),
+    )

@@ -34,8 +34,6 @@ FLAG_SHOULD_BE_SET = "未入力・未回答：{items}"
 FLAG_SHOULD_BE_EMPTY = "未入力・未回答はありません"
 DUPLICATE = "同じ組織の行が{count}つあります。新しい方（{kept}）を残し、{dropped}は一覧から外しました。"
 SOURCE_SEPARATOR = "、"
-VALUE_NOT_OPTION = "選択肢にない値です。"
-VALUE_BAD = "回答の値が正しくありません（{value}）。"
 
 # How the survey's words are shown: Q3 ②「…」, joined.
 QUOTE = "「{text}」"

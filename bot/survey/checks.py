@@ -134,6 +134,12 @@ def _item_rule(survey: Survey, item: Item, answers: Mapping[str, Any]) -> str:
     return words or rule_text(survey, "answer")
 
 
+def _unanswered_rule(survey: Survey, item: Item) -> str:
+    """An item that applies must be answered: its own condition (【…】) and the notice's words."""
+    own = [q for q in survey.rule_words(item.id) if q.item is None]
+    return msg.QUOTE_SEPARATOR.join([*(msg.QUOTE.format(text=q.text) for q in own), rule_text(survey, "answer")])
+
+
 def not_applicable_rule(survey: Survey, item: Item, flags: Mapping[str, Any], answers: Mapping[str, Any]) -> str:
     """Why an item is 対象外, in the survey's words: the block's rule when the whole block is
     out (Q13), else the item's own."""
@@ -202,11 +208,6 @@ def check_entry(survey: Survey, entry: Entry, prefecture_code: str | None = None
         rule = _value_rule(survey, item) if problem.kind == KIND_VALUE else _respondent_rule(survey, problem.kind)
         add(label, problem.value, problem.reason, rule, problem.kind)
 
-    for item in survey.items:
-        value = answers.get(item.id)
-        if flags[item.id] is True and not _valid_value(survey, item, value):
-            add(_heading(item), str(value), msg.VALUE_BAD.format(value=value), _value_rule(survey, item), KIND_VALUE)
-
     _check_not_applicable(survey, entry, flags, add)
 
     problem_items = {i.id for i in survey.items if set(item_columns(i)) & problem_headers}
@@ -217,7 +218,7 @@ def check_entry(survey: Survey, entry: Entry, prefecture_code: str | None = None
         shown = _shown(entry.cells, item)
         marked_na = shown and all(v == _MARKED_NA for v in shown)
         problem = msg.MARKED_NOT_APPLICABLE if marked_na else msg.UNANSWERED
-        add(_heading(item), _MARKED_NA if marked_na else "", problem, _item_rule(survey, item, answers), KIND_UNANSWERED)
+        add(_heading(item), _MARKED_NA if marked_na else "", problem, _unanswered_rule(survey, item), KIND_UNANSWERED)
 
     findings.extend(_respondent_findings(survey, entry, prefecture_code, problem_headers))
     findings.extend(_flag_findings(survey, entry, status, problem_items, problem_headers))
@@ -235,19 +236,6 @@ def _item_of_header(survey: Survey, header: str) -> Item | None:
 def _respondent_rule(survey: Survey, kind: str) -> str:
     key = {KIND_ORG_NAME: "org_name", KIND_TITLE: "title", KIND_PREFECTURE: "municipality"}.get(kind, "respondent")
     return rule_text(survey, key)
-
-
-def _valid_value(survey: Survey, item: Item, value: Any) -> bool:
-    """A stored value of the shape the engine's parsers give (a bot answer always is)."""
-    if value is None or value == "":
-        return True
-    numbers = {o.number for o in item.options}
-    if item.kind == KIND_SINGLE:
-        return isinstance(value, int) and value in numbers
-    if item.kind == KIND_MULTI:
-        return isinstance(value, list) and all(isinstance(n, int) and n in numbers for n in value)
-    parsed = survey.parse_answer(item.id, str(value))
-    return parsed.ok and parsed.value == value
 
 
 def _check_not_applicable(survey: Survey, entry: Entry, flags: Mapping[str, Any], add: Any) -> None:
