@@ -74,6 +74,7 @@ class Finding:
     rule: str  # the survey's words
     kind: str
     severity: str  # msg.FIX / msg.CHECK
+    headers: tuple[str, ...] = ()  # the 一覧用 columns concerned (to mark them in the list)
 
 
 @dataclass
@@ -198,15 +199,18 @@ def check_entry(survey: Survey, entry: Entry, prefecture_code: str | None = None
     status = survey.status(org_type, answers, record.respondent, record.notes)
     findings: list[Finding] = []
 
-    def add(item: str, value: str, problem: str, rule: str, kind: str, severity: str = msg.FIX) -> None:
-        findings.append(Finding(entry.org, entry.source, item, value, problem, rule, kind, severity))
+    def add(
+        item: str, value: str, problem: str, rule: str, kind: str, severity: str = msg.FIX,
+        headers: tuple[str, ...] = (),
+    ) -> None:
+        findings.append(Finding(entry.org, entry.source, item, value, problem, rule, kind, severity, headers))
 
     problem_headers = {p.item for p in entry.problems}
     for problem in entry.problems:
         item = _item_of_header(survey, problem.item)
         label = _heading(item) if item else problem.item
         rule = _value_rule(survey, item) if problem.kind == KIND_VALUE else _respondent_rule(survey, problem.kind)
-        add(label, problem.value, problem.reason, rule, problem.kind)
+        add(label, problem.value, problem.reason, rule, problem.kind, headers=(problem.item,))
 
     _check_not_applicable(survey, entry, flags, add)
 
@@ -218,7 +222,8 @@ def check_entry(survey: Survey, entry: Entry, prefecture_code: str | None = None
         shown = _shown(entry.cells, item)
         marked_na = shown and all(v == _MARKED_NA for v in shown)
         problem = msg.MARKED_NOT_APPLICABLE if marked_na else msg.UNANSWERED
-        add(_heading(item), _MARKED_NA if marked_na else "", problem, _unanswered_rule(survey, item), KIND_UNANSWERED)
+        add(_heading(item), _MARKED_NA if marked_na else "", problem, _unanswered_rule(survey, item), KIND_UNANSWERED,
+            headers=tuple(item_columns(item)))
 
     findings.extend(_respondent_findings(survey, entry, prefecture_code, problem_headers))
     findings.extend(_flag_findings(survey, entry, status, problem_items, problem_headers))
@@ -253,10 +258,11 @@ def _check_not_applicable(survey: Survey, entry: Entry, flags: Mapping[str, Any]
             in_block_answered += 1
             continue
         add(_heading(item), _shown_text(item, shown), msg.NOT_APPLICABLE_ANSWERED,
-            not_applicable_rule(survey, item, flags, answers), KIND_NOT_APPLICABLE)
+            not_applicable_rule(survey, item, flags, answers), KIND_NOT_APPLICABLE, headers=tuple(item_columns(item)))
     if in_block_answered:
+        headers = tuple(h for i in block for h in item_columns(i))
         add(msg.BLOCK_ITEMS, "", msg.BLOCK_NOT_APPLICABLE_ANSWERED.format(count=in_block_answered),
-            rule_text(survey, "block"), KIND_NOT_APPLICABLE)
+            rule_text(survey, "block"), KIND_NOT_APPLICABLE, headers=headers)
 
 
 def _respondent_findings(
@@ -266,7 +272,8 @@ def _respondent_findings(
     found: list[Finding] = []
 
     def add(label: str, value: str, problem: str, kind: str, severity: str = msg.FIX) -> None:
-        found.append(Finding(entry.org, entry.source, label, value, problem, _respondent_rule(survey, kind), kind, severity))
+        found.append(Finding(entry.org, entry.source, label, value, problem, _respondent_rule(survey, kind), kind,
+                             severity, (label,)))
 
     for key, label in RESPONDENT_FIELDS:
         if label in problem_headers:
@@ -299,7 +306,8 @@ def org_name_findings(
     found: list[Finding] = []
 
     def add(problem: str, kind: str, rule_key: str) -> None:
-        found.append(Finding(entry.org, entry.source, label, value, problem, rule_text(survey, rule_key), kind, msg.FIX))
+        found.append(Finding(entry.org, entry.source, label, value, problem, rule_text(survey, rule_key), kind, msg.FIX,
+                             (label,)))
 
     result = parse_field("org_name", value, org_type if org_type in ORG_TYPES else ORG_MUNICIPALITY)
     if not result.ok:
@@ -335,7 +343,7 @@ def _municipality_findings(survey: Survey, entry: Entry, value: str, code: str) 
         problem = msg.NOT_IN_PREFECTURE.format(name=body, prefecture=name)
     label = RESPONDENT_LABELS["org_name"]
     return [Finding(entry.org, entry.source, label, value, problem, rule_text(survey, "municipality"),
-                    KIND_PREFECTURE, msg.FIX)]
+                    KIND_PREFECTURE, msg.FIX, (label,))]
 
 
 def _flag_findings(
@@ -358,7 +366,7 @@ def _flag_findings(
             continue
         detail = msg.FLAG_SHOULD_BE_SET.format(items="、".join(actual)) if actual else msg.FLAG_SHOULD_BE_EMPTY
         found.append(Finding(entry.org, entry.source, flag, shown, msg.FLAG_DISAGREES.format(flag=text, actual=detail),
-                             rule_text(survey, "flags"), KIND_FLAGS, msg.CHECK))
+                             rule_text(survey, "flags"), KIND_FLAGS, msg.CHECK, (flag,)))
     return found
 
 
@@ -393,7 +401,7 @@ def check_entries(survey: Survey, entries: Sequence[Entry], prefecture_code: str
                     count=len(indexes), kept=kept.source,
                     dropped=msg.SOURCE_SEPARATOR.join(e.source for e in dropped),
                 ),
-                rule_text(survey, "duplicate"), KIND_DUPLICATE, msg.CHECK,
+                rule_text(survey, "duplicate"), KIND_DUPLICATE, msg.CHECK, (RESPONDENT_LABELS["org_name"],),
             )
     kept = [entries[i] for i in sorted(kept_indexes)]
     findings: list[Finding] = []

@@ -172,6 +172,11 @@ class Survey:
     def risk_patterns(self) -> tuple[RiskPattern, ...]:
         return tuple(pattern for pattern, _ in self._risks)
 
+    def pattern_items(self, pattern: RiskPattern) -> list[str]:
+        """The items a pattern looks at, in asking order (to show the answers it rests on)."""
+        rule = next(rule for p, rule in self._risks if p.id == pattern.id)
+        return sorted(rule.refs(), key=self._order.__getitem__)
+
     def matching_patterns(
         self,
         org_type: str | None,
