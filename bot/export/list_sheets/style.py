@@ -6,6 +6,8 @@ the rows are appended, and headers are styled cells.
 """
 from __future__ import annotations
 
+import weakref
+from copy import copy
 from typing import Any, Sequence
 
 from openpyxl.cell import WriteOnlyCell
@@ -40,16 +42,30 @@ def header_cells(sheet: Any, headers: Sequence[str]) -> list[WriteOnlyCell]:
     return cells
 
 
+# workbook -> (fill, font, wrap) -> the resolved style (indexes into that workbook's tables)
+_STYLES: "weakref.WeakKeyDictionary[Any, dict[tuple[Any, Any, bool], Any]]" = weakref.WeakKeyDictionary()
+
+
 def styled_cell(sheet: Any, value: Any, fill: PatternFill | None = None, font: Font | None = None,
                 wrap: bool = False) -> WriteOnlyCell:
+    """A write-only cell, top-aligned (wrapped if asked); strings stay strings."""
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
         cell.data_type = "s"
-    if fill is not None:
-        cell.fill = fill
-    if font is not None:
-        cell.font = font
-    cell.alignment = WRAP_TOP if wrap else TOP
+    # Setting styles looks them up in the workbook's tables on every cell; a list sheet has
+    # thousands of cells in a handful of styles, so each style is resolved once per workbook.
+    styles = _STYLES.setdefault(sheet.parent, {})
+    key = (fill, font, wrap)
+    style = styles.get(key)
+    if style is None:
+        if fill is not None:
+            cell.fill = fill
+        if font is not None:
+            cell.font = font
+        cell.alignment = WRAP_TOP if wrap else TOP
+        styles[key] = copy(cell._style)
+    else:
+        cell._style = copy(style)
     return cell
 
 
@@ -90,7 +106,8 @@ _LINE_POINTS = 15.0
 
 
 def text_width(text: str) -> float:
-    return sum(1.0 if ord(ch) < 0x2E80 else 2.0 for ch in text)
+    narrow = len(text.encode("latin-1", "ignore"))
+    return narrow + 2.0 * (len(text) - narrow)
 
 
 def wrapped_height(cells: Sequence[tuple[str, float]]) -> float | None:
