@@ -27,6 +27,7 @@ from bot.survey.checks import (
     INFO_FLAG,
     KIND_ORG_NAME,
     KIND_RESPONDENT,
+    KIND_TITLE,
     KIND_VALUE,
     UNANSWERED_FLAG,
     Entry,
@@ -165,7 +166,7 @@ def record_from_cells(
             continue
         result = parse_field(key, text, org_type)
         if not result.ok:
-            kind = KIND_ORG_NAME if key == "org_name" else KIND_RESPONDENT
+            kind = {"org_name": KIND_ORG_NAME, "title": KIND_TITLE}.get(key, KIND_RESPONDENT)
             problems.append(Problem(label, text, result.error, kind))
             continue
         value = result.value if not result.confirm else text  # the conversation asks the confirmation
@@ -411,3 +412,62 @@ def file_entry(read: ReadRecord, updated: str = "") -> Entry:
         record=record, cells=dict(read.cells), source=read.filename or read.sheet, updated=updated,
         problems=tuple(read.problems),
     )
+
+
+# --- an import into an existing answer -----------------------------------------------------
+
+
+class ConfirmedAnswerError(ValueError):
+    """A confirmed answer is never overwritten by an import."""
+
+
+@dataclass(frozen=True)
+class Change:
+    key: str  # RESPONDENT_FIELDS key or item id
+    label: str  # 組織名 / Q7-2
+    old: str  # as shown ('' when empty)
+    new: str
+
+
+def _shown(survey: Survey, item_id: str, value: Any, notes: Mapping[str, str]) -> str:
+    if value is None or value == "" or (value == [] and notes.get(item_id) != "none"):
+        return ""
+    return survey.format_value(item_id, value)
+
+
+def import_changes(survey: Survey, current: AnswerRecord, incoming: AnswerRecord) -> list[Change]:
+    """What taking the file's values would change, field by field then item by item."""
+    changes = []
+    for key, label in RESPONDENT_FIELDS:
+        old, new = current.respondent.get(key, ""), incoming.respondent.get(key, "")
+        if new and new != old:
+            changes.append(Change(key, label, old, new))
+    for item in survey.items:
+        old = _shown(survey, item.id, current.answers.get(item.id), current.notes)
+        new = _shown(survey, item.id, incoming.answers.get(item.id), incoming.notes)
+        if new and new != old:
+            changes.append(Change(item.id, item.heading, old, new))
+    return changes
+
+
+def merge_import(current: AnswerRecord, incoming: AnswerRecord, fill_gaps_only: bool) -> AnswerRecord:
+    """The answer after an import: the file's values over the chat's, or only where the chat
+    has none. Nothing the file lacks is removed. Raises ConfirmedAnswerError when confirmed."""
+    if current.confirmed:
+        raise ConfirmedAnswerError(current.answer_id)
+    merged = AnswerRecord.from_json(current.to_json())
+    for key, value in incoming.respondent.items():
+        if value and (not fill_gaps_only or not merged.respondent.get(key)):
+            merged.respondent[key] = value
+    for item_id, value in incoming.answers.items():
+        has = merged.answers.get(item_id) not in (None, "") and not (
+            merged.answers.get(item_id) == [] and merged.notes.get(item_id) != "none"
+        )
+        if fill_gaps_only and has:
+            continue
+        merged.answers[item_id] = value
+        if item_id in incoming.notes:
+            merged.notes[item_id] = incoming.notes[item_id]
+        else:
+            merged.notes.pop(item_id, None)
+    return merged

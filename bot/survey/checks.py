@@ -289,7 +289,7 @@ def _respondent_findings(
             continue
         result = parse_field(key, value, record.org_type)
         if not result.ok:
-            add(label, value, result.error, KIND_RESPONDENT)
+            add(label, value, result.error, KIND_TITLE if key == "title" else KIND_RESPONDENT)
         elif key == "title" and result.confirm:
             below = result.confirm == respondent_msg.TITLE_REFUSED.format(title=result.value)
             add(label, value, msg.TITLE_BELOW if below else msg.TITLE_UNSURE, KIND_TITLE,

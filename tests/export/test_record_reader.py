@@ -10,7 +10,11 @@ from bot.export.answer_workbook import build_answer_workbook
 from bot.export.columns import HEADERS, row_for
 from bot.export.list_reader import ListFileError
 from bot.export.record_reader import (
+    Change,
+    ConfirmedAnswerError,
+    import_changes,
     importable,
+    merge_import,
     read_answer_workbook,
     record_from_cells,
     record_from_list_row,
@@ -296,3 +300,40 @@ def test_fields_and_answers_counted(survey):
     read = record_from_list_row(survey, row_for(survey, record(dept="")))
     assert read.field_count == len(RESPONDENT) - 1
     assert read.answer_count == len(block())
+
+
+# -- an import into an existing answer ---------------------------------------------------------
+
+
+def test_import_changes_item_by_item(survey):
+    current = record(answers={"1-1": 1, "2": 1, "3": 1}, confirmation={}, dept="介護課")
+    incoming = record(answers={"1-1": 1, "2": 3, "2_予定年月": "2024年4月", "6": []}, notes={"6": "none"}, confirmation={})
+    incoming.respondent.pop("phone")
+    assert import_changes(survey, current, incoming) == [
+        Change("dept", "担当部署名", "介護課", "介護保険課"),
+        Change("2", "Q2", "①定めている。", "③定める予定である（ 年 月）。"),
+        Change("2_予定年月", "Q2 予定年月", "", "2024年4月"),
+        Change("6", "Q6", "", "該当なし"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("fill_gaps_only", "answers", "dept"),
+    [
+        (False, {"1-1": 1, "2": 3, "2_予定年月": "2024年4月", "3": 1}, "介護保険課"),
+        (True, {"1-1": 1, "2": 1, "2_予定年月": "2024年4月", "3": 1}, "介護課"),
+    ],
+    ids=["take-the-files", "fill-gaps-only"],
+)
+def test_merge_import(fill_gaps_only, answers, dept):
+    current = record(answers={"1-1": 1, "2": 1, "3": 1}, confirmation={}, dept="介護課")
+    incoming = record(answers={"2": 3, "2_予定年月": "2024年4月"}, confirmation={})
+    merged = merge_import(current, incoming, fill_gaps_only)
+    assert merged.answers == answers  # nothing the file lacks is removed
+    assert merged.respondent["dept"] == dept
+    assert current.answers == {"1-1": 1, "2": 1, "3": 1}  # the current record is untouched
+
+
+def test_confirmed_answer_is_never_overwritten():
+    with pytest.raises(ConfirmedAnswerError):
+        merge_import(record(), record(answers={"2": 2}), fill_gaps_only=True)
