@@ -9,13 +9,29 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Any, Iterable, Mapping, Sequence
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from bot.export.columns import HEADERS, ORG_COLUMN
-from bot.export.text_cells import text_row
+from bot.export.list_sheets.attention import PatternSummary, write_attention_sheet
+from bot.export.list_sheets.findings_sheet import write_findings_sheet
+from bot.export.list_sheets.progress import (
+    Progress,
+    ProgressRow,
+    file_progress,
+    progress_of,
+    progress_rows,
+    write_progress_sheet,
+)
+from bot.export.list_sheets.style import CHECK_FILL, FIX_FILL, header_cells, setup_table
+from bot.export.list_sheets.tally import ItemTally, write_tally_sheet
+from bot.export.text_cells import clean_text, text_row
+from bot.messages import checks as checks_msg
 from bot.messages import export as msg
+from bot.survey.checks import Checked, Entry, Finding, check_entries
+from bot.survey.engine import Survey
 
 
 def prefecture_subject(prefecture_name: str) -> str:
@@ -35,20 +51,135 @@ def ordered_rows(rows: Iterable[list[str]]) -> list[list[str]]:
     return sorted(padded, key=lambda row: row[ORG_COLUMN] or "")
 
 
-def build_prefecture_workbook(prefecture_name: str, rows: list[list[str]]) -> bytes:
-    """The list workbook as xlsx bytes; every cell is text.
+# Column widths of 一覧 (characters): names and texts wide, choice columns narrow enough that
+# the list stays one page wide when printed.
+_WIDE = {"組織名": 26, "担当部署名": 16, "回答責任者役職": 14, "メールアドレス": 22, "電話番号": 14,
+         "8-1_概要": 28, "10_概要": 28, "制度等": 12, "組織区分": 10, "確認日時": 16}
 
-    prefecture_name is accepted for symmetry with the file name; the sheet itself
-    carries only the headers and the rows, as the seed asks.
+
+def _list_widths() -> list[float]:
+    return [_WIDE.get(h, 9) for h in HEADERS]
+
+
+@dataclass
+class DeskSheets:
+    """What the list workbook adds to 一覧 for the prefecture's desk (issue 11)."""
+
+    survey: Survey
+    prefecture: str  # 神奈川県
+    checked: Checked
+    progress: Sequence[ProgressRow] = ()
+
+
+def _marks(findings: Sequence[Finding]) -> dict[str, dict[str, str]]:
+    """組織名 -> header -> severity, for the cells of 一覧 to colour."""
+    marks: dict[str, dict[str, str]] = {}
+    for finding in findings:
+        cells = marks.setdefault(finding.org, {})
+        for header in (HEADERS[ORG_COLUMN], *finding.headers):
+            if cells.get(header) != checks_msg.FIX:
+                cells[header] = finding.severity
+    return marks
+
+
+def _marked_row(sheet: Any, row: list[str], marks: Mapping[str, str]) -> list[Any]:
+    values = text_row(sheet, row)
+    for index, header in enumerate(HEADERS):
+        severity = marks.get(header)
+        if severity is None:
+            continue
+        cell = _styled(sheet, row[index] if index < len(row) else "")
+        cell.fill = FIX_FILL if severity == checks_msg.FIX else CHECK_FILL
+        values[index] = cell
+    return values
+
+
+def _styled(sheet: Any, value: str) -> WriteOnlyCell:
+    text = clean_text(value)
+    cell = WriteOnlyCell(sheet, value=text or None)
+    if text:
+        cell.data_type = "s"
+    return cell
+
+
+def build_prefecture_workbook(
+    prefecture_name: str, rows: list[list[str]], desk: DeskSheets | None = None
+) -> bytes:
+    """The list workbook as xlsx bytes; every cell of 一覧 is text.
+
+    一覧 carries only the headers and the rows, as the seed asks (cells with a finding are
+    coloured, nothing is added). With `desk`, the sheets 点検結果, 進捗, 集計 and 要注意 follow.
     """
+    return _build(rows, desk)[0]
+
+
+def _build(
+    rows: list[list[str]], desk: DeskSheets | None
+) -> tuple[bytes, list[ItemTally], list[PatternSummary]]:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(msg.SHEET_PREFECTURE_LIST)
-    sheet.append(text_row(sheet, list(HEADERS)))
-    for row in ordered_rows(rows):
-        sheet.append(text_row(sheet, row))
+    ordered = ordered_rows(rows)
+    setup_table(sheet, _list_widths(), header_row=1, rows=len(ordered), freeze_column=ORG_COLUMN + 1)
+    sheet.append(header_cells(sheet, list(HEADERS)))
+    marks = _marks(desk.checked.findings) if desk else {}
+    for row in ordered:
+        row_marks = marks.get(row[ORG_COLUMN])
+        sheet.append(_marked_row(sheet, row, row_marks) if row_marks else text_row(sheet, row))
+    tallies: list[ItemTally] = []
+    patterns: list[PatternSummary] = []
+    if desk is not None:
+        records = [entry.record for entry in desk.checked.kept]
+        write_findings_sheet(workbook, desk.checked.findings)
+        write_progress_sheet(workbook, desk.progress)
+        tallies = write_tally_sheet(workbook, desk.survey, desk.prefecture, records)
+        patterns = write_attention_sheet(workbook, desk.survey, records)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return buffer.getvalue()
+    return buffer.getvalue(), tallies, patterns
+
+
+def entry_row(entry: Entry) -> list[str]:
+    """The 一覧 row of a checked entry: the bot's export, or the file's row as it was sent."""
+    return [entry.cells.get(header, "") for header in HEADERS]
+
+
+def seen_progress(survey: Survey, entries: Iterable[Entry]) -> dict[str, Progress]:
+    """Where each organisation in the list stands: the bot's answers by the engine's status
+    and their confirmation, files as received."""
+    seen: dict[str, Progress] = {}
+    for entry in entries:
+        if entry.source == checks_msg.FROM_BOT:
+            seen[entry.org] = progress_of(survey, entry.record, entry.updated)
+        else:
+            seen[entry.org] = file_progress(entry.updated, entry.record.org_type or "")
+    return seen
+
+
+@dataclass
+class CheckedList:
+    """A checked list: the workbook and what the chat reply says about it."""
+
+    data: bytes
+    checked: Checked
+    progress: list[ProgressRow]
+    patterns: list[PatternSummary]
+    tallies: list[ItemTally]
+
+
+def build_checked_list(
+    survey: Survey,
+    prefecture_code: str,
+    prefecture_name: str,
+    entries: Sequence[Entry],
+    progress: Mapping[str, Progress] | None = None,
+) -> CheckedList:
+    """Check every entry, keep one row per organisation, and build the list with the desk's
+    sheets. `progress` (organisation -> status) defaults to what the entries show."""
+    checked = check_entries(survey, entries, prefecture_code)
+    rows = progress_rows(prefecture_code, progress if progress is not None else seen_progress(survey, checked.kept))
+    desk = DeskSheets(survey=survey, prefecture=prefecture_name, checked=checked, progress=rows)
+    data, tallies, patterns = _build([entry_row(e) for e in checked.kept], desk)
+    return CheckedList(data, checked, rows, patterns, tallies)
 
 
 @dataclass

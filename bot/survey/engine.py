@@ -38,8 +38,12 @@ from .model import (
     KIND_YEARMONTH,
     ORG_TYPES,
     RESPONDENT_FIELDS,
+    RISK,
+    SAFEGUARD,
     Item,
     Option,
+    Quote,
+    RiskPattern,
     circled,
 )
 
@@ -100,6 +104,8 @@ class Survey:
         reminder_texts: dict[str, str],
         substitution: _Substitution | None,
         doubt_parts: tuple[str, ...] = (),
+        rule_words: dict[str, tuple[Quote, ...]] | None = None,
+        risk_patterns: tuple[tuple[RiskPattern, Node], ...] = (),
     ) -> None:
         self.items = items
         self._by_id = {item.id: item for item in items}
@@ -111,6 +117,8 @@ class Survey:
         self._reminders = reminder_texts
         self._substitution = substitution
         self._aliases = self._build_aliases()
+        self._rule_words = rule_words or {}
+        self._risks = risk_patterns
 
     # -- items --------------------------------------------------------------
 
@@ -141,6 +149,47 @@ class Survey:
         for item in self.items:
             result[item.id] = self._rules[item.id].evaluate(ctx)
         return result
+
+    def applicability(self, org_type: str | None, answers: Mapping[str, Any]) -> dict[str, Tri]:
+        """Every item's applicability at once: True, False (対象外) or None (may still apply)."""
+        return self._applicability(org_type, answers)
+
+    def evaluate(
+        self,
+        rule: Node,
+        org_type: str | None,
+        answers: Mapping[str, Any],
+        flags: Mapping[str, Tri] | None = None,
+    ) -> Tri:
+        """A rule in the definition's language on one response (answers of 対象外 items do
+        not count, as in the skip rules); `flags` reuses an applicability() already computed."""
+        known = self._applicability(org_type, answers) if flags is None else flags
+        return rule.evaluate(Context(org_type, lambda item_id: (known[item_id], answers.get(item_id))))
+
+    # -- the desk: rules in the survey's words, risk patterns -------------------
+
+    def rule_words(self, key: str) -> tuple[Quote, ...]:
+        """The seed's words for an item's rule or a named check (see RULE_WORD_CHECKS)."""
+        return self._rule_words.get(key, ())
+
+    @property
+    def risk_patterns(self) -> tuple[RiskPattern, ...]:
+        return tuple(pattern for pattern, _ in self._risks)
+
+    def pattern_items(self, pattern: RiskPattern) -> list[str]:
+        """The items a pattern looks at, in asking order (to show the answers it rests on)."""
+        rule = next(rule for p, rule in self._risks if p.id == pattern.id)
+        return sorted(rule.refs(), key=self._order.__getitem__)
+
+    def matching_patterns(
+        self,
+        org_type: str | None,
+        answers: Mapping[str, Any],
+        flags: Mapping[str, Tri] | None = None,
+    ) -> list[RiskPattern]:
+        """The patterns this response shows (a pattern that waits for an answer does not)."""
+        known = self._applicability(org_type, answers) if flags is None else flags
+        return [p for p, rule in self._risks if self.evaluate(rule, org_type, answers, known) is True]
 
     def is_applicable(self, item_id: str, org_type: str | None, answers: Mapping[str, Any]) -> bool:
         self.item(item_id)
@@ -483,16 +532,22 @@ def _review_later(raw: Any, where: str, numbers: set[int], kind: str) -> tuple[t
 
 def _check_rule(rule: Node, item: Item, order: Mapping[str, int], by_id: Mapping[str, Item]) -> None:
     where = f"item {item.id}"
+    _check_refs(rule, where, by_id)
+    for node in walk(rule):
+        if isinstance(node, (Compare, Applies)) and order[node.item_id] >= order[item.id]:
+            raise DefinitionError(
+                f"{where}: its rule refers to Q{node.item_id}, which is not asked before it"
+            )
+
+
+def _check_refs(rule: Node, where: str, by_id: Mapping[str, Item]) -> None:
+    """Every item a rule names exists, and every comparison fits the item's options."""
     for node in walk(rule):
         if not isinstance(node, (Compare, Applies)):
             continue
         ref = node.item_id
         if ref not in by_id:
             raise DefinitionError(f"{where}: its rule refers to unknown item Q{ref}")
-        if order[ref] >= order[item.id]:
-            raise DefinitionError(
-                f"{where}: its rule refers to Q{ref}, which is not asked before it"
-            )
         if isinstance(node, Compare):
             target = by_id[ref]
             if target.kind not in (KIND_SINGLE, KIND_MULTI):
@@ -617,9 +672,82 @@ def _build(data: Mapping[str, Any]) -> Survey:
         doubt_parts=doubt_parts,
         reminder_texts=_with_defaults(reminder_texts),
         substitution=substitution,
+        rule_words=_build_rule_words(data.get("rule_words"), by_id),
+        risk_patterns=_build_risks(data.get("risk_patterns"), by_id),
     )
     _check_reachable(survey)
     return survey
+
+
+# Checks of the desk (bot/survey/checks.py) that quote the seed besides the items' own rules.
+RULE_WORD_CHECKS: tuple[str, ...] = (
+    "block", "answer", "choice", "multi", "yearmonth", "org_name", "kouiki", "municipality",
+    "title", "respondent", "flags", "duplicate",
+)
+
+
+def _build_rule_words(raw: Any, by_id: Mapping[str, Item]) -> dict[str, tuple[Quote, ...]]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise DefinitionError("rule_words: needs a mapping of item ids and checks to quotes")
+    words: dict[str, tuple[Quote, ...]] = {}
+    for key, entries in raw.items():
+        key = str(key)
+        where = f"rule_words {key}"
+        if key not in by_id and key not in RULE_WORD_CHECKS:
+            raise DefinitionError(f"{where}: neither an item nor a check ({', '.join(RULE_WORD_CHECKS)})")
+        if not isinstance(entries, list) or not entries:
+            raise DefinitionError(f"{where}: needs a list of quotes")
+        quotes = []
+        for entry in entries:
+            entry = {"quote": entry} if isinstance(entry, str) else entry
+            if not isinstance(entry, dict) or not isinstance(entry.get("quote"), str) or not entry["quote"].strip():
+                raise DefinitionError(f"{where}: every entry needs a quote")
+            item_id = str(entry["item"]) if entry.get("item") is not None else None
+            option = entry.get("option")
+            if item_id is not None:
+                if item_id not in by_id:
+                    raise DefinitionError(f"{where}: unknown item Q{item_id}")
+                item = by_id[item_id]
+                if option is not None:
+                    if option not in {o.number for o in item.options}:
+                        raise DefinitionError(f"{where}: Q{item_id} has no option {option}")
+                    if entry["quote"] not in item.option(option).text:
+                        raise DefinitionError(f"{where}: the quote is not Q{item_id} {circled(option)}'s wording")
+            elif option is not None:
+                raise DefinitionError(f"{where}: an option needs its item")
+            quotes.append(Quote(text=entry["quote"], item=item_id, option=option))
+        words[key] = tuple(quotes)
+    return words
+
+
+def _build_risks(raw: Any, by_id: Mapping[str, Item]) -> tuple[tuple[RiskPattern, Node], ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise DefinitionError("risk_patterns: needs a list of patterns")
+    patterns: list[tuple[RiskPattern, Node]] = []
+    for index, entry in enumerate(raw):
+        if not isinstance(entry, dict) or not entry.get("id"):
+            raise DefinitionError(f"risk pattern #{index + 1}: needs an id")
+        where = f"risk pattern {entry['id']}"
+        if any(p.id == str(entry["id"]) for p, _ in patterns):
+            raise DefinitionError(f"{where}: defined twice")
+        if entry.get("kind") not in (RISK, SAFEGUARD):
+            raise DefinitionError(f"{where}: kind must be {RISK} or {SAFEGUARD}")
+        pattern = RiskPattern(
+            id=str(entry["id"]),
+            kind=str(entry["kind"]),
+            title=_text(entry, "title", where),
+            when=_text(entry, "when", where),
+            seed=_text(entry, "seed", where),
+            reading=_text(entry, "reading", where),
+        )
+        rule = _parse(pattern.when, where)
+        _check_refs(rule, where, by_id)
+        patterns.append((pattern, rule))
+    return tuple(patterns)
 
 
 def _org(alias: str) -> str:

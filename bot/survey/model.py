@@ -121,3 +121,43 @@ class AnswerRecord:
             notes=dict(data.get("notes") or {}),
             confirmation=dict(data.get("confirmation") or {}),
         )
+
+
+@dataclass(frozen=True)
+class Quote:
+    """The survey's own words for a rule, verbatim from the seed.
+
+    `item` / `option` say where the words stand (Q3 ②); they also tell when the quote is
+    the one in force: when the respondent's answer to `item` is `option`.
+    """
+
+    text: str
+    item: str | None = None
+    option: int | None = None
+
+    @property
+    def place(self) -> str:
+        """`Q3 ②`, `Q7-3`, or '' when the words stand in the notice itself."""
+        if self.item is None:
+            return ""
+        return f"Q{self.item}" + (f" {circled(self.option)}" if self.option else "")
+
+
+RISK = "risk"
+SAFEGUARD = "safeguard"
+
+
+@dataclass(frozen=True)
+class RiskPattern:
+    """An answer pattern that shows a known cause of wrong links, or its absence.
+
+    The project's reading (`reading`) of the seed's words (`seed`); `when` is a rule in the
+    engine's language, evaluated on the answers like a skip rule.
+    """
+
+    id: str
+    kind: str  # RISK or SAFEGUARD
+    title: str
+    when: str
+    seed: str
+    reading: str

@@ -1,0 +1,110 @@
+"""進捗: each municipality of the prefecture, and every 広域連合等 the bot has seen, with where
+its answer stands, sorted by what needs chasing."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
+
+from bot.export.list_sheets.style import header_cells, setup_table, styled_cell
+from bot.messages import list_sheets as msg
+from bot.survey import municipalities
+from bot.survey.engine import Survey
+from bot.survey.model import ORG_MUNICIPALITY, AnswerRecord
+from bot.survey.respondent import KOUIKI
+
+# Most in need of chasing first: nothing yet, half done, done but not confirmed, a file
+# (received, but checked by hand), confirmed in the chat.
+STATUS_ORDER: tuple[str, ...] = (
+    msg.NOT_STARTED, msg.IN_PROGRESS, msg.ANSWERED, msg.FILE_RECEIVED, msg.CONFIRMED,
+)
+
+
+@dataclass(frozen=True)
+class Progress:
+    status: str  # one of STATUS_ORDER
+    answered: int = 0
+    total: int = 0
+    updated: str = ""  # as the caller keeps it (YYYY-MM-DD HH:MM)
+    org_type: str = ""
+
+    @property
+    def label(self) -> str:
+        if self.status == msg.IN_PROGRESS:
+            return msg.IN_PROGRESS_COUNT.format(answered=self.answered, total=self.total)
+        return self.status
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    code: str  # 6-digit code ('' for a 広域連合等)
+    org_name: str
+    org_type: str
+    progress: Progress
+    note: str = ""
+
+
+def progress_of(survey: Survey, record: AnswerRecord, updated: str = "") -> Progress:
+    """Where one of the bot's answers stands (the engine's status, the confirmation)."""
+    org_type = record.org_type or ""
+    if record.confirmed:
+        return Progress(msg.CONFIRMED, updated=updated, org_type=org_type)
+    status = survey.status(record.org_type, record.answers, record.respondent, record.notes)
+    total = len(status.answered) + len(status.unanswered) + len(status.pending)
+    if not status.unanswered_flag and not status.info_missing:
+        return Progress(msg.ANSWERED, len(status.answered), total, updated, org_type)
+    return Progress(msg.IN_PROGRESS, len(status.answered), total, updated, org_type)
+
+
+def file_progress(updated: str = "", org_type: str = "") -> Progress:
+    return Progress(msg.FILE_RECEIVED, updated=updated, org_type=org_type)
+
+
+def _key(name: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name or "")).replace("（広域）", KOUIKI)
+
+
+def progress_rows(prefecture_code: str, seen: Mapping[str, Progress]) -> list[ProgressRow]:
+    """Every municipality of the prefecture (未着手 unless seen) and every other organisation
+    seen (広域連合等, the prefecture itself, a name not in the code list), by need to chase."""
+    rank = {status: index for index, status in enumerate(STATUS_ORDER)}
+    by_name = {_key(m.org_name): m for m in municipalities.municipalities(prefecture_code)}
+    rows: dict[str, ProgressRow] = {}
+    for municipality in municipalities.municipalities(prefecture_code):
+        rows[municipality.org_name] = ProgressRow(
+            municipality.code, municipality.org_name, ORG_MUNICIPALITY, Progress(msg.NOT_STARTED)
+        )
+    for name, progress in seen.items():
+        key = _key(name)
+        base = key[: -len(KOUIKI)] if key.endswith(KOUIKI) else key
+        municipality = by_name.get(base)
+        if municipality is not None:
+            current = rows[municipality.org_name]
+            better = rank[progress.status] > rank[current.progress.status] or current.progress.status == msg.NOT_STARTED
+            if better:
+                rows[municipality.org_name] = ProgressRow(
+                    municipality.code, name, progress.org_type or ORG_MUNICIPALITY, progress
+                )
+            continue
+        note = "" if progress.org_type and progress.org_type != ORG_MUNICIPALITY else msg.NOT_IN_LIST
+        rows[key] = ProgressRow("", name, progress.org_type, progress, note)
+
+    def need(row: ProgressRow) -> tuple[Any, ...]:
+        share = row.progress.answered / row.progress.total if row.progress.total else 0.0
+        return (rank[row.progress.status], share, row.code or "999999", row.org_name)
+
+    return sorted(rows.values(), key=need)
+
+
+def write_progress_sheet(workbook: Any, rows: Sequence[ProgressRow]) -> None:
+    sheet = workbook.create_sheet(msg.SHEET_PROGRESS)
+    setup_table(sheet, (10, 30, 16, 16, 10, 17, 28), header_row=1, rows=len(rows), freeze_column=2)
+    sheet.append(header_cells(sheet, msg.PROGRESS_HEADERS))
+    for row in rows:
+        progress = row.progress
+        count = f"{progress.answered}/{progress.total}" if progress.total else ""
+        sheet.append([
+            row.code or None, styled_cell(sheet, row.org_name), row.org_type or None, progress.label,
+            count or None, progress.updated or None, row.note or None,
+        ])  # plain strings: a few thousand rows, no styles needed
