@@ -203,7 +203,6 @@ class SurveyBot(ActivityHandler):
     async def look_up_code(self, user_key: str, inp: UserInput | None) -> CodeLookup | None:
         """The code a 参加 / 確認 command names, if it names one."""
         command = inp.command if inp else None
-        session.staff_prefecture = self.config.prefecture_staff.get(session.user_key)
         if command in CODE_COMMANDS and inp is not None and inp.arg.strip():
             return await self.codes.lookup(user_key, inp.arg, CODE_COMMANDS[command])
         return None
@@ -213,6 +212,7 @@ class SurveyBot(ActivityHandler):
         names or the one under review, the history), before the turn decides anything;
         again on every attempt, so that a redone turn decides on fresh records."""
         command = inp.command if inp else None
+        session.staff_prefecture = self.config.prefecture_staff.get(session.user_key)
         if code_lookup is not None:
             session.code_lookup = code_lookup
             if code_lookup.info is not None:
