@@ -1,4 +1,4 @@
-"""Japanese texts for 回答者情報 validation and the 住所比較 check."""
+"""Japanese texts for 回答者情報 validation."""
 from __future__ import annotations
 
 # --- 組織区分 -------------------------------------------------------------
@@ -71,23 +71,3 @@ EMAIL_INVALID = "メールアドレスの形が正しくありません（例：
 TEXT_EMPTY = "{label}を入力してください。"
 TEXT_TOO_LONG = "{label}は{limit}文字以内で入力してください（今は{length}文字です）。"
 TEXT_DEFAULT_LABEL = "この項目"
-
-# --- 住所比較 -------------------------------------------------------------
-ADDRESS_MATCH = "一致（住所表記のゆれの範囲で、完全一致とみなします）"
-ADDRESS_MISMATCH = "不一致（完全一致とはみなしません）"
-ADDRESS_NORMALIZED = "比べた形：{a} ／ {b}"
-ADDRESS_REASON = "・{reason}"
-ADDRESS_EMPTY = "比べる住所が空です。「住所比較 住所A / 住所B」の形で入力してください。"
-ADDRESS_DIFF_NUMBER = "番地の数字が違います（{a} と {b}）"
-ADDRESS_DIFF_BUILDING = "一方にだけ建物名・部屋番号があります（{extra}）"
-ADDRESS_DIFF_NUMBER_TAIL = "一方にだけ番地の続き・部屋番号があります（{extra}）"
-# Only a trailing 号 is dropped by the rule; a trailing 番 / 番地 / 丁目 still counts.
-ADDRESS_DIFF_MARKER = "一方にだけ数字の後の「{extra}」があります（末尾の号以外は表記のゆれとして扱いません）"
-ADDRESS_DIFF_OAZA = "大字・字の有無が違います"
-ADDRESS_DIFF_KE = "ヶ と ケ の違いは表記のゆれとして扱いません"
-ADDRESS_DIFF_PREFECTURE_MISSING = "都道府県名の有無が違います（{name}）"
-ADDRESS_DIFF_PREFECTURE = "都道府県名が違います（{a} と {b}）"
-ADDRESS_DIFF_GUN = "郡名の有無が違います（{gun}）"
-ADDRESS_DIFF_PLACE_NUMERAL = "地名の中の漢数字と数字の違いは表記のゆれとして扱いません（{a} と {b}）"
-ADDRESS_DIFF_ONLY_ONE = "一方にだけ「{extra}」があります"
-ADDRESS_DIFF_TEXT = "地名・表記が違います（{a} と {b}）"
