@@ -263,10 +263,12 @@ _TITLE_ENDINGS: tuple[tuple[str, str], ...] = tuple(
 )
 _TITLE_RANK = {_BELOW: 0, _UNKNOWN: 1, _DEPENDS: 2, _AT_LEAST: 3}
 # 「参事（介護保険担当）」: what is in brackets says the duty, not the rank.
+_RANK_SUFFIX = re.compile(r"(?:級|相当)$")
 _BRACKETED = re.compile(r"[(（\[［【〔][^)）\]］】〕]*[)）\]］】〕]")
 
 
 def _title_level(part: str) -> str:
+    part = _RANK_SUFFIX.sub("", part)  # 課長補佐級, 課長相当: the rank named
     for word, level in _TITLE_ENDINGS:
         if part.endswith(word):
             # 副部長, 副局長…: 副 before a 課長級 word makes it another, uncertain rank.

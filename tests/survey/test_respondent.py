@@ -284,6 +284,7 @@ UNKNOWN = "unknown"  # not recognised: warned, stored on a yes
         ("会計年度任用職員", REFUSED),
         ("課長補佐兼係長", REFUSED),
         ("係長（介護保険担当）", REFUSED),
+        ("課長補佐級", REFUSED),  # the rank named instead of the title
         # 課長級 or above: a title ending in one of these, not after 副, not before 補佐/代理
         ("課長", ACCEPTED),
         ("介護保険課長", ACCEPTED),
@@ -308,6 +309,8 @@ UNKNOWN = "unknown"  # not recognised: warned, stored on a yes
         ("副知事", ACCEPTED),
         ("高齢福祉課長兼介護保険課長", ACCEPTED),
         ("介護保険 課長", ACCEPTED),
+        ("課長級", ACCEPTED),
+        ("部長相当", ACCEPTED),
         # survey-rules.md: 課長級 in some organisations only
         ("主幹", DEPENDS),
         ("介護保険課主幹", DEPENDS),
@@ -329,7 +332,7 @@ UNKNOWN = "unknown"  # not recognised: warned, stored on a yes
         ("参与", UNKNOWN),
         ("グループリーダー", UNKNOWN),
         ("マネージャー", UNKNOWN),
-        ("課長級", UNKNOWN),
+        ("級", UNKNOWN),
         ("保健師", UNKNOWN),
     ],
 )
