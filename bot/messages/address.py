@@ -19,6 +19,7 @@ NOTE_SEED_ONLY = "調査票の例（5丁目-4-3、5-4-3、5の4の3）と同じ�
 NOTE_SAME = "書かれたとおり同じ住所です。"
 NOTE_WIDTH = "全角と半角の違いをそろえました"
 NOTE_SPACE = "空白を詰めました"
+NOTE_SPACE_SEPARATOR = "数字と数字の間の空白を区切りとして読みました"
 NOTE_KANJI = "番地の漢数字（{examples}）を数字として読みました"
 NOTE_MARKERS = "数字の間の「{markers}」を区切りとして読みました"
 NOTE_TRAILING = "最後の数字の後の「{markers}」を省きました"

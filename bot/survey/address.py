@@ -70,6 +70,7 @@ class _Notes:
 
     width: bool = False
     space: bool = False
+    space_separator: bool = False
     kanji: list[str] = field(default_factory=list)
     markers: set[str] = field(default_factory=set)
     trailing: set[str] = field(default_factory=set)
@@ -219,7 +220,9 @@ def _note_separator(run: str, notes: _Notes) -> None:
             continue
         if part in _MARKERS:
             notes.markers.add(part)
-        elif part != " ":
+        elif part == " ":
+            notes.space_separator = True
+        else:
             notes.dashes.add(part)
 
 
@@ -386,6 +389,8 @@ def _match_notes(a: str, b: str, ra: _Reading, rb: _Reading) -> list[str]:
         notes.append(_reading(msg.NOTE_WIDTH))
     if na.space or nb.space:
         notes.append(_reading(msg.NOTE_SPACE))
+    if na.space_separator or nb.space_separator:
+        notes.append(_reading(msg.NOTE_SPACE_SEPARATOR))
     kanji = list(dict.fromkeys(na.kanji + nb.kanji))
     if kanji:
         notes.append(_reading(msg.NOTE_KANJI.format(examples="、".join(kanji[:5]))))

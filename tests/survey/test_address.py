@@ -243,6 +243,7 @@ def test_normalize_address(given, expected):
         ("５－４－３", "5-4-3", [msg.NOTE_WIDTH + R]),
         ("5ー4ー3", "5-4-3", [msg.NOTE_DASHES.format(marks="ー") + R]),
         ("霞が関 5-4-3", "霞が関5-4-3", [msg.NOTE_SPACE + R]),
+        ("5-4-3 101", "5-4-3-101", [msg.NOTE_SPACE_SEPARATOR + R]),
     ],
 )
 def test_a_match_says_which_parts_are_the_bots_reading(a, b, notes):
