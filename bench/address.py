@@ -81,13 +81,11 @@ def _percentiles(values: list[float]) -> str:
     return f"{statistics.median(ordered):.1f} | {p95:.1f} | {ordered[-1]:.1f}"
 
 
-async def _walk(client, steps, stop: asyncio.Event | None, latencies: list[float]) -> None:
+async def _walk(client, steps, latencies: list[float]) -> None:
     for step in steps:
         began = time.perf_counter()
         await (client.say(step.send) if isinstance(step.send, str) else client.submit(step.send))
         latencies.append((time.perf_counter() - began) * 1000)
-        if stop is not None and stop.is_set():
-            return
 
 
 async def against_the_bot(flooders: int, walks: int) -> list[str]:
@@ -116,7 +114,7 @@ async def against_the_bot(flooders: int, walks: int) -> list[str]:
 
                 alone: list[float] = []
                 for n in range(walks):
-                    await _walk(client(f"単独 {n}"), steps, None, alone)
+                    await _walk(client(f"単独 {n}"), steps, alone)
 
                 async def during_flood(messages: tuple[str, ...]) -> tuple[list[float], list[float]]:
                     walked: list[float] = []
@@ -135,7 +133,7 @@ async def against_the_bot(flooders: int, walks: int) -> list[str]:
                     tasks = [asyncio.create_task(flood(n)) for n in range(flooders)]
                     await asyncio.sleep(0.2)  # the flood is under way
                     for n in range(walks):
-                        await _walk(client(f"回答 {n}"), steps, None, walked)
+                        await _walk(client(f"回答 {n}"), steps, walked)
                     stop.set()
                     await asyncio.gather(*tasks)
                     return walked, flooded
