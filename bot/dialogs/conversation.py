@@ -14,6 +14,7 @@ from bot import cards
 from bot.cards.common import ACTION_FORM, ACTION_KEEP, ACTION_UNION
 from bot.config import DEFAULT_DEADLINE
 from bot.dialogs.inputs import UserInput
+from bot.dialogs.limits import message_refusal
 from bot.dialogs.session import Effect, Session
 from bot.dialogs import under_review as review
 from bot.dialogs import union_link
@@ -84,6 +85,10 @@ class Conversation:
 
     # ------------------------------------------------------------------ entry
     def handle(self, s: Session, inp: UserInput) -> None:
+        refusal = message_refusal(inp)
+        if refusal:  # nothing of an oversized message is read, stored or logged
+            s.say(refusal)
+            return
         new_chat = bool(s.user.get("conversation_id")) and s.user.get("conversation_id") != s.conversation_id
         s.user["conversation_id"] = s.conversation_id
         if s.user.get("name") != s.user_name:
