@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 from bot import cards
 from bot.cards.common import ACTION_FORM
+from bot.dialogs.deletion import Deletion
 from bot.dialogs.inputs import UserInput
 from bot.dialogs.session import Effect, Session
 from bot.dialogs.teamwork import Teamwork, withdraw_on_change
@@ -43,7 +44,9 @@ def new_answer(answer_id: str, user_key: str, now_iso: str) -> dict[str, Any]:
 
 
 class Conversation:
-    def __init__(self, survey: Survey, new_id: Callable[[], str] | None = None) -> None:
+    def __init__(
+        self, survey: Survey, new_id: Callable[[], str] | None = None, admins: frozenset[str] = frozenset()
+    ) -> None:
         self.survey = survey
         self._new_id = new_id or (lambda: secrets.token_hex(12))
         self._commands: dict[str, Callable[[Session, UserInput], None]] = {
@@ -63,6 +66,10 @@ class Conversation:
             "collect": self._cmd_collect,
         }
         self._commands.update(Teamwork(self).commands())
+        deletion = Deletion(self, admins)
+        self._commands.update(deletion.commands())
+        # Yes/no questions asked by other modules, answered by them (by pending topic).
+        self._resolvers = deletion.resolvers()
 
     # ------------------------------------------------------------------ entry
     def handle(self, s: Session, inp: UserInput) -> None:
@@ -583,6 +590,10 @@ class Conversation:
     # --- confirmations -------------------------------------------------------------
     def _resolve_pending(self, s: Session, inp: UserInput) -> None:
         pending = s.pending or {}
+        resolver = self._resolvers.get(str(pending.get("topic")))
+        if resolver is not None:
+            resolver(s, inp)
+            return
         yes = inp.yes_no()
         topic = str(inp.data.get("topic", "")) if inp.data else ""
         expected = f"field:{pending.get('key')}" if pending.get("topic") == "field" else f"none:{pending.get('item')}"
