@@ -3,9 +3,10 @@
 From then on, each round (one process per RETENTION_INTERVAL_SECONDS, through
 bot/scheduler.py):
 
-- every answer loses its personal fields (回答者氏名・連絡先氏名・電話番号・メールアドレス,
-  who requested, confirmed or returned it, its members' ids) and its history loses
-  who did what (Teams names and ids, and the old/new values of those fields); the
+- every answer loses its personal fields (回答責任者氏名・連絡先氏名・電話番号・メールアドレス
+  become 「（削除済）」, so a complete answer stays complete; who requested, confirmed or
+  returned it and its members' ids go) and its history loses who did what (Teams
+  names and ids, and the old/new values of those fields); the
   organisation, its 組織区分・担当部署・役職, every survey answer and the
   confirmation's state and time stay, so the prefecture's and the ministry's
   figures still add up;
@@ -32,6 +33,7 @@ import redis.asyncio
 from bot.audit import audit
 from bot.config import JST, Config
 from bot.keyspace import DELETE, KEY_KINDS
+from bot.messages.retention import ERASED as ERASED_TEXT
 from bot.scheduler import Scheduler, repeat
 from bot.state.redis_storage import ETAG_FIELD, decode_record, encode_record, new_etag
 from bot.survey.model import RESPONDENT_LABELS
@@ -78,13 +80,18 @@ def start_notice(config: Config) -> str:
             f"({config.retain_days_after_deadline} days after the deadline)")
 
 
+def _personal(value: Any) -> bool:
+    return bool(value) and value != ERASED_TEXT
+
+
 def erase_answer(answer: dict[str, Any]) -> int:
-    """Erases the answer's personal fields in place; returns how many held something."""
+    """Erases the answer's personal fields in place; returns how many held something.
+    A field that held something now holds ERASED_TEXT (an empty one stays empty)."""
     erased = 0
     respondent = answer.get("respondent") or {}
     for key in PERSONAL_FIELDS:
-        if respondent.get(key):
-            respondent[key] = ""
+        if _personal(respondent.get(key)):
+            respondent[key] = ERASED_TEXT
             erased += 1
     confirmation = answer.get("confirmation") or {}
     for key in CONFIRMATION_PEOPLE:
@@ -106,8 +113,8 @@ def erase_entry(entry: dict[str, Any]) -> bool:
             changed = True
     if entry.get("kind") == "field" and entry.get("item") in PERSONAL_LABELS:
         for key in ("old", "new"):
-            if entry.get(key):
-                entry[key] = ""
+            if _personal(entry.get(key)):
+                entry[key] = ERASED_TEXT
                 changed = True
     return changed
 
@@ -115,7 +122,7 @@ def erase_entry(entry: dict[str, Any]) -> bool:
 def _has_people(answer: dict[str, Any]) -> bool:
     respondent = answer.get("respondent") or {}
     confirmation = answer.get("confirmation") or {}
-    return (any(respondent.get(k) for k in PERSONAL_FIELDS) or any(confirmation.get(k) for k in CONFIRMATION_PEOPLE)
+    return (any(_personal(respondent.get(k)) for k in PERSONAL_FIELDS) or any(confirmation.get(k) for k in CONFIRMATION_PEOPLE)
             or any(answer.get(k) for k in ANSWER_PEOPLE))
 
 
