@@ -13,7 +13,7 @@ from bot.messages import conversation as conv_msg
 from bot.messages import deletion as msg
 from bot.messages import teamwork as teamwork_msg
 from tests.e2e.harness import BotProcess
-from tests.e2e.test_teamwork_e2e import NS, ORG, RESPONSIBLE, answered, chat, code_in, proactive, requested, shared
+from tests.e2e.test_teamwork_e2e import NS, ORG, RESPONSIBLE, answered, code_in, proactive, requested, shared
 from tests.e2e.transcripts import REVIEW, stored_answer
 from tests.fakes.teams import TeamsUser
 

@@ -5,15 +5,12 @@ is audited with counts, and one process does each round."""
 from __future__ import annotations
 
 import asyncio
-import io
 import json
 import logging
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from openpyxl import load_workbook
-
 from bot.config import JST, Config, ConfigError
 from bot.export.answer_workbook import build_answer_workbook
 from bot.keyspace import DELETE, KEY_KINDS
@@ -22,6 +19,7 @@ from bot.retention import Retention, erase_answer, erase_entry, erase_from, star
 from bot.state.turn_store import TurnStore
 from bot.survey.engine import load_survey
 from bot.survey.model import AnswerRecord
+from tests.admin.compare import workbook_cells
 from tests.export.records import CONFIRMED, FULL_BLOCK, RESPONDENT
 
 NS = "mn2307"
@@ -111,11 +109,6 @@ def flat(value: Any) -> str:
     return str(value)
 
 
-def cells(data: bytes) -> dict[tuple[str, str], Any]:
-    workbook = load_workbook(io.BytesIO(data))
-    return {(sheet.title, cell.coordinate): cell.value for sheet in workbook for row in sheet.iter_rows() for cell in row}
-
-
 def scrub(value: Any) -> Any:
     """A cell as it should read after retention: a personal field shows ERASED, a name
     inside a longer text (the confirmation line) is gone."""
@@ -146,7 +139,7 @@ async def test_unset_erases_nothing_ever(redis_client) -> None:
 async def test_after_the_date_people_are_erased_and_answers_kept(redis_client, caplog) -> None:
     survey = load_survey()
     await populate(redis_client)
-    workbook_before = cells(build_answer_workbook(survey, AnswerRecord.from_json(ANSWER)))
+    workbook_before = workbook_cells(build_answer_workbook(survey, AnswerRecord.from_json(ANSWER)))
     caplog.set_level(logging.INFO, logger="bot.audit")
 
     result = await Retention(config(), redis_client, Clock(ERASE_FROM)).tick()
@@ -162,7 +155,7 @@ async def test_after_the_date_people_are_erased_and_answers_kept(redis_client, c
     assert stored["erased"] == {"at": ERASE_FROM.isoformat(timespec="seconds"), "history": 5}
 
     # The workbook read back: every cell as before (情報未入力 too), the personal ones erased.
-    workbook_after = cells(build_answer_workbook(survey, AnswerRecord.from_json(stored)))
+    workbook_after = workbook_cells(build_answer_workbook(survey, AnswerRecord.from_json(stored)))
     assert workbook_after.keys() == workbook_before.keys()
     assert workbook_after == {key: scrub(value) for key, value in workbook_before.items()}
     assert workbook_after != workbook_before
