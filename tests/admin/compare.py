@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from bot.admin.data_file import entry_line
 from bot.admin.snapshot import take_snapshot
+from bot.messages.retention import ERASED
 
 # Redis 6.2 reports what is left of a TTL (PTTL), not when it ends: an expiry computed
 # from it moves by a millisecond between two readings of the same key.
@@ -35,3 +36,17 @@ def workbook_cells(data: bytes) -> dict[tuple[str, str], Any]:
     """Every cell's value, by (sheet, coordinate)."""
     workbook = load_workbook(io.BytesIO(data))
     return {(sheet.title, cell.coordinate): cell.value for sheet in workbook for row in sheet.iter_rows() for cell in row}
+
+
+def as_erased(cells: dict[tuple[str, str], Any], fields: tuple[str, ...], names: tuple[str, ...]) -> dict[tuple[str, str], Any]:
+    """The cells as retention should leave them: a cell holding one of the personal
+    `fields` reads ERASED; a name inside a longer text (the confirmation line) is gone."""
+    def erased(value: Any) -> Any:
+        if value in fields:
+            return ERASED
+        if isinstance(value, str):
+            for name in names:
+                value = value.replace(name, "")
+        return value
+
+    return {key: erased(value) for key, value in cells.items()}
