@@ -4,8 +4,9 @@ One Lua script reads them all: Redis runs a script with nothing in between, and 
 turn's save is itself one script, so the snapshot holds each turn entirely or not at
 all (an answer with exactly its history, a user with the answer it names, the
 indexes as they were), while the bot keeps serving. The price is that Redis answers
-nobody else while the script runs: measured by bench/export.py (a few tens of
-milliseconds for 2,000 answers), far less than a turn's retry budget.
+nobody else while the script runs: bench/export.py measures about a third of a second
+for 2,000 answers on the project's 2-core machine. Turns arriving meanwhile wait that
+long; none fails or is lost.
 """
 from __future__ import annotations
 
@@ -16,49 +17,36 @@ import redis.asyncio
 
 from bot.keyspace import EXPORTED, KeyKind, kind_of
 
-# ARGV[1]: the namespace with its colon; ARGV[2..]: the exported prefixes. Returns the
-# server time (seconds, microseconds), then per key: key, type, PTTL, value (string:
-# bytes; list: elements; set: members; hash: field, value, ...). SCAN inside a script
-# sees a keyspace nobody changes, so one full cycle meets every key (duplicates are
-# possible and skipped).
+# ARGV[1]: the namespace with its colon (glob-escaped); then per exported kind: its
+# prefix, its Redis type, "1" if its keys have a TTL. Returns the server time
+# (seconds, microseconds), then per key: key, PTTL (-1: none; -3: the key is not of
+# its kind's type, and the value is the type it has), value (string: bytes; list:
+# elements; set: members; hash: field, value, ...). The catalogue knows each kind's
+# type, so a key costs one read (two with a TTL): the script's time is what Redis
+# spends away from the bot's turns.
 _SNAPSHOT_SCRIPT = """
 local ns = ARGV[1]
-local wanted = {}
-for i = 2, #ARGV do wanted[#wanted + 1] = ns .. ARGV[i] end
-local function exported(key)
-  for _, prefix in ipairs(wanted) do
-    if string.sub(key, 1, #prefix) == prefix then return true end
-  end
-  return false
-end
+local readers = {string = 'GET', set = 'SMEMBERS', hash = 'HGETALL'}
 local now = redis.call('TIME')
 local out = {now[1], now[2]}
-local seen = {}
-local cursor = '0'
-repeat
-  local page = redis.call('SCAN', cursor, 'MATCH', ns .. '*', 'COUNT', 1000)
-  cursor = page[1]
-  for _, key in ipairs(page[2]) do
-    if not seen[key] and exported(key) then
-      seen[key] = true
-      local kind = redis.call('TYPE', key)['ok']
-      local value = nil
-      if kind == 'string' then value = redis.call('GET', key)
-      elseif kind == 'list' then value = redis.call('LRANGE', key, 0, -1)
-      elseif kind == 'set' then value = redis.call('SMEMBERS', key)
-      elseif kind == 'hash' then value = redis.call('HGETALL', key)
-      end
-      if value then
-        out[#out + 1] = key
-        out[#out + 1] = kind
-        out[#out + 1] = redis.call('PTTL', key)
-        out[#out + 1] = value
-      end
+for i = 2, #ARGV, 3 do
+  local prefix, kind, with_ttl = ARGV[i], ARGV[i + 1], ARGV[i + 2] == '1'
+  for _, key in ipairs(redis.call('KEYS', ns .. prefix .. '*')) do
+    local value
+    if kind == 'list' then value = redis.pcall('LRANGE', key, 0, -1) else value = redis.pcall(readers[kind], key) end
+    out[#out + 1] = key
+    if type(value) == 'table' and value['err'] then
+      out[#out + 1] = -3
+      out[#out + 1] = redis.call('TYPE', key)['ok']
+    else
+      out[#out + 1] = with_ttl and redis.call('PTTL', key) or -1
+      out[#out + 1] = value
     end
   end
-until cursor == '0'
+end
 return out
 """
+WRONG_TYPE = -3
 
 RedisValue = bytes | list[bytes] | dict[bytes, bytes]
 
@@ -88,23 +76,30 @@ def _text(raw: bytes | str) -> str:
     return raw.decode("utf-8") if isinstance(raw, bytes) else raw
 
 
+def _glob_escaped(text: str) -> str:
+    return "".join("\\" + ch if ch in "*?[]\\" else ch for ch in text)
+
+
 async def take_snapshot(client: redis.asyncio.Redis, namespace: str) -> Snapshot:
     script = client.register_script(_SNAPSHOT_SCRIPT)
-    reply: list[Any] = await script(keys=[], args=[f"{namespace}:", *(kind.prefix for kind in EXPORTED)])
+    args: list[str] = [_glob_escaped(f"{namespace}:")]
+    for kind in EXPORTED:
+        args += [_glob_escaped(kind.prefix), kind.redis_type, "1" if kind.ttl_seconds is not None else "0"]
+    reply: list[Any] = await script(keys=[], args=args)
     taken_at_ms = int(reply[0]) * 1000 + int(reply[1]) // 1000
     entries: list[Entry] = []
     skipped: list[str] = []
     skip = len(namespace) + 1
-    for index in range(2, len(reply), 4):
-        key, redis_type, pttl, raw = _text(reply[index])[skip:], _text(reply[index + 1]), int(reply[index + 2]), reply[index + 3]
+    for index in range(2, len(reply), 3):
+        key, pttl, raw = _text(reply[index])[skip:], int(reply[index + 1]), reply[index + 2]
         kind = kind_of(key)
-        if kind is None or kind.redis_type != redis_type:
-            skipped.append(f"{namespace}:{key} ({redis_type})")  # not the bot's: named, not exported
-            continue
+        if kind is None or pttl == WRONG_TYPE:
+            skipped.append(f"{namespace}:{key} ({_text(raw) if pttl == WRONG_TYPE else '?'})")
+            continue  # not the bot's: named, not exported
         value: RedisValue
-        if redis_type == "hash":
+        if kind.redis_type == "hash":
             value = dict(zip(raw[::2], raw[1::2]))
-        elif redis_type == "set":
+        elif kind.redis_type == "set":
             value = sorted(raw)
         else:
             value = raw
