@@ -33,6 +33,7 @@ DELETE = "delete"  # names or identifies a person: deleted
 class KeyKind:
     name: str  # the export's "kind"
     prefix: str  # key = namespace + ":" + prefix + id
+    id_text: str  # what the id is, for people: "{answer_id}"
     redis_type: str  # as TYPE reports it
     codec: str
     ttl_seconds: int | None  # None: no TTL; `lifetime` says when it goes
@@ -41,41 +42,45 @@ class KeyKind:
     at_retention: str  # KEEP / ERASE / DELETE
     written_by: str
 
+    @property
+    def pattern(self) -> str:
+        return self.prefix + self.id_text
+
     def matches(self, relative_key: str) -> bool:
         return relative_key.startswith(self.prefix) and len(relative_key) > len(self.prefix)
 
 
 KEY_KINDS: tuple[KeyKind, ...] = (
-    KeyKind("answer", "answer:", "string", CODEC_RECORD, None,
+    KeyKind("answer", "answer:", "{answer_id}", "string", CODEC_RECORD, None,
             "until deleted (削除依頼, `bot.admin delete`); personal fields erased at retention",
             True, ERASE, "bot/state/turn_store.py"),
-    KeyKind("history", "history:", "list", CODEC_JSON_LIST, None,
+    KeyKind("history", "history:", "{answer_id}", "list", CODEC_JSON_LIST, None,
             "as long as its answer, deleted with it; names and ids erased at retention",
             True, ERASE, "bot/state/turn_store.py (the save script)"),
-    KeyKind("user", "user:", "string", CODEC_RECORD, None,
+    KeyKind("user", "user:", "{user_key}", "string", CODEC_RECORD, None,
             "until retention (deleted then)", True, DELETE, "bot/state/turn_store.py"),
-    KeyKind("name", "name:", "set", CODEC_MEMBERS, None,
+    KeyKind("name", "name:", "{Teams name without spaces}", "set", CODEC_MEMBERS, None,
             "until retention (deleted then)", True, DELETE, "bot/state/people.py"),
-    KeyKind("prefecture_index", "pref:", "set", CODEC_MEMBERS, None,
+    KeyKind("prefecture_index", "pref:", "{prefecture code}", "set", CODEC_MEMBERS, None,
             "kept (answer ids by prefecture); an answer leaves it when deleted", True, KEEP,
             "bot/state/answer_index.py"),
-    KeyKind("q13_board", "q13:", "hash", CODEC_JSON_HASH, None,
+    KeyKind("q13_board", "q13:", "{prefecture code}", "hash", CODEC_JSON_HASH, None,
             "kept (Q13 by organisation); an answer's entry leaves it when deleted", True, KEEP,
             "bot/state/q13_board.py"),
-    KeyKind("code", "code:", "string", CODEC_JSON, CODE_TTL_SECONDS,
+    KeyKind("code", "code:", "{CODE}", "string", CODEC_JSON, CODE_TTL_SECONDS,
             "7 days; deleted with its answer and at retention", True, DELETE, "bot/state/codes.py"),
-    KeyKind("guess", "guess:", "string", CODEC_TEXT, GUESS_WINDOW_SECONDS,
+    KeyKind("guess", "guess:", "{user_key}", "string", CODEC_TEXT, GUESS_WINDOW_SECONDS,
             "1 hour from the first wrong code", False, DELETE, "bot/state/codes.py"),
-    KeyKind("consent_file", "file:", "hash", CODEC_BYTES, CONSENT_TTL_SECONDS,
+    KeyKind("consent_file", "file:", "{file id}", "hash", CODEC_BYTES, CONSENT_TTL_SECONDS,
             "1 hour (a workbook offered on a FileConsentCard)", False, DELETE, "bot/delivery/files.py"),
-    KeyKind("kept_list_rows", "collect:", "hash", CODEC_JSON_HASH, KEEP_FILES_SECONDS,
+    KeyKind("kept_list_rows", "collect:", "{user_key}", "hash", CODEC_JSON_HASH, KEEP_FILES_SECONDS,
             "7 days from the last file dropped", True, DELETE, "bot/delivery/collect.py"),
-    KeyKind("reminded", "reminded:", "string", CODEC_TEXT, REMINDER_LOCK_SECONDS,
+    KeyKind("reminded", "reminded:", "{answer_id}:{deadline date}:{days before}", "string", CODEC_TEXT, REMINDER_LOCK_SECONDS,
             "8 days (one reminder per answer and day)", True, KEEP, "bot/reminders.py"),
-    KeyKind("link_secret", "secret:", "string", CODEC_BYTES, None,
+    KeyKind("link_secret", "secret:", "file_links", "string", CODEC_BYTES, None,
             "kept: signs download links (unused when FILE_LINK_SECRET is set)", True, KEEP,
             "bot/delivery/files.py"),
-    KeyKind("scheduler_lock", "lock:", "string", CODEC_TEXT, MAX_LOCK_SECONDS,
+    KeyKind("scheduler_lock", "lock:", "{job}", "string", CODEC_TEXT, MAX_LOCK_SECONDS,
             "one round of a scheduled job (at most a day)", False, KEEP, "bot/scheduler.py"),
 )
 
