@@ -189,7 +189,11 @@ class Retention:
         for key, raw, length in zip(keys, raws, lengths):
             if raw is None:
                 continue
-            answer = decode_record(raw)
+            try:
+                answer = decode_record(raw)
+            except ValueError:
+                log.warning("retention: %r is not an answer record; left as it is", key)
+                continue
             done = int((answer.get(ERASED) or {}).get("history", 0))
             if _has_people(answer) or length > done:
                 await self._erase_one(key, result)
@@ -211,8 +215,11 @@ class Retention:
             fields = erase_answer(answer)
             changes: list[str | int] = []
             for index, entry_raw in enumerate(entries, done):
-                entry = json.loads(entry_raw)
-                if erase_entry(entry):
+                try:
+                    entry = json.loads(entry_raw)
+                except ValueError:
+                    continue  # not written by the bot: nothing of ours to erase in it
+                if isinstance(entry, dict) and erase_entry(entry):
                     changes += [index, json.dumps(entry, ensure_ascii=False, separators=(",", ":"))]
             answer[ERASED] = {"at": self.clock().isoformat(timespec="seconds"), "history": done + len(entries)}
             status = await self._erase(keys=[key, history_key], args=[etag, encode_record(answer, new_etag()), *changes])

@@ -109,7 +109,10 @@ async def answers_of(client: redis.asyncio.Redis, namespace: str, org_name: str)
         for raw in await client.mget(keys):
             if raw is None:
                 continue
-            record = json.loads(raw)
+            try:
+                record = json.loads(raw)
+            except ValueError:
+                continue  # not a record the bot wrote: the export names such keys
             if isinstance(record, dict) and org_key((record.get("respondent") or {}).get("org_name", "")) == wanted:
                 record.pop(ETAG_FIELD, None)
                 found.append(record)

@@ -192,6 +192,16 @@ async def test_later_rounds_erase_only_what_came_since(redis_client, caplog) -> 
     assert json.loads((await redis_client.lrange(f"{NS}:history:a1", -1, -1))[0]) == {"kind": "field", "item": "電話番号", "old": "", "new": ERASED}
 
 
+async def test_what_the_bot_did_not_write_does_not_stop_a_round(redis_client) -> None:
+    await populate(redis_client)
+    await redis_client.set(f"{NS}:answer:broken", b"\xff not json")
+    await redis_client.rpush(f"{NS}:history:a1", b"{broken", b"[1, 2]")
+    result = await Retention(config(), redis_client, Clock(ERASE_FROM)).run_once()
+    assert (result.answers, result.history_entries) == (1, 5)
+    assert await redis_client.get(f"{NS}:answer:broken") == b"\xff not json"
+    assert (await redis_client.lrange(f"{NS}:history:a1", -2, -1)) == [b"{broken", b"[1, 2]"]
+
+
 async def test_one_process_per_round(redis_client) -> None:
     await populate(redis_client)
     replicas = [Retention(config(), redis_client, Clock(ERASE_FROM)) for _ in range(4)]

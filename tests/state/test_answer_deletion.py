@@ -136,6 +136,14 @@ ADMIN_CASES: list[tuple[str, list[tuple[str, str, str]], dict[str, Any], int, se
 ]
 
 
+async def test_admin_delete_passes_over_what_is_not_a_record(redis_client) -> None:
+    await redis_client.set(f"{NS}:answer:broken", b"{not json")
+    await stored(redis_client, "a1")
+    printed: list[str] = []
+    assert await delete_organisation(redis_client, NS, ORG, out=printed.append) == 0
+    assert await redis_client.exists(f"{NS}:answer:broken", f"{NS}:answer:a1") == 1
+
+
 @pytest.mark.parametrize("name,answers,args,status,left,first", ADMIN_CASES, ids=[c[0] for c in ADMIN_CASES])
 async def test_admin_delete(redis_client, caplog, name: str, answers: list[tuple[str, str, str]], args: dict[str, Any],
                             status: int, left: set[str], first: str) -> None:
