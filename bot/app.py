@@ -13,10 +13,13 @@ from bot.config import Config
 from bot.dialogs.conversation import Conversation
 from bot.delivery import Delivery, build_delivery
 from bot.delivery.files import FILES_ROUTE
+from bot.dialogs.deletion_effects import DeletionEffects
 from bot.dialogs.survey_bot import SurveyBot
 from bot.dialogs.teamwork_effects import TeamworkEffects
 from bot.notify import Notifier
 from bot.reminders import Reminders
+from bot.retention import Retention, erase_from, start_notice
+from bot.state.answer_deletion import AnswerDeletion
 from bot.state.codes import Codes
 from bot.state.people import People
 from bot.state.q13_board import Q13Board
@@ -82,14 +85,22 @@ def create_app(config: Config) -> web.Application:
             notifier, People(client, config.redis_namespace), store, survey,
             export=delivery.effects["export"], q13=q13,
         )
+        deletion = DeletionEffects(AnswerDeletion(client, config.redis_namespace), notifier, config.admins)
         app[BOT] = SurveyBot(
-            config, store, Conversation(survey, deadline=config.deadline), history, Codes(client, config.redis_namespace),
-            effects={**delivery.effects, **teamwork.handlers()}, invokes=delivery.invokes, unions=q13,
+            config, store, Conversation(survey, deadline=config.deadline, admins=config.admins), history,
+            Codes(client, config.redis_namespace),
+            effects={**delivery.effects, **teamwork.handlers(), **deletion.handlers()}, invokes=delivery.invokes,
+            unions=q13,
         )
         reminders = Reminders(config, client, survey, notifier)
         app[BACKGROUND] = [asyncio.create_task(reminders.run_forever())] if config.reminder_interval > 0 else []
         if EMBEDDED in app:
             app[BACKGROUND].append(asyncio.create_task(app[EMBEDDED].supervise()))
+        if erase_from(config) is None:
+            log.warning(start_notice(config))
+        else:
+            log.info(start_notice(config))
+            app[BACKGROUND].append(asyncio.create_task(Retention(config, client).run_forever()))
 
     async def stop(app: web.Application) -> None:
         for task in app.get(BACKGROUND, []):

@@ -31,6 +31,22 @@ def _set(text: str) -> frozenset[str]:
     return frozenset(filter(None, (t.strip() for t in text.split(","))))
 
 
+def _days(text: str) -> int | None:
+    """RETAIN_DAYS_AFTER_DEADLINE: unset keeps everything; a whole number of days otherwise."""
+    if not text:
+        return None
+    if not text.isdigit():
+        raise ConfigError(f"RETAIN_DAYS_AFTER_DEADLINE: '{text}' is not a whole number of days (0 or more)")
+    return int(text)
+
+
+def _interval(name: str, text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise ConfigError(f"{name}: '{text}' must be more than 0 seconds")
+    return value
+
+
 def _deadline(text: str) -> datetime:
     value = datetime.fromisoformat(text)
     return value if value.tzinfo else value.replace(tzinfo=JST)
@@ -57,6 +73,9 @@ class Config:
     reminder_interval: float = 900.0  # seconds between reminder checks; 0 turns them off
     redis_namespace: str = "mn2307"
     download_hosts: str = ""  # DOWNLOAD_HOSTS: hosts besides Teams' own that dropped files may come from
+    # Days after the deadline when personal fields are erased; None: never (bot/retention.py).
+    retain_days_after_deadline: int | None = None
+    retention_interval: float = 3600.0  # seconds between retention checks
 
     @property
     def base_url(self) -> str:
@@ -89,4 +108,6 @@ class Config:
             reminder_interval=float(get("REMINDER_INTERVAL_SECONDS", "900")),
             redis_namespace=get("REDIS_NAMESPACE", "mn2307") or "mn2307",
             download_hosts=get("DOWNLOAD_HOSTS"),
+            retain_days_after_deadline=_days(get("RETAIN_DAYS_AFTER_DEADLINE")),
+            retention_interval=_interval("RETENTION_INTERVAL_SECONDS", get("RETENTION_INTERVAL_SECONDS", "3600")),
         )

@@ -2,7 +2,6 @@
 unconfirmed answer — exactly once, however many bot processes run (a Redis SET NX)."""
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import datetime
 from typing import Callable
@@ -13,6 +12,7 @@ from bot.config import JST, Config
 from bot.messages import teamwork as msg
 from bot.messages.deadlines import deadline_notice
 from bot.notify import Notifier
+from bot.scheduler import claim, repeat
 from bot.state.redis_storage import decode_record
 from bot.survey.engine import Survey
 from bot.survey.model import ORG_PREFECTURE
@@ -38,14 +38,7 @@ class Reminders:
         self.clock = clock
 
     async def run_forever(self) -> None:
-        while True:
-            try:
-                await self.run_once()
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # a failed round must not end the reminders
-                log.exception("reminder round failed")
-            await asyncio.sleep(self.config.reminder_interval)
+        await repeat(self.run_once, self.config.reminder_interval, "reminder")
 
     def days_left(self, now: datetime) -> int:
         return (self.config.deadline.astimezone(JST).date() - now.astimezone(JST).date()).days
@@ -79,7 +72,7 @@ class Reminders:
             if state is None:
                 continue
             lock = f"{self.config.redis_namespace}:reminded:{answer['answer_id']}:{deadline.date()}:{days}"
-            if not await self.client.set(lock, "1", nx=True, ex=LOCK_SECONDS):
+            if not await claim(self.client, lock, LOCK_SECONDS):
                 continue
             text = msg.REMINDER.format(deadline=self._deadline_text(answer, days), state=state)
             await self.notifier.send(answer.get("members") or [], text)

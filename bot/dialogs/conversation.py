@@ -13,6 +13,7 @@ from typing import Any, Callable
 from bot import cards
 from bot.cards.common import ACTION_FORM, ACTION_KEEP, ACTION_UNION
 from bot.config import DEFAULT_DEADLINE
+from bot.dialogs.deletion import Deletion
 from bot.dialogs.inputs import UserInput
 from bot.dialogs.limits import message_refusal
 from bot.dialogs.session import Effect, Session
@@ -59,7 +60,11 @@ def new_answer(answer_id: str, user_key: str, now_iso: str) -> dict[str, Any]:
 
 class Conversation:
     def __init__(
-        self, survey: Survey, new_id: Callable[[], str] | None = None, deadline: datetime = DEFAULT_DEADLINE
+        self,
+        survey: Survey,
+        new_id: Callable[[], str] | None = None,
+        deadline: datetime = DEFAULT_DEADLINE,
+        admins: frozenset[str] = frozenset(),
     ) -> None:
         self.survey = survey
         self.deadline = deadline  # the ministry's (the prefectures') deadline: Config.deadline
@@ -82,6 +87,10 @@ class Conversation:
             "collect": self._cmd_collect,
         }
         self._commands.update(Teamwork(self).commands())
+        deletion = Deletion(self, admins)
+        self._commands.update(deletion.commands())
+        # Yes/no questions asked by other modules, answered by them (by pending topic).
+        self._resolvers = deletion.resolvers()
 
     # ------------------------------------------------------------------ entry
     def handle(self, s: Session, inp: UserInput) -> None:
@@ -757,6 +766,10 @@ class Conversation:
     # --- confirmations -------------------------------------------------------------
     def _resolve_pending(self, s: Session, inp: UserInput) -> None:
         pending = s.pending or {}
+        resolver = self._resolvers.get(str(pending.get("topic")))
+        if resolver is not None:
+            resolver(s, inp)
+            return
         yes = inp.yes_no()
         topic = str(inp.data.get("topic", "")) if inp.data else ""
         expected = f"field:{pending.get('key')}" if pending.get("topic") == "field" else f"none:{pending.get('item')}"

@@ -24,6 +24,7 @@ COMMAND_WORDS: dict[str, tuple[str, ...]] = {
     "return": ("差し戻し", "差戻し"),
     "history": ("履歴",),
     "collect": ("集計",),
+    "delete": ("削除依頼",),
 }
 
 NOT_AVAILABLE = "「{command}」はまだこのボットでは使えません。「ヘルプ」で使える操作を確認できます。"
@@ -63,6 +64,7 @@ HELP_LINES: list[tuple[str, str]] = [
     ("確認依頼", "回答責任者（課長級以上）に確認を依頼する"),
     ("共有 / 参加 コード", "同じ組織の同僚と一つの回答を分担する"),
     ("集計 都道府県名", "（都道府県の担当者）管内の回答を一覧にしたファイルを作る"),
+    ("削除依頼", "この回答を削除する（確認のうえ。確認済みの回答は管理者だけが削除できます）"),
 ]
 # The Digital Agency's 記載にあたっての留意点, quoted from the seed (its cover letter).
 NOTES_TITLE = "記載にあたっての留意点（デジタル庁）"
