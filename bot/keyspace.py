@@ -22,6 +22,7 @@ CODEC_BYTES = "bytes"  # any bytes, as base64
 CODEC_JSON_LIST = "json_list"  # a list of JSON strings, oldest first
 CODEC_MEMBERS = "members"  # a set of strings, as a sorted list
 CODEC_JSON_HASH = "json_hash"  # a hash whose values are JSON
+CODEC_TEXT_HASH = "text_hash"  # a hash whose values are UTF-8 strings
 
 # What retention does (bot/retention.py).
 KEEP = "keep"  # nothing personal in it
@@ -67,6 +68,9 @@ KEY_KINDS: tuple[KeyKind, ...] = (
     KeyKind("q13_board", "q13:", "{prefecture code}", "hash", CODEC_JSON_HASH, None,
             "kept (Q13 by organisation); an answer's entry leaves it when deleted", True, KEEP,
             "bot/state/q13_board.py"),
+    KeyKind("unions", "unions:", "{prefecture code}", "hash", CODEC_TEXT_HASH, None,
+            "kept (the prefecture's 広域連合等 the bot knows: 組織名 → answer id); an answer's entry "
+            "leaves it when deleted", True, KEEP, "bot/state/q13_board.py"),
     KeyKind("code", "code:", "{CODE}", "string", CODEC_JSON, CODE_TTL_SECONDS,
             "7 days; deleted with its answer and at retention", True, DELETE, "bot/state/codes.py"),
     KeyKind("guess", "guess:", "{user_key}", "string", CODEC_TEXT, GUESS_WINDOW_SECONDS,

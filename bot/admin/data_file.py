@@ -25,6 +25,7 @@ from bot.keyspace import (
     CODEC_BYTES,
     CODEC_JSON,
     CODEC_JSON_HASH,
+    CODEC_TEXT_HASH,
     CODEC_JSON_LIST,
     CODEC_MEMBERS,
     CODEC_RECORD,
@@ -104,6 +105,8 @@ def export_value(codec: str, value: RedisValue) -> Any:
         return [member.decode("utf-8") for member in value]  # type: ignore[union-attr]
     if codec == CODEC_JSON_HASH:
         return {k.decode("utf-8"): json.loads(v) for k, v in value.items()}  # type: ignore[union-attr]
+    if codec == CODEC_TEXT_HASH:
+        return {k.decode("utf-8"): v.decode("utf-8") for k, v in value.items()}  # type: ignore[union-attr]
     raise ValueError(f"unknown codec {codec}")
 
 
@@ -133,6 +136,10 @@ def import_value(codec: str, value: Any) -> RedisValue:
         if not isinstance(value, dict):
             raise ValueError("value is not a JSON object")
         return {k.encode("utf-8"): _dumps(v).encode("utf-8") for k, v in value.items()}
+    if codec == CODEC_TEXT_HASH:
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise ValueError("value is not a JSON object of strings")
+        return {k.encode("utf-8"): v.encode("utf-8") for k, v in value.items()}
     raise ValueError(f"unknown codec {codec}")
 
 

@@ -29,7 +29,8 @@ REFUSED = "refused"  # `allowed` said no (e.g. confirmed meanwhile)
 CHANGED = "changed"  # written by others on every attempt
 DEFAULT_ATTEMPTS = 5
 
-# KEYS: answer, history, then P prefecture sets, Q Q13 boards, C codes, F consent files.
+# KEYS: answer, history, then P prefecture sets, Q Q13 boards and 広域連合等 lists, C codes,
+# F consent files.
 # ARGV: expected e_tag, answer id, P, Q, C. Returns {1 | 0 (no answer) | -1 (e_tag
 # differs), history entries, index entries, codes, files}. Codes and boards are
 # re-checked here: only those still naming this answer go.
@@ -46,6 +47,7 @@ redis.call('DEL', KEYS[1], KEYS[2])
 local index = 0
 for i = 3, 2 + p do index = index + redis.call('SREM', KEYS[i], id) end
 local function names_answer(text)
+  if text == id then return true end  -- unions: 組織名 -> answer id
   local fine, value = pcall(cjson.decode, text)
   return fine and type(value) == 'table' and value['answer_id'] == id
 end
@@ -97,7 +99,8 @@ class AnswerDeletion:
     async def _linked(self, answer_id: str) -> tuple[list[str], list[str], list[str], list[str]]:
         """The index keys to clean, and the codes and consent files that name the answer
         (found by scanning: both live a week at most, and deletion is rare)."""
-        prefs, boards = await self._keys("pref:"), await self._keys("q13:")
+        prefs = await self._keys("pref:")
+        boards = await self._keys("q13:") + await self._keys("unions:")
         codes = []
         code_keys = await self._keys("code:")
         for key, raw in zip(code_keys, await self._client.mget(code_keys) if code_keys else []):

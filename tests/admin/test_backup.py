@@ -85,7 +85,7 @@ async def test_snapshot_holds_whole_turns_while_writers_run(redis_client) -> Non
             state.history = [{"answer_id": answer_id, "n": state.answer["n"]}]
 
         while not stop.is_set():
-            await store.run(user, turn, retries=50)
+            await store.run(user, turn, attempts=50)
 
     # Two writers per answer: colleagues racing, as on deadline day.
     tasks = [asyncio.create_task(writer(f"u{i}-{j}", a)) for i, a in enumerate(answers) for j in range(2)]

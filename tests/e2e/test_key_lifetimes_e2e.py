@@ -11,10 +11,10 @@ from datetime import datetime, timedelta
 
 from bot.config import JST
 from bot.keyspace import DELETE, KEY_KINDS, KeyKind, kind_of
-from tests.e2e.test_files_e2e import download_url
+from tests.e2e.test_files_e2e import ca, download_url, sharepoint  # noqa: F401 (fixtures)
 from tests.e2e.test_reminders_e2e import REMINDER_HEAD
 from tests.e2e.test_teamwork_e2e import NS, RESPONSIBLE, chat, code_in, requested, shared
-from tests.e2e.transcripts import MEMBER_13_2, MUNICIPALITY_SHORT, play
+from tests.e2e.transcripts import MEMBER_13_2, MUNICIPALITY_SHORT, UNION_13_2, play
 from tests.export.test_list_reader import GOOD as HAND_FILLED
 from tests.fakes.teams import TeamsUser
 
@@ -45,8 +45,13 @@ def check(found: dict[str, tuple[KeyKind | None, int]]) -> set[str]:
     return {kind.name for kind, _ in found.values()}
 
 
-async def test_every_key_has_a_documented_lifetime(bot_factory, teams_client, fake_connector, redis_client) -> None:
-    bot = await bot_factory(env={"PREFECTURE_STAFF": f"{STAFF.aad_object_id}:14", "REMINDER_INTERVAL_SECONDS": "0"})
+async def test_every_key_has_a_documented_lifetime(
+    bot_factory, teams_client, fake_connector, redis_client, sharepoint, ca
+) -> None:
+    bot = await bot_factory(env={
+        "PREFECTURE_STAFF": f"{STAFF.aad_object_id}:14", "REMINDER_INTERVAL_SECONDS": "0",
+        "DOWNLOAD_HOSTS": f"localhost:{sharepoint.https_port}", "SSL_CERT_FILE": str(ca.cert_file),
+    })
     boss = teams_client(bot, TeamsUser(name=RESPONSIBLE))
     await boss.say("ヘルプ")
     # Answering, sharing, a request, a confirmation, the history.
@@ -59,6 +64,7 @@ async def test_every_key_has_a_documented_lifetime(bot_factory, teams_client, fa
     # Q13 on the prefecture's board; a return; a share code never used.
     member = teams_client(bot, TeamsUser(name="構成 花子"))
     await play(member, MEMBER_13_2.steps())
+    await play(teams_client(bot, TeamsUser(name="広域 次郎")), UNION_13_2.steps())  # the prefecture's 広域連合等 list
     await boss.say(f"確認 {await requested(member)}")
     await boss.say("差し戻し 理由")
     code_in(await member.say("共有"))
@@ -70,7 +76,8 @@ async def test_every_key_has_a_documented_lifetime(bot_factory, teams_client, fa
     download_url(await group.say("出力"))
     # 集計 with a hand-filled file dropped in; a 削除依頼.
     staff = teams_client(bot, STAFF)
-    await staff.send_attachment("【14神奈川県中井町】回答.xlsx", fake_connector.add_download("nakai.xlsx", HAND_FILLED))
+    sharepoint.files["nakai.xlsx"] = HAND_FILLED
+    await staff.send_attachment("【14神奈川県中井町】回答.xlsx", sharepoint.url("localhost", "files/nakai.xlsx"))
     await staff.say("集計 神奈川県")
     quitter = teams_client(bot, TeamsUser(name="取消 三郎"))
     for text in ("開始", "1", "14神奈川県大井町", "削除依頼", "はい"):
