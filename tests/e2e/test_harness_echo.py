@@ -263,7 +263,8 @@ async def test_wait_for_wakes_on_a_recorded_activity(fake_connector: FakeConnect
 
 
 async def test_injected_failure_reaches_the_bot(fake_connector: FakeConnector, client: TeamsClient) -> None:
-    fake_connector.fail_next("POST", r"/activities", status=503)
+    # 500 is not among the statuses Teams asks bots to retry (tests/http_edge/test_throttling.py).
+    fake_connector.fail_next("POST", r"/activities", status=500)
     result = await client.send(client.message_activity("x"))
     # The echo's POST fails; on_turn_error's apology (the next POST) gets through.
     assert (result.status, result.replies.texts) == (201, [TURN_ERROR])
