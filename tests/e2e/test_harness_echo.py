@@ -292,6 +292,6 @@ async def test_bench_fake_connector_counts_posts(tmp_path, http_session: aiohttp
     async with BotProcess(command, port=port, log_path=tmp_path / "fc.log") as server:
         url = f"{server.url}/v3/conversations/a%3A1/activities/5"
         async with http_session.post(url, json={"type": "message", "text": "x"}) as response:
-            assert response.status == 200
+            assert response.status == 201
         async with http_session.get(f"{server.url}/_fake/stats") as response:
             assert await response.json() == {"posted": 1}
