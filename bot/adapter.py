@@ -47,6 +47,7 @@ from msrest.serialization import Model
 
 from bot.http.activity_body import read_activity_json
 from bot.http.auth import CredentialFactory, auth_refusal, sdk_configuration
+from bot.http.invokes import unsupported_invoke
 from bot.http.pacing import Pacer
 from bot.http.refusals import Refused, refusal
 from bot.http.retry import RetryPolicy
@@ -543,6 +544,10 @@ class FastCloudAdapter(CloudAdapter):
         # ExpectedReplies the SDK itself turns into a dict for deliveryMode
         # expectReplies would all crash the aiohttp integration's serializer.
         response = super()._process_turn_results(context)
+        if response is not None and response.status == HTTPStatus.NOT_IMPLEMENTED and response.body is None:
+            # The SDK's answer when no handler took the invoke: a 4xx instead, so that
+            # 5xx keeps meaning a fault of this server.
+            return unsupported_invoke()
         if response is None or response.body is None:
             return response
         body = invoke_body_as_json(response.body)

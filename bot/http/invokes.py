@@ -8,7 +8,9 @@ botbuilder 4.17.1's aiohttp integration), never the turn-error apology.
   TokenExchangeInvokeResponse is how Teams is told that single sign-on did not happen.
   (botbuilder's plain ActivityHandler calls a method only TeamsActivityHandler has.)
 
-Every other unknown name keeps the SDK's answer: 501, no body.
+Every other name no handler takes gets 400 with an Error "NotSupported" (bot.adapter
+turns the SDK's 501 into it), as the SDK itself answers an unsupported card action:
+5xx stays reserved for faults of this server, where monitoring looks for them.
 """
 from __future__ import annotations
 
@@ -42,6 +44,12 @@ async def token_exchange(turn_context: TurnContext) -> InvokeResponse:
         id=_text(value.get("id")), connection_name=_text(value.get("connectionName")), failure_detail=msg.SIGN_IN_UNSUPPORTED
     )
     return InvokeResponse(status=HTTPStatus.PRECONDITION_FAILED, body=body)
+
+
+def unsupported_invoke() -> InvokeResponse:
+    return InvokeResponse(
+        status=HTTPStatus.BAD_REQUEST, body=Error(code="NotSupported", message=msg.INVOKE_UNSUPPORTED)
+    )
 
 
 def _text(value: Any) -> str | None:

@@ -21,5 +21,6 @@ TOO_LONG = "項目「{field}」が長すぎます（上限 {limit} 文字）。"
 # --- invokes the bot does not offer --------------------------------------------------
 CARD_ACTION_UNSUPPORTED = "このボタンには対応していません。メッセージで操作を送ってください（「ヘルプ」で一覧）。"
 CARD_ACTION_MALFORMED = "カードの操作内容を読み取れませんでした。"
+INVOKE_UNSUPPORTED = "この操作にはボットが対応していません。"
 SIGN_IN_UNSUPPORTED = "このボットはサインインを使いません。"
 

@@ -1,5 +1,5 @@
 """Invokes the bot offers nothing for get a well-formed InvokeResponse (SDK models, as
-Teams expects), never the turn-error apology."""
+Teams expects), never the turn-error apology, and never a 5xx."""
 from __future__ import annotations
 
 import logging
@@ -18,6 +18,7 @@ CARD_ERROR = {
     "type": "application/vnd.microsoft.error",
     "value": {"code": "BadRequest", "message": msg.CARD_ACTION_MALFORMED},
 }
+NOT_SUPPORTED = {"code": "NotSupported", "message": msg.INVOKE_UNSUPPORTED}
 EXECUTE = {"action": {"type": "Action.Execute", "verb": "approve", "data": {"answer_id": "a1"}}, "trigger": "manual"}
 
 CASES = [
@@ -25,11 +26,11 @@ CASES = [
      {"id": "oauth-1", "connectionName": "aad", "failureDetail": msg.SIGN_IN_UNSUPPORTED}),
     ("signin/tokenExchange", "junk", 412, {"failureDetail": msg.SIGN_IN_UNSUPPORTED}),
     ("signin/tokenExchange", {"id": 5, "connectionName": ["x"]}, 412, {"failureDetail": msg.SIGN_IN_UNSUPPORTED}),
-    ("signin/verifyState", {"state": "123456"}, 501, None),
-    ("composeExtension/query", {"commandId": "search"}, 501, None),
-    ("task/fetch", {"data": {}}, 501, None),
-    ("config/fetch", {}, 501, None),
-    ("no/such/invoke", None, 501, None),
+    ("signin/verifyState", {"state": "123456"}, 400, NOT_SUPPORTED),
+    ("composeExtension/query", {"commandId": "search"}, 400, NOT_SUPPORTED),
+    ("task/fetch", {"data": {}}, 400, NOT_SUPPORTED),
+    ("config/fetch", {}, 400, NOT_SUPPORTED),
+    ("no/such/invoke", None, 400, NOT_SUPPORTED),
     ("adaptiveCard/action", EXECUTE, 200,
      {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": msg.CARD_ACTION_UNSUPPORTED}),
     ("adaptiveCard/action", None, 400, CARD_ERROR),
@@ -55,12 +56,12 @@ async def test_unknown_invoke_is_answered_without_the_apology(
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
-async def test_invoke_without_a_name_is_501(serve, teams_client) -> None:
+async def test_invoke_without_a_name_is_not_supported(serve, teams_client) -> None:
     url, _ = await serve()
     client = teams_client(url)
     activity = client.base_activity("invoke")
     result = await client.send(activity)
-    assert (result.status, result.body, result.replies.texts) == (501, None, [])
+    assert (result.status, result.body, result.replies.texts) == (400, NOT_SUPPORTED, [])
 
 
 @pytest.mark.parametrize("name", sorted(unsupported_invokes()))
