@@ -111,7 +111,7 @@ async def _cached(cache: _BoundedCache, key: Hashable, build: Callable[[], Await
 
 
 class ConnectorRequestError(Exception):
-    """The Connector service answered a reply with an error status."""
+    """The Connector service answered a reply with an error status (0: no answer at all)."""
 
     def __init__(self, method: str, url: str, status: int, body: str) -> None:
         super().__init__(f"{method} {url} -> HTTP {status}: {body[:300]}")
@@ -344,7 +344,10 @@ class FastConversations(ConversationsOperations):
             async with self._http.session().post(url, data=body, headers=headers) as response:
                 return response.status, response.headers.get("Retry-After"), await response.text()
 
-        status, text = await self._http.retry.run(attempt, what=f"POST {self._base_url}/v3/conversations/…")
+        try:
+            status, text = await self._http.retry.run(attempt, what=f"POST {self._base_url}/v3/conversations/…")
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+            raise ConnectorRequestError("POST", url, 0, f"{type(error).__name__}: {error}") from None
         if status not in (200, 201, 202):
             raise ConnectorRequestError("POST", url, status, text)
         try:
@@ -566,14 +569,22 @@ async def on_turn_error(context: TurnContext, error: Exception) -> None:
     """Logs the failure and apologises; never raises, so one bad turn cannot
     take the request handler (or the process) down with it."""
     activity = context.activity
-    logger.error(
-        "turn failed: type=%s conversation=%s",
-        getattr(activity, "type", None),
-        getattr(getattr(activity, "conversation", None), "id", None),
-        exc_info=error,
-    )
+    if isinstance(error, ConnectorRequestError):
+        # The Connector refused a reply (after the retries): one line, no traceback.
+        logger.error("turn failed: a reply could not be posted: %s", str(error)[:300])
+        if error.status == 0:
+            return  # unreachable: an apology would go the same way
+    else:
+        logger.error(
+            "turn failed: type=%s conversation=%s",
+            getattr(activity, "type", None),
+            getattr(getattr(activity, "conversation", None), "id", None),
+            exc_info=error,
+        )
     try:
         await context.send_activity(messages.TURN_ERROR)
+    except ConnectorRequestError as apology_error:
+        logger.error("could not send the apology after a failed turn: %s", str(apology_error)[:300])
     except Exception:
         logger.exception("could not send the apology after a failed turn")
 
