@@ -61,7 +61,7 @@ ANY = None
 Spec = Union[Text, Flag, Fields, ListOf, None]
 
 ACCOUNT = Fields({"id": Text(ID_CHARS), "name": Text(NAME_CHARS), "aadObjectId": Text(ID_CHARS), "role": Text(SHORT_CHARS)})
-SENDER = Fields(ACCOUNT.fields, required=("id",))
+PARTY = Fields(ACCOUNT.fields, required=("id",))  # from, recipient, a mention's mentioned
 CONVERSATION = Fields(
     {
         "id": Text(ID_CHARS),
@@ -82,8 +82,8 @@ ACTIVITY = Fields(
         "name": Text(NAME_CHARS),
         "serviceUrl": Text(URL_CHARS, url=True),
         "channelId": Text(SHORT_CHARS),
-        "from": SENDER,
-        "recipient": ACCOUNT,
+        "from": PARTY,
+        "recipient": PARTY,
         "conversation": CONVERSATION,
         "text": Text(),
         "textFormat": Text(SHORT_CHARS),
@@ -111,8 +111,10 @@ ACTIVITY = Fields(
         "reactionsAdded": ListOf(Fields({"type": Text(SHORT_CHARS)})),
         "reactionsRemoved": ListOf(Fields({"type": Text(SHORT_CHARS)})),
     },
-    required=("type", "serviceUrl", "from", "conversation"),
+    required=("type", "serviceUrl", "from", "recipient", "conversation"),
 )
+# The SDK strips the bot's @mention from the text of group chat messages: it needs both.
+MENTION = Fields({"mentioned": PARTY, "text": Text()}, required=("mentioned",))
 
 
 def _check(spec: Spec, value: Any, path: str) -> None:
@@ -222,6 +224,11 @@ def _check_nesting(body: Any) -> None:
 
 def check_activity(body: dict[str, Any]) -> None:
     _check(ACTIVITY, body, "")
+    for index, entity in enumerate(body.get("entities") or []):
+        if entity.get("type") == "mention":
+            _check(MENTION, entity, f"entities[{index}]")
+            if not isinstance(body.get("text"), str):
+                raise Refused(400, msg.MISSING_FIELD.format(field="text"), "a mention without text")
 
 
 async def read_activity_json(request: web.Request, limit: int = MAX_BODY_BYTES) -> dict[str, Any]:
