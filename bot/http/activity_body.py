@@ -30,6 +30,8 @@ URL_CHARS = 2048
 SHORT_CHARS = 64
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# Valid UTF-8 has no surrogates: a decoded string can only hold one through a \uD8xx-\uDFxx escape.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 # --- the shape language: a field is Text, Flag, a Fields object, a ListOf, or ANY --------
@@ -200,7 +202,9 @@ def parse_json(raw: bytes) -> dict[str, Any]:
         raise Refused(400, msg.NOT_JSON, f"body is not JSON ({error})") from None
     if not isinstance(body, dict):
         raise Refused(400, msg.NOT_AN_ACTIVITY, f"body is a JSON {_kind(body)}")
-    _check_nesting(body)
+    # The walk is needed only if the bytes allow what it looks for (not for a usual activity).
+    if raw.count(b"{") + raw.count(b"[") > MAX_DEPTH or _SURROGATE_ESCAPE.search(raw):
+        _check_nesting(body)
     return body
 
 
