@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Union
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from bot.http.refusals import Refused
 from bot.messages import adapter as msg
@@ -177,11 +178,14 @@ async def read_limited(request: web.Request, limit: int = MAX_BODY_BYTES) -> byt
         raise too_large
     chunks: list[bytes] = []
     size = 0
-    while chunk := await request.content.readany():
-        size += len(chunk)
-        if size > limit:
-            raise too_large
-        chunks.append(chunk)
+    try:
+        while chunk := await request.content.readany():
+            size += len(chunk)
+            if size > limit:
+                raise too_large
+            chunks.append(chunk)
+    except (ConnectionError, HttpProcessingError) as error:  # the caller went away mid-body
+        raise Refused(400, msg.INCOMPLETE, f"body incomplete: {type(error).__name__}") from None
     return b"".join(chunks)
 
 

@@ -10,6 +10,7 @@ UNAUTHORIZED = "認証できませんでした。Bot Framework のトークン�
 AUTH_UNAVAILABLE = "認証に使う鍵を取得できませんでした。しばらくしてからもう一度送ってください。"
 UNSUPPORTED_MEDIA_TYPE = "Content-Type は application/json（UTF-8）にしてください。"
 TOO_LARGE = "リクエストが大きすぎます（上限 {limit_kib} KiB）。"
+INCOMPLETE = "本文が途中で切れています。"
 NOT_UTF8 = "本文が UTF-8 ではありません。"
 NOT_JSON = "本文を JSON として読めません。"
 NOT_AN_ACTIVITY = "本文がアクティビティ（JSON オブジェクト）ではありません。"

@@ -3,6 +3,7 @@ its status and short Japanese body, one log line and no traceback, nothing store
 nothing sent."""
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Callable
@@ -216,4 +217,27 @@ async def test_with_an_app_id_the_token_is_checked_before_the_body(
     assert got == (401, msg.UNAUTHORIZED, "Bearer")
     [line] = refusal_lines(caplog)
     assert "401 token refused" in line.getMessage()
+    assert not [r for r in caplog.records if r.exc_info]
+
+
+async def test_a_body_cut_short_is_one_log_line(serve, caplog) -> None:
+    """A careless network: the caller announces 1,000 bytes, sends 8 and hangs up."""
+    url, _ = await serve()
+    caplog.set_level(logging.INFO)
+    host, port = url.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    writer.write(
+        b"POST /api/messages HTTP/1.1\r\nHost: bot\r\nContent-Type: application/json\r\n"
+        b'Content-Length: 1000\r\n\r\n{"type":'
+    )
+    await writer.drain()
+    writer.write_eof()
+    await reader.read()
+    writer.close()
+    for _ in range(50):  # the server notices the lost connection on its own schedule
+        if refusal_lines(caplog):
+            break
+        await asyncio.sleep(0.02)
+    [line] = refusal_lines(caplog)
+    assert "body incomplete" in line.getMessage()
     assert not [r for r in caplog.records if r.exc_info]
