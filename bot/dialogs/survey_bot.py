@@ -22,7 +22,7 @@ from bot.messages import conversation as msg
 from bot.state.codes import PURPOSE_CONFIRM, PURPOSE_SHARE, CodeLookup, Codes
 from bot.state.history import History
 from bot.state.redis_storage import ETagConflict
-from bot.state.turn_store import TurnState, TurnStore
+from bot.state.turn_store import USER_PREFIX, TurnState, TurnStore
 
 log = logging.getLogger(__name__)
 
@@ -185,9 +185,11 @@ class SurveyBot(ActivityHandler):
 
         try:
             session = await self.store.run(user_key, step)
-        except ETagConflict:
+        except ETagConflict as conflict:
+            conflict_key = conflict.key
             log.warning("gave up after repeated write conflicts for %s", user_key)
-            await turn_context.send_activity(msg.BUSY)
+            # Only the user's own turns write their user record: then it was their own messages.
+            await turn_context.send_activity(msg.BUSY_OWN if conflict_key == USER_PREFIX + user_key else msg.BUSY)
             return None
         for code, purpose, answer_id in session.new_codes:
             await self.codes.store(code, purpose, answer_id, session.user_key, session.now.isoformat(timespec="seconds"))
