@@ -14,7 +14,7 @@ from tests.e2e.test_teamwork_e2e import NS, RESPONSIBLE, requested
 from tests.e2e.transcripts import MUNICIPALITY_SHORT, RESPONDENT_VALUES, play, stored_answer
 from tests.fakes.teams import TeamsUser
 
-ENV = {"FILE_LINK_SECRET": "e2e-retention", "REMINDER_INTERVAL_SECONDS": "0"}
+ENV = {"FILE_LINK_SECRET": "e2e-retention-file-link-secret-32-bytes", "REMINDER_INTERVAL_SECONDS": "0"}
 RETAIN = {"DEADLINE": "2023-07-21T17:00", "RETAIN_DAYS_AFTER_DEADLINE": "30", "RETENTION_INTERVAL_SECONDS": "3600"}
 FIELDS = tuple(RESPONDENT_VALUES[k][1] for k in ("responsible_name", "contact_name", "phone", "email"))
 
