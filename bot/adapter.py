@@ -54,6 +54,7 @@ from botframework.connector.skills import BotFrameworkClient
 from msrest.exceptions import SerializationError
 from msrest.serialization import Model
 
+from bot.identity import DEFAULT_APP_TYPE, credentials_factory
 from bot.messages import adapter as messages
 
 logger = logging.getLogger(__name__)
@@ -532,17 +533,19 @@ def create_adapter(
     app_id: str = "",
     app_password: str = "",
     tenant_id: str = "",
-    app_type: str = "MultiTenant",
+    app_type: str = DEFAULT_APP_TYPE,
 ) -> FastCloudAdapter:
     """The SDK's CloudAdapter and authentication (anonymous when no app id is
     configured), with connector and user-token clients reused across turns."""
     configuration = SimpleNamespace(
         APP_ID=app_id or None,
         APP_PASSWORD=app_password or None,
-        APP_TYPE=app_type or "MultiTenant",
+        APP_TYPE=app_type or DEFAULT_APP_TYPE,
         APP_TENANTID=tenant_id or None,
     )
-    inner = ConfigurationBotFrameworkAuthentication(configuration)
+    inner = ConfigurationBotFrameworkAuthentication(
+        configuration, credentials_factory=credentials_factory(app_id, app_password, tenant_id, app_type)
+    )
     adapter = FastCloudAdapter(CachingBotFrameworkAuthentication(inner))
     adapter.on_turn_error = on_turn_error
     return adapter
