@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Mapping
+
+from bot.identity import DEFAULT_APP_TYPE, check_identity
+from bot.state.redis_checks import redacted, redis_url_problem
 
 JST = timezone(timedelta(hours=9))
 DEFAULT_DEADLINE = datetime(2023, 7, 21, 17, 0, tzinfo=JST)  # seed: 令和5年7月21日（金）17時
@@ -31,6 +34,13 @@ def _set(text: str) -> frozenset[str]:
     return frozenset(filter(None, (t.strip() for t in text.split(","))))
 
 
+def _flag(name: str, text: str) -> bool:
+    value = text.lower()
+    if value not in ("", "0", "1", "true", "false", "yes", "no"):
+        raise ConfigError(f"{name} must be 1 or 0, got {text!r}")
+    return value in ("1", "true", "yes")
+
+
 def _deadline(text: str) -> datetime:
     value = datetime.fromisoformat(text)
     return value if value.tzinfo else value.replace(tzinfo=JST)
@@ -45,7 +55,8 @@ class Config:
     app_id: str = ""
     app_password: str = ""
     app_tenant_id: str = ""
-    app_type: str = "MultiTenant"
+    app_type: str = DEFAULT_APP_TYPE  # SingleTenant, UserAssignedMSI or MultiTenant (bot/identity.py)
+    embedded_redis: bool = False  # EMBEDDED_REDIS=1: no REDIS_URL with an app id is intended (a trial)
     public_url: str = ""  # base of download links; defaults to http://localhost:{port}
     file_link_secret: str = ""  # HMAC key of download links; generated and kept in Redis if unset
     file_link_ttl_hours: float = 24.0
@@ -56,6 +67,20 @@ class Config:
     reminder_days: tuple[int, ...] = (3, 1)
     reminder_interval: float = 900.0  # seconds between reminder checks; 0 turns them off
     redis_namespace: str = "mn2307"
+    # Seconds a SIGTERM waits for running turns; keep it below the platform's grace
+    # period (Container Apps 30 s by default, App Service WEBSITES_CONTAINER_STOP_TIME_LIMIT).
+    shutdown_timeout: float = 20.0
+    log_level: str = "INFO"
+    appinsights_connection_string: str = ""  # set: logs and metrics also go to Azure Monitor
+
+    def summary(self) -> dict[str, object]:
+        """What the start-up log line says of the settings: nothing secret."""
+        return {
+            "app_type": self.app_type if self.app_id else "none (authentication off)",
+            "redis": redacted(self.redis_url) if self.redis_url else "embedded",
+            "allowed_tenants": len(self.allowed_tenants),
+            "shutdown_timeout_s": self.shutdown_timeout,
+        }
 
     @property
     def base_url(self) -> str:
@@ -76,7 +101,8 @@ class Config:
             app_id=get("MicrosoftAppId"),
             app_password=get("MicrosoftAppPassword"),
             app_tenant_id=get("MicrosoftAppTenantId"),
-            app_type=get("MicrosoftAppType", "MultiTenant") or "MultiTenant",
+            app_type=get("MicrosoftAppType", DEFAULT_APP_TYPE) or DEFAULT_APP_TYPE,
+            embedded_redis=_flag("EMBEDDED_REDIS", get("EMBEDDED_REDIS")),
             public_url=get("BOT_PUBLIC_URL"),
             file_link_secret=get("FILE_LINK_SECRET"),
             file_link_ttl_hours=float(get("FILE_LINK_TTL_HOURS", "24")),
@@ -87,4 +113,26 @@ class Config:
             reminder_days=tuple(int(d) for d in get("REMINDER_DAYS", "3,1").split(",") if d.strip()),
             reminder_interval=float(get("REMINDER_INTERVAL_SECONDS", "900")),
             redis_namespace=get("REDIS_NAMESPACE", "mn2307") or "mn2307",
-        )
+            shutdown_timeout=float(get("SHUTDOWN_TIMEOUT_SECONDS", "20")),
+            log_level=get("LOG_LEVEL", "INFO").upper() or "INFO",
+            appinsights_connection_string=get("APPLICATIONINSIGHTS_CONNECTION_STRING"),
+        ).checked()
+
+    def checked(self) -> "Config":
+        """Self, if the settings can work in combination; else ConfigError naming them."""
+        identity = check_identity(self.app_id, self.app_password, self.app_tenant_id, self.app_type)
+        problems = list(identity.problems)
+        if self.redis_url:
+            problem = redis_url_problem(self.redis_url)
+            problems += [problem] if problem else []
+        elif self.app_id and not self.embedded_redis:
+            problems.append(
+                "REDIS_URL is not set while MicrosoftAppId is: answers would live in an embedded Redis inside "
+                "this container, lost on redeploy and split across replicas. Set REDIS_URL, or EMBEDDED_REDIS=1 "
+                "if a trial on one machine is intended"
+            )
+        if self.shutdown_timeout < 0:
+            problems.append("SHUTDOWN_TIMEOUT_SECONDS must not be negative")
+        if problems:
+            raise ConfigError("; ".join(problems))
+        return replace(self, app_type=identity.app_type)
