@@ -8,6 +8,7 @@ from typing import Any, Awaitable, Callable, Iterable
 from botbuilder.core import BotAdapter, MessageFactory, TurnContext
 from botbuilder.schema import Activity, ConversationReference
 
+from bot.logs import user_ref
 from bot.state.redis_storage import RedisStorage
 
 log = logging.getLogger(__name__)
@@ -52,5 +53,5 @@ class Notifier:
                 )
                 reached.append(user_key)
             except Exception:  # one unreachable user must not block the rest
-                log.exception("proactive message to %s failed", user_key)
+                log.exception("proactive message to %s failed", user_ref(user_key))
         return reached

@@ -13,6 +13,7 @@ from botbuilder.core import ActivityHandler, InvokeResponse, MessageFactory, Tur
 from botbuilder.schema import Activity, ActivityTypes, Attachment, ChannelAccount
 
 from bot.adapter import model_as_json
+from bot.audit import audit_turn
 from bot.config import Config
 from bot.dialogs.conversation import Conversation
 from bot.dialogs.inputs import UserInput, read_input
@@ -190,9 +191,11 @@ class SurveyBot(ActivityHandler):
             except ETagConflict:
                 continue
         if session is None:
-            log.warning("gave up after repeated write conflicts for %s", user_key)
+            # The request's log context names the (hashed) user.
+            log.warning("gave up after repeated write conflicts")
             await turn_context.send_activity(msg.BUSY)
             return None
+        audit_turn(session.events)
         for code, purpose, answer_id in session.new_codes:
             await self.codes.store(code, purpose, answer_id, session.user_key, session.now.isoformat(timespec="seconds"))
         await self.send_replies(turn_context, session)
