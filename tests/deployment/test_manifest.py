@@ -1,6 +1,8 @@
 """The Teams app manifest, its icons and the package build, checked offline.
 
-The manifest schema is ../shared/schemas/teams-manifest-1.29.schema.json (draft-04).
+The manifest schema is ../shared/schemas/teams-manifest-1.29.schema.json (draft-04); the
+commands are checked against the bot's own command words, and against the spec where
+../shared is present.
 """
 from __future__ import annotations
 
@@ -19,10 +21,13 @@ import jsonschema
 import pytest
 from jsonschema import Draft4Validator, Draft6Validator
 
+from bot.dialogs.inputs import read_input
+from tests.shared_refs import shared_file
+
 REPO = Path(__file__).resolve().parents[2]
 APP_DIR = REPO / "deployment" / "teams-app"
-SCHEMA = REPO.parent / "shared" / "schemas" / "teams-manifest-1.29.schema.json"
-CONVERSATION_SPEC = REPO.parent / "shared" / "spec" / "conversation.md"
+SCHEMA = "schemas/teams-manifest-1.29.schema.json"
+CONVERSATION_SPEC = "spec/conversation.md"
 
 # Limits Teams enforces for bot commands, stricter than the schema's maxLength.
 COMMAND_TITLE_MAX = 32
@@ -41,9 +46,7 @@ TEST_ENV = {
 
 @lru_cache(maxsize=1)
 def _validator() -> jsonschema.protocols.Validator:
-    if not SCHEMA.exists():
-        pytest.skip(f"schema not found at ../shared/schemas/{SCHEMA.name}")
-    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    schema = json.loads(shared_file(SCHEMA).read_text(encoding="utf-8"))
     # No check_schema: the schema carries `\p{L}` patterns (Excel custom-function names
     # under `extensions`) that Python's `re` cannot compile. jsonschema compiles a
     # pattern only when an instance reaches it, and a bot-only manifest never does.
@@ -156,20 +159,23 @@ def _all_commands() -> list[tuple[str, dict]]:
 
 @lru_cache(maxsize=1)
 def _spec_commands() -> frozenset[str]:
-    if not CONVERSATION_SPEC.exists():
-        pytest.skip("conversation spec not found at ../shared/spec/")
     words = set()
-    for line in CONVERSATION_SPEC.read_text(encoding="utf-8").splitlines():
+    for line in shared_file(CONVERSATION_SPEC).read_text(encoding="utf-8").splitlines():
         cell = line.split("|")[1].strip() if line.startswith("| `") else ""
         words.update(re.findall(r"`([^` ]+)", cell))
     return frozenset(words)
 
 
 @pytest.mark.parametrize(("scopes", "command"), _all_commands(), ids=lambda v: v if isinstance(v, str) else v["title"])
-def test_command_fits_teams_limits_and_is_a_real_command(scopes: str, command: dict) -> None:
+def test_command_fits_teams_limits_and_the_bot_knows_it(scopes: str, command: dict) -> None:
     assert 0 < len(command["title"]) <= COMMAND_TITLE_MAX
     assert 0 < len(command.get("description", "")) <= COMMAND_DESCRIPTION_MAX
-    # Teams sends the title as the message text, so it must be a command the bot knows.
+    # Teams sends the title as the message text, so the bot must read it as a command.
+    assert read_input(command["title"], None).command is not None
+
+
+@pytest.mark.parametrize(("scopes", "command"), _all_commands(), ids=lambda v: v if isinstance(v, str) else v["title"])
+def test_command_is_one_the_spec_names(scopes: str, command: dict) -> None:
     assert command["title"] in _spec_commands()
 
 
