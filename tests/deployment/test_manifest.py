@@ -41,7 +41,11 @@ TEST_ENV = {
     "TEAMS_APP_ID": "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
     "MICROSOFT_APP_ID": "6ba7b810-9dad-11d1-80b4-00c04fd430c8",
     "BOT_DOMAIN": "mn2307.example.lg.jp",
+    "DEVELOPER_WEBSITE_URL": "https://www.pref.example.jp/mn2307",
+    "PRIVACY_URL": "https://www.pref.example.jp/mn2307/privacy",
+    "TERMS_OF_USE_URL": "https://www.pref.example.jp/mn2307/terms",
 }
+TEMPLATE_PAGES = {"DEVELOPER_WEBSITE_URL": "", "PRIVACY_URL": "", "TERMS_OF_USE_URL": ""}
 
 
 @lru_cache(maxsize=1)
@@ -258,6 +262,10 @@ def test_outline_icon_is_white_on_transparent() -> None:
         ({"BOT_DOMAIN": ""}, "BOT_DOMAIN (or BOT_PUBLIC_URL) is not set"),
         ({"BOT_DOMAIN": "https://mn2307.example.lg.jp/"}, "bare host name"),
         ({"APP_VERSION": "1.0"}, "APP_VERSION must be semver"),
+        (TEMPLATE_PAGES, "still point at example.lg.jp: set DEVELOPER_WEBSITE_URL, PRIVACY_URL, TERMS_OF_USE_URL"),
+        ({"PRIVACY_URL": ""}, "still point at example.lg.jp: set PRIVACY_URL to"),
+        ({"TERMS_OF_USE_URL": "https://example.lg.jp/terms"}, "set TERMS_OF_USE_URL to"),
+        ({"PRIVACY_URL": "http://www.pref.example.jp/privacy"}, "PRIVACY_URL must be an https:// URL"),
     ],
 )
 def test_build_refuses_bad_settings(build: ModuleType, tmp_path: Path, change: dict, message: str) -> None:
@@ -273,12 +281,28 @@ def test_build_refuses_bad_settings(build: ModuleType, tmp_path: Path, change: d
         ({"BOT_DOMAIN": "", "BOT_PUBLIC_URL": "https://Bot.Example.lg.jp:8443/base"}, "validDomains", ["bot.example.lg.jp"]),
         ({"APP_VERSION": "1.2.3"}, "version", "1.2.3"),
         ({}, "version", "1.0.0"),
+        ({}, "developer", {**_template()["developer"], "websiteUrl": TEST_ENV["DEVELOPER_WEBSITE_URL"],
+                           "privacyUrl": TEST_ENV["PRIVACY_URL"], "termsOfUseUrl": TEST_ENV["TERMS_OF_USE_URL"]}),
     ],
 )
 def test_build_takes_optional_settings(build: ModuleType, extra: dict, field: str, expected: object) -> None:
     manifest = build.render_manifest(_template(), {**TEST_ENV, **extra})
     assert manifest[field] == expected
     assert _schema_errors(manifest) == []
+
+
+def test_example_pages_only_when_said_to_be_intended(
+    build: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name, value in {**TEST_ENV, **TEMPLATE_PAGES}.items():
+        monkeypatch.setenv(name, value)
+    assert build.main(["--out", str(tmp_path / "refused.zip")]) == 2
+    assert "still point at example.lg.jp" in capsys.readouterr().err
+    assert not (tmp_path / "refused.zip").exists()
+    assert build.main(["--out", str(tmp_path / "trial.zip"), "--example-urls"]) == 0
+    with zipfile.ZipFile(tmp_path / "trial.zip") as zf:
+        developer = json.loads(zf.read("manifest.json"))["developer"]
+    assert developer == _template()["developer"]
 
 
 def test_build_is_reproducible(build: ModuleType, package: Path, tmp_path: Path) -> None:
