@@ -21,8 +21,8 @@ def main() -> int:
         config = Config.from_env()
         telemetry = start_telemetry(config.appinsights_connection_string)
         log_event(log, logging.INFO, "starting", **config.summary(), telemetry=telemetry)
-        if config.app_id and not config.allowed_tenants:
-            log_event(log, logging.WARNING, "tenants_open", "ALLOWED_TENANTS is empty: users of any tenant may use the bot")
+        for name in config.production_gaps():
+            log_event(log, logging.WARNING, "setting_missing", f"{name} is empty although MicrosoftAppId is set", setting=name)
         web.run_app(
             create_app(config), host=config.host, port=config.port, access_log=None,
             print=lambda text: log_event(log, logging.INFO, "listening", f"listening on {config.host}:{config.port}"),

@@ -14,6 +14,12 @@ JST = timezone(timedelta(hours=9))
 DEFAULT_DEADLINE = datetime(2023, 7, 21, 17, 0, tzinfo=JST)  # seed: 令和5年7月21日（金）17時
 
 
+# What a production deployment (MicrosoftAppId set) must set besides the identity's own
+# settings; deployment/azure/main.bicep provides each (tests/deployment/test_azure_template.py).
+PRODUCTION_SETTINGS = ("MicrosoftAppType", "MicrosoftAppId", "MicrosoftAppTenantId", "REDIS_URL", "BOT_PUBLIC_URL",
+                       "ALLOWED_TENANTS")
+
+
 class ConfigError(ValueError):
     pass
 
@@ -81,6 +87,13 @@ class Config:
             "allowed_tenants": len(self.allowed_tenants),
             "shutdown_timeout_s": self.shutdown_timeout,
         }
+
+    def production_gaps(self) -> list[str]:
+        """Production settings left empty although an app id is set (warned at start)."""
+        if not self.app_id:
+            return []
+        given = {"BOT_PUBLIC_URL": self.public_url, "ALLOWED_TENANTS": self.allowed_tenants}
+        return [name for name, value in given.items() if not value]
 
     @property
     def base_url(self) -> str:

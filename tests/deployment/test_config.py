@@ -76,3 +76,15 @@ def test_start_summary_holds_no_secret() -> None:
     assert summary["redis"] == "rediss://:***@mn2307.japaneast.redis.azure.net:10000/0"
     assert "pw-secret" not in str(summary) and ENCODED_KEY not in str(summary)
     assert summary["app_type"] == "SingleTenant"
+
+
+@pytest.mark.parametrize(
+    ("env", "gaps"),
+    [
+        ({}, []),
+        ({**SINGLE, **REDIS}, ["BOT_PUBLIC_URL", "ALLOWED_TENANTS"]),
+        ({**SINGLE, **REDIS, "BOT_PUBLIC_URL": "https://bot.pref.example.jp", "ALLOWED_TENANTS": TENANT}, []),
+    ],
+)
+def test_production_gaps_are_named(env: dict, gaps: list[str]) -> None:
+    assert Config.from_env(env).production_gaps() == gaps
