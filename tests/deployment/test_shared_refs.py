@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+INI = "[pytest]\nasyncio_default_fixture_loop_scope = function\n"
 INNER = '''
 import pytest
 from tests.shared_refs import shared_file
@@ -38,6 +39,7 @@ def test_never_collected():
     ],
 )
 def test_missing_reference(pytester: pytest.Pytester, args: tuple[str, ...], outcomes: dict, summary: str) -> None:
+    pytester.makeini(INI)
     pytester.makepyfile(test_inner=INNER)
     result = pytester.runpytest("-p", "tests.shared_refs", *args)
     result.assert_outcomes(**outcomes)
@@ -45,6 +47,7 @@ def test_missing_reference(pytester: pytest.Pytester, args: tuple[str, ...], out
 
 
 def test_module_level_skip_fails_when_required(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytester.makeini(INI)
     pytester.makepyfile(test_module=MODULE_LEVEL)
     monkeypatch.setenv("PYTHONPATH", str(REPO))
     # In subprocesses: a module that raised Skipped on import stays half-imported in-process.
