@@ -51,6 +51,7 @@ from bot.http.invokes import unsupported_invoke
 from bot.http.pacing import Pacer
 from bot.http.refusals import Refused, refusal
 from bot.http.retry import RetryPolicy
+from bot.identity import DEFAULT_APP_TYPE, credentials_factory
 from bot.messages import adapter as messages
 
 logger = logging.getLogger(__name__)
@@ -593,7 +594,7 @@ def create_adapter(
     app_id: str = "",
     app_password: str = "",
     tenant_id: str = "",
-    app_type: str = "MultiTenant",
+    app_type: str = DEFAULT_APP_TYPE,
     *,
     endpoints: Mapping[str, str] | None = None,
     validate_authority: bool = True,
@@ -601,10 +602,12 @@ def create_adapter(
 ) -> FastCloudAdapter:
     """The SDK's CloudAdapter and authentication (anonymous when no app id is
     configured; `endpoints` are the SDK's settings named in bot.http.auth), with
-    connector and user-token clients reused across turns."""
+    connector and user-token clients reused across turns. The credentials come from
+    bot.identity (SingleTenant, UserAssignedMSI or MultiTenant)."""
     configuration = sdk_configuration(app_id, app_password, tenant_id, app_type, endpoints, validate_authority)
+    identity = credentials_factory(app_id, app_password, tenant_id, app_type)
     inner = ConfigurationBotFrameworkAuthentication(
-        configuration, credentials_factory=CredentialFactory(configuration)
+        configuration, credentials_factory=CredentialFactory(configuration, inner=identity)
     )
     adapter = FastCloudAdapter(CachingBotFrameworkAuthentication(inner, http=http))
     adapter.requires_auth = bool(app_id)

@@ -7,6 +7,7 @@ from typing import Any
 
 import redis.asyncio
 from aiohttp import web
+from redis.exceptions import RedisError
 
 from bot.adapter import create_adapter
 from bot.config import Config
@@ -18,6 +19,7 @@ from bot.dialogs.survey_bot import SurveyBot
 from bot.dialogs.teamwork_effects import TeamworkEffects
 from bot.http import health
 from bot.http.invokes import unsupported_invokes
+from bot.logs import access_log_middleware
 from bot.notify import Notifier
 from bot.reminders import Reminders
 from bot.retention import Retention, erase_from, start_notice
@@ -25,6 +27,7 @@ from bot.state.answer_deletion import AnswerDeletion
 from bot.state.codes import Codes
 from bot.state.people import People
 from bot.state.q13_board import Q13Board
+from bot.state.redis_checks import REDIS_REPORT, RedisRefused, check_redis_server, connect_problem, readiness_fields
 from bot.state.history import History
 from bot.state.turn_store import TurnStore
 from bot.survey.engine import load_survey
@@ -50,13 +53,15 @@ async def _files(request: web.Request) -> web.StreamResponse:
 
 
 async def _ready(request: web.Request) -> web.Response:
-    return health.readiness_response(await health.readiness(request.app.get(REDIS)))
+    body = await health.readiness(request.app.get(REDIS))
+    return health.readiness_response({**body, **readiness_fields(request.app)})
 
 
 def create_app(config: Config) -> web.Application:
     """Nothing is started here: Redis is connected (or the embedded one started) when
     the application starts, and closed on cleanup."""
-    app = web.Application(client_max_size=8 * 1024 * 1024)
+    # The access log stays the outermost middleware: it sees the final status.
+    app = web.Application(client_max_size=8 * 1024 * 1024, middlewares=[access_log_middleware])
     app.router.add_post("/api/messages", _messages)
     app.router.add_get("/healthz", health.liveness)
     app.router.add_get("/readyz", _ready)
@@ -72,8 +77,13 @@ def create_app(config: Config) -> web.Application:
             url = embedded.url
             log.info("embedded Redis at %s", url)
         client = redis.asyncio.Redis.from_url(url, decode_responses=False)
-        await client.ping()
+        try:
+            await client.ping()
+        except (RedisError, OSError) as error:
+            await client.aclose()
+            raise RedisRefused(connect_problem(error, url)) from None
         app[REDIS] = client
+        app[REDIS_REPORT] = await check_redis_server(client, config.redis_namespace)
         survey = load_survey()
         store = TurnStore(client, config.redis_namespace)
         history = History(client, config.redis_namespace)

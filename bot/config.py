@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Mapping
+
+from bot.identity import DEFAULT_APP_TYPE, check_identity
+from bot.state.redis_checks import redacted, redis_url_problem
 
 JST = timezone(timedelta(hours=9))
 DEFAULT_DEADLINE = datetime(2023, 7, 21, 17, 0, tzinfo=JST)  # seed: 令和5年7月21日（金）17時
@@ -18,6 +21,12 @@ AUTH_ENDPOINT_SETTINGS = (
     "TO_CHANNEL_FROM_BOT_OAUTH_SCOPE",
     "OAUTH_URL",
 )
+
+
+# What a production deployment (MicrosoftAppId set) must set besides the identity's own
+# settings; deployment/azure/main.bicep provides each (tests/deployment/test_azure_template.py).
+PRODUCTION_SETTINGS = ("MicrosoftAppType", "MicrosoftAppId", "MicrosoftAppTenantId", "REDIS_URL", "BOT_PUBLIC_URL",
+                       "ALLOWED_TENANTS")
 
 
 class ConfigError(ValueError):
@@ -90,7 +99,8 @@ class Config:
     app_id: str = ""
     app_password: str = ""
     app_tenant_id: str = ""
-    app_type: str = "MultiTenant"
+    app_type: str = DEFAULT_APP_TYPE  # SingleTenant, UserAssignedMSI or MultiTenant (bot/identity.py)
+    embedded_redis: bool = False  # EMBEDDED_REDIS=1: no REDIS_URL with an app id is intended (a trial)
     public_url: str = ""  # base of download links; defaults to http://localhost:{port}
     file_link_secret: str = ""  # HMAC key of download links; generated and kept in Redis if unset
     file_link_ttl_hours: float = 24.0
@@ -108,6 +118,27 @@ class Config:
     allow_unauthenticated: bool = False  # ALLOW_UNAUTHENTICATED: listen beyond loopback without an app id
     auth_endpoints: Mapping[str, str] = field(default_factory=dict)  # AUTH_ENDPOINT_SETTINGS that are set
     validate_authority: bool = True  # VALIDATE_AUTHORITY, as the SDK reads it
+    # Seconds a SIGTERM waits for running turns; keep it below the platform's grace
+    # period (Container Apps 30 s by default, App Service WEBSITES_CONTAINER_STOP_TIME_LIMIT).
+    shutdown_timeout: float = 20.0
+    log_level: str = "INFO"
+    appinsights_connection_string: str = ""  # set: logs and metrics also go to Azure Monitor
+
+    def summary(self) -> dict[str, object]:
+        """What the start-up log line says of the settings: nothing secret."""
+        return {
+            "app_type": self.app_type if self.app_id else "none (authentication off)",
+            "redis": redacted(self.redis_url) if self.redis_url else "embedded",
+            "allowed_tenants": len(self.allowed_tenants),
+            "shutdown_timeout_s": self.shutdown_timeout,
+        }
+
+    def production_gaps(self) -> list[str]:
+        """Production settings left empty although an app id is set (warned at start)."""
+        if not self.app_id:
+            return []
+        given = {"BOT_PUBLIC_URL": self.public_url, "ALLOWED_TENANTS": self.allowed_tenants}
+        return [name for name, value in given.items() if not value]
 
     @property
     def base_url(self) -> str:
@@ -128,7 +159,8 @@ class Config:
             app_id=get("MicrosoftAppId"),
             app_password=get("MicrosoftAppPassword"),
             app_tenant_id=get("MicrosoftAppTenantId"),
-            app_type=get("MicrosoftAppType", "MultiTenant") or "MultiTenant",
+            app_type=get("MicrosoftAppType", DEFAULT_APP_TYPE) or DEFAULT_APP_TYPE,
+            embedded_redis=_flag("EMBEDDED_REDIS", get("EMBEDDED_REDIS")),
             public_url=get("BOT_PUBLIC_URL"),
             file_link_secret=_file_link_secret(get("FILE_LINK_SECRET")),
             file_link_ttl_hours=float(get("FILE_LINK_TTL_HOURS", "24")),
@@ -145,4 +177,26 @@ class Config:
             allow_unauthenticated=_flag("ALLOW_UNAUTHENTICATED", get("ALLOW_UNAUTHENTICATED")),
             auth_endpoints={name: get(name) for name in AUTH_ENDPOINT_SETTINGS if get(name)},
             validate_authority=_flag("VALIDATE_AUTHORITY", get("VALIDATE_AUTHORITY"), default=True),
-        )
+            shutdown_timeout=float(get("SHUTDOWN_TIMEOUT_SECONDS", "20")),
+            log_level=get("LOG_LEVEL", "INFO").upper() or "INFO",
+            appinsights_connection_string=get("APPLICATIONINSIGHTS_CONNECTION_STRING"),
+        ).checked()
+
+    def checked(self) -> "Config":
+        """Self, if the settings can work in combination; else ConfigError naming them."""
+        identity = check_identity(self.app_id, self.app_password, self.app_tenant_id, self.app_type)
+        problems = list(identity.problems)
+        if self.redis_url:
+            problem = redis_url_problem(self.redis_url)
+            problems += [problem] if problem else []
+        elif self.app_id and not self.embedded_redis:
+            problems.append(
+                "REDIS_URL is not set while MicrosoftAppId is: answers would live in an embedded Redis inside "
+                "this container, lost on redeploy and split across replicas. Set REDIS_URL, or EMBEDDED_REDIS=1 "
+                "if a trial on one machine is intended"
+            )
+        if self.shutdown_timeout < 0:
+            problems.append("SHUTDOWN_TIMEOUT_SECONDS must not be negative")
+        if problems:
+            raise ConfigError("; ".join(problems))
+        return replace(self, app_type=identity.app_type)

@@ -12,6 +12,7 @@ from botbuilder.core import BotAdapter, MessageFactory, TurnContext
 from botbuilder.schema import Activity, ConversationReference
 
 from bot.http.pacing import bulk_sends
+from bot.logs import user_ref
 from bot.state.redis_storage import RedisStorage
 
 log = logging.getLogger(__name__)
@@ -57,5 +58,5 @@ class Notifier:
                     )
                     reached.append(user_key)
                 except Exception:  # one unreachable user must not block the rest
-                    log.exception("proactive message to %s failed", user_key)
+                    log.exception("proactive message to %s failed", user_ref(user_key))
         return reached

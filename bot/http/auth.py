@@ -33,6 +33,7 @@ from botframework.connector.auth import (
 from botbuilder.integration.aiohttp import ConfigurationServiceClientCredentialFactory
 
 from bot.http.refusals import Refused
+from bot.identity import DEFAULT_APP_TYPE
 from bot.messages import adapter as msg
 
 PUBLIC_CLOUD: Mapping[str, str] = {
@@ -61,7 +62,7 @@ def sdk_configuration(
     settings: dict[str, Any] = dict(
         APP_ID=app_id or None,
         APP_PASSWORD=app_password or None,
-        APP_TYPE=app_type or "MultiTenant",
+        APP_TYPE=app_type or DEFAULT_APP_TYPE,
         APP_TENANTID=tenant_id or None,
         VALIDATE_AUTHORITY=validate_authority,
     )

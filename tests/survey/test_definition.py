@@ -9,9 +9,9 @@ import pytest
 
 from bot.survey.engine import DefinitionError, load_survey
 from bot.survey.model import KIND_MULTI, KIND_SINGLE, KIND_TEXT, KIND_YEARMONTH
+from tests.shared_refs import shared_file
 
-REPO = Path(__file__).resolve().parents[2]
-SEED = REPO.parent / "shared" / "seed" / "mhlw-kaigo-mynumber-survey-2307.txt"
+SEED = "seed/mhlw-kaigo-mynumber-survey-2307.txt"
 
 ORDER = [
     "13", "1-1", "1-2", "2", "2_予定年月", "3", "4", "5", "6", "7-1", "7-2", "7-3", "7-4",
@@ -21,9 +21,7 @@ ORDER = [
 
 @pytest.fixture(scope="module")
 def seed_joined() -> str:
-    if not SEED.exists():
-        pytest.skip(f"seed text not found at ../shared/seed/{SEED.name}")
-    lines = SEED.read_text(encoding="utf-8").splitlines()
+    lines = shared_file(SEED).read_text(encoding="utf-8").splitlines()
     # The seed wraps some options over lines and prints bullets ("- ①"); texts in the
     # definition join wrapped lines, so compare against the lines joined without bullets.
     return "".join(re.sub(r"^\s*(?:- )?\s*", "", line) for line in lines)
