@@ -52,6 +52,7 @@ from bot.http.pacing import Pacer
 from bot.http.refusals import Refused, refusal
 from bot.http.retry import RetryPolicy
 from bot.identity import DEFAULT_APP_TYPE, credentials_factory
+from bot.logs import bind_activity
 from bot.messages import adapter as messages
 
 logger = logging.getLogger(__name__)
@@ -527,6 +528,7 @@ class FastCloudAdapter(CloudAdapter):
             if self.requires_auth:
                 await self._authenticate(Activity(), header)
             activity = _read_activity(await read_activity_json(request))
+            bind_activity(activity)
             # Again with the activity: its serviceUrl must match the token's claim and
             # its channel the signing key's endorsements.
             authenticated = await self._authenticate(activity, header)

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Mapping
 
 from bot.identity import DEFAULT_APP_TYPE, check_identity
+from bot.jst import JST
 from bot.state.redis_checks import redacted, redis_url_problem
 
-JST = timezone(timedelta(hours=9))
 DEFAULT_DEADLINE = datetime(2023, 7, 21, 17, 0, tzinfo=JST)  # seed: 令和5年7月21日（金）17時
 MIN_FILE_LINK_SECRET_BYTES = 32  # an HMAC key guessable from a short word forges download links
 # The Bot Framework SDK's endpoint settings, under the SDK's own names (bot/http/auth.py).

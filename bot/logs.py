@@ -33,10 +33,8 @@ from typing import Any, Awaitable, Callable, TextIO
 from aiohttp import web
 
 ACCESS_LOGGER = "bot.access"
-MESSAGES_PATH = "/api/messages"
 REQUEST_ID_HEADER = "X-Request-Id"
 # Activities are a few KB; a larger body is left to the handler to refuse.
-_PEEK_LIMIT = 256 * 1024
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 # 03-1234-5678, 090-1234-5678, 0312345678, ０９０… (full-width digits too).
@@ -128,28 +126,20 @@ def _short(value: Any, limit: int = 64) -> str | None:
     return value[:limit] if isinstance(value, str) and value else None
 
 
-async def _activity_fields(request: web.Request) -> dict[str, Any]:
-    """Tenant, hashed sender and activity type of a Bot Framework POST, read from the
-    body the handler reads next (aiohttp keeps it). Nothing if it is not JSON."""
-    length = request.content_length
-    if request.content_type != "application/json" or length is None or length > _PEEK_LIMIT:
-        return {}
-    try:
-        data = json.loads(await request.read())
-    except Exception:  # the handler answers bad bodies; the log only reads good ones
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    channel = data.get("channelData") if isinstance(data.get("channelData"), dict) else {}
+def bind_activity(activity: Any) -> None:
+    """Tenant, hashed sender and activity type of an authenticated, parsed activity, on
+    every line logged for the rest of its request (the HTTP edge calls this: the body is
+    read once, after the token is checked)."""
+    channel = activity.channel_data if isinstance(getattr(activity, "channel_data", None), dict) else {}
     tenant = channel.get("tenant") if isinstance(channel.get("tenant"), dict) else {}
-    conversation = data.get("conversation") if isinstance(data.get("conversation"), dict) else {}
-    sender = data.get("from") if isinstance(data.get("from"), dict) else {}
-    user = _short(sender.get("aadObjectId")) or _short(sender.get("id"), 256)
-    return {
-        "tenant": _short(tenant.get("id")) or _short(conversation.get("tenantId")),
-        "user": user_ref(user),
-        "activity_type": _short(data.get("type"), 32),
-    }
+    conversation = getattr(activity, "conversation", None)
+    sender = getattr(activity, "from_property", None)
+    user = _short(getattr(sender, "aad_object_id", None)) or _short(getattr(sender, "id", None), 256)
+    bind(
+        tenant=_short(tenant.get("id")) or _short(getattr(conversation, "tenant_id", None)),
+        user=user_ref(user),
+        activity_type=_short(getattr(activity, "type", None), 32),
+    )
 
 
 def _outcome(status: int) -> str:
@@ -167,8 +157,6 @@ async def access_log_middleware(
     token = _context.set(context)
     status, outcome = 500, None
     try:
-        if request.method == "POST" and request.path == MESSAGES_PATH:
-            bind(**await _activity_fields(request))
         response = await handler(request)
         status = response.status
         if not response.prepared:

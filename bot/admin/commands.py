@@ -5,6 +5,7 @@ Each returns the process exit status: 0 done, 1 refused (nothing changed).
 from __future__ import annotations
 
 import json
+import getpass
 import os
 import unicodedata
 from collections import Counter
@@ -28,7 +29,10 @@ SCAN_BATCH = 500
 
 def operator() -> str:
     """Who ran the tool, for the audit log (the login name on the host)."""
-    return "admin:" + (os.environ.get("USER") or os.environ.get("USERNAME") or str(os.getuid()))
+    try:
+        return "admin:" + getpass.getuser()
+    except (OSError, KeyError):  # no login name and no passwd entry (some containers)
+        return f"admin:{os.getuid()}"
 
 
 def _counts(counter: Counter[str]) -> str:

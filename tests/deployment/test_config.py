@@ -40,7 +40,7 @@ def test_setting_read(env: dict, field: str, expected: object) -> None:
     [
         pytest.param(SINGLE, "REDIS_URL is not set while MicrosoftAppId is", id="app-id-without-redis"),
         pytest.param({**SINGLE, "EMBEDDED_REDIS": "0"}, "EMBEDDED_REDIS=1", id="embedded-off-explicitly"),
-        pytest.param({**SINGLE, "EMBEDDED_REDIS": "maybe"}, "EMBEDDED_REDIS must be 1 or 0", id="embedded-flag"),
+        pytest.param({**SINGLE, "EMBEDDED_REDIS": "maybe"}, "EMBEDDED_REDIS: 'maybe' is not 1/0", id="embedded-flag"),
         pytest.param({**REDIS, "MicrosoftAppId": APP, "MicrosoftAppPassword": "pw-secret"},
                      "MicrosoftAppTenantId is required", id="single-tenant-without-tenant"),
         pytest.param({**SINGLE, "REDIS_URL": f"rediss://:{KEY}@host.redis.azure.net:10000/0"},

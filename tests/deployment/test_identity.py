@@ -117,6 +117,7 @@ async def test_adapter_uses_the_chosen_factory() -> None:
     adapter = create_adapter(APP, "", TENANT, "UserAssignedMSI")
     try:
         factory = adapter.bot_framework_authentication._inner._inner._credentials_factory
-        assert isinstance(factory, ManagedIdentityServiceClientCredentialsFactory)
+        # bot.http.auth's wrapper (private login URLs) around the identity's own factory
+        assert isinstance(factory._inner, ManagedIdentityServiceClientCredentialsFactory)
     finally:
         await adapter.close()

@@ -131,6 +131,7 @@ class FakeIdentityProvider:
         return {
             "MicrosoftAppId": self.app_id,
             "MicrosoftAppPassword": self.app_password,
+            "MicrosoftAppTenantId": TENANT,  # SingleTenant, the default type
             "TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL": self.metadata_url,
             "TO_BOT_FROM_CHANNEL_TOKEN_ISSUER": CHANNEL_ISSUER,
             "TO_CHANNEL_FROM_BOT_LOGIN_URL": self.login_url,

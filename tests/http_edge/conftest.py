@@ -24,13 +24,18 @@ NS = "httptest"
 ServedApp = tuple[str, web.Application]
 
 
+TENANT_ID = "00000000-0000-0000-0000-0000000074e7"
+
+
 @pytest.fixture
 async def serve(redis_url: str, redis_client: Any) -> AsyncIterator[Callable[..., Awaitable[ServedApp]]]:
     """`url, app = await serve(**config_fields)`: create_app on 127.0.0.1, real Redis."""
     runners: list[web.AppRunner] = []
 
     async def start(**fields: Any) -> ServedApp:
-        config = replace(Config(redis_url=redis_url, redis_namespace=NS, reminder_interval=0), **fields)
+        # A SingleTenant bot (the default type) names its tenant whenever it has an app id.
+        base = Config(redis_url=redis_url, redis_namespace=NS, reminder_interval=0, app_tenant_id=TENANT_ID)
+        config = replace(base, **fields)
         app = create_app(config)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()

@@ -9,6 +9,8 @@ from bot.config import AUTH_ENDPOINT_SETTINGS, Config
 from bot.http.auth import PUBLIC_CLOUD, CredentialFactory, PrivateLoginCredentials, sdk_configuration
 
 APP = "00000000-0000-0000-0000-00000000b07a"
+# What a bot with an app id needs besides (bot.config.Config.checked): its tenant and a Redis.
+PRODUCTION = {"MicrosoftAppTenantId": "00000000-0000-0000-0000-0000000074e7", "REDIS_URL": "redis://127.0.0.1:6379/0"}
 
 
 def test_every_endpoint_setting_has_a_public_cloud_value() -> None:
@@ -30,7 +32,7 @@ def test_every_endpoint_setting_has_a_public_cloud_value() -> None:
     ],
 )
 def test_endpoints_from_the_environment(env: dict[str, str], expected: dict) -> None:
-    config = Config.from_env({"MicrosoftAppId": APP, "MicrosoftAppPassword": "pw", **env})
+    config = Config.from_env({"MicrosoftAppId": APP, "MicrosoftAppPassword": "pw", **PRODUCTION, **env})
     sdk = sdk_configuration(config.app_id, config.app_password, "", "MultiTenant", config.auth_endpoints)
     assert {name: getattr(sdk, name, None) for name in AUTH_ENDPOINT_SETTINGS} == expected
 

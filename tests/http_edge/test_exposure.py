@@ -12,6 +12,10 @@ from bot.http.exposure import bind_host
 from tests.e2e.harness import BotProcess
 
 APP_ID = "00000000-0000-0000-0000-00000000b07a"
+AUTHENTICATED = {  # a SingleTenant bot with its Redis (bot.config.Config.checked)
+    "MicrosoftAppId": APP_ID, "MicrosoftAppPassword": "pw", "MicrosoftAppTenantId": "00000000-0000-0000-0000-0000000074e7",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+}
 
 
 @pytest.mark.parametrize(
@@ -26,8 +30,8 @@ APP_ID = "00000000-0000-0000-0000-00000000b07a"
         ({"HOST": "bot.example.lg.jp"}, ConfigError),  # a name may resolve anywhere
         ({"HOST": "0.0.0.0", "ALLOW_UNAUTHENTICATED": "1"}, "0.0.0.0"),
         ({"HOST": "0.0.0.0", "ALLOW_UNAUTHENTICATED": "0"}, ConfigError),
-        ({"MicrosoftAppId": APP_ID}, "0.0.0.0"),
-        ({"MicrosoftAppId": APP_ID, "HOST": "10.0.0.4"}, "10.0.0.4"),
+        ({**AUTHENTICATED}, "0.0.0.0"),
+        ({**AUTHENTICATED, "HOST": "10.0.0.4"}, "10.0.0.4"),
     ],
 )
 def test_bind_address(env: dict[str, str], expected) -> None:
@@ -84,7 +88,7 @@ async def test_without_app_id_the_bot_listens_on_loopback_and_warns_once(bot_fac
         assert _listening_addresses(bot.port) == {"127.0.0.1"}
     log = bot.log_text(20000)
     assert log.count("WITHOUT authentication") == 1
-    assert f"http://127.0.0.1:{bot.port}" in log
+    assert f"listening on 127.0.0.1:{bot.port}" in log
 
 
 async def test_allow_unauthenticated_opens_the_bind_with_the_warning(bot_factory) -> None:
@@ -106,5 +110,5 @@ async def test_refuses_to_start_with_a_message(redis_url: str, tmp_path, env: di
     with pytest.raises(RuntimeError, match="exited with 2") as refused:
         await bot.start()
     message = str(refused.value)
-    assert "bot: not started:" in message and said in message
+    assert "not started:" in message and said in message
     assert "Traceback" not in message
