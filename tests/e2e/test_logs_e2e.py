@@ -45,7 +45,7 @@ def log_lines(bot: BotProcess) -> list[dict[str, Any]]:
 
 @pytest.fixture
 async def bot(bot_factory, redis_client) -> BotProcess:
-    return await bot_factory(env={"REMINDER_INTERVAL_SECONDS": "0", "FILE_LINK_SECRET": "e2e-logs", "LOG_LEVEL": "INFO"})
+    return await bot_factory(env={"REMINDER_INTERVAL_SECONDS": "0", "FILE_LINK_SECRET": "e2e-logs-file-link-secret-of-32-bytes", "LOG_LEVEL": "INFO"})
 
 
 async def test_a_confirmation_round_in_the_log(bot, teams_client, fake_connector, http_session) -> None:
