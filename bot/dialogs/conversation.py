@@ -13,6 +13,7 @@ from typing import Any, Callable, Collection, Mapping
 from bot import cards
 from bot.cards.common import ACTION_FORM, ACTION_KEEP, ACTION_UNION
 from bot.config import DEFAULT_DEADLINE
+from bot.dialogs.import_flow import ImportFlow
 from bot.dialogs.inputs import UserInput
 from bot.dialogs.limits import message_refusal
 from bot.dialogs.session import Effect, Session
@@ -82,6 +83,8 @@ class Conversation:
             "collect": self._cmd_collect,
         }
         self._commands.update(Teamwork(self).commands())
+        self._imports = ImportFlow(self)
+        self._commands.update(self._imports.commands())
 
     # ------------------------------------------------------------------ entry
     def handle(self, s: Session, inp: UserInput) -> None:
@@ -94,6 +97,8 @@ class Conversation:
         if s.user.get("name") != s.user_name:
             s.effects.append(Effect("index_name", {"old": s.user.get("name", ""), "new": s.user_name}))
             s.user["name"] = s.user_name
+        if self._imports.intercept(s, inp):  # a dropped 回答シート, or a yes/no to its offer
+            return
 
         if inp.command:
             handler = self._commands.get(inp.command)
