@@ -181,13 +181,10 @@ class ImportFlow:
         self.survey = conversation.survey
 
     def commands(self) -> dict[str, Callable[[Session, UserInput], None]]:
-        return {
-            DOOR: self.import_,
-            ACCEPT: lambda s, inp: self._choose(s, ACCEPT, inp.arg),
-            TAKE: lambda s, inp: self._choose(s, TAKE, inp.arg),
-            GAPS: lambda s, inp: self._choose(s, GAPS, inp.arg),
-            CANCEL: lambda s, inp: self._choose(s, CANCEL, inp.arg),
-        }
+        def choice(name: str) -> Callable[[Session, UserInput], None]:
+            return lambda s, inp: self._choose(s, name, inp.arg)  # arg: the offer's id, from a button
+
+        return {DOOR: self.import_, **{name: choice(name) for name in (ACCEPT, TAKE, GAPS, CANCEL)}}
 
     # --- before the conversation reads a message ---------------------------------------------
     def intercept(self, s: Session, inp: UserInput) -> bool:
