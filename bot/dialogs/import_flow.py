@@ -41,7 +41,8 @@ from bot.messages import import_file as msg
 from bot.messages import union as union_msg
 from bot.survey.checks import Problem
 from bot.survey.engine import Survey
-from bot.survey.model import CIRCLED, RESPONDENT_FIELDS, AnswerRecord
+from bot.survey.model import CIRCLED, ORG_MEMBER, RESPONDENT_FIELDS, AnswerRecord
+from bot.survey.prefectures import prefecture_code_of_org
 from bot.survey.respondent import parse_field
 
 if TYPE_CHECKING:
@@ -102,6 +103,20 @@ def file_to_read(s: Session, inp: UserInput | None) -> dict[str, Any] | None:
     if inp is None or len(files) != 1 or not _through_import_door(s, inp) or _refusal(s):
         return None
     return files[0]
+
+
+def union_prefecture(s: Session, inp: UserInput | None) -> str | None:
+    """Taking a 構成市町村's file asks for its 広域連合等 next (it is not on the sheet): the
+    prefecture whose known 広域連合等 to read before the turn, as union_link does for typing."""
+    offer = s.user.get(KEY)
+    if inp is None or inp.command not in CHOICES - {CANCEL} or not isinstance(offer, dict):
+        return None
+    if union_link.linked_union(s.answer):
+        return None
+    sides = [offer["record"].get("respondent") or {}, s.respondent if s.answer is not None else {}]
+    if ORG_MEMBER not in {side.get("org_type") for side in sides}:
+        return None
+    return next(filter(None, (prefecture_code_of_org(side.get("org_name") or "") for side in sides)), None)
 
 
 def file_name(attachment: dict[str, Any]) -> str:
@@ -454,6 +469,6 @@ def _values(s: Session) -> dict[str, Any]:
 
 
 __all__ = [
-    "DroppedFile", "ImportFlow", "Plan", "dropped_files", "file_name", "file_to_read", "plan_answers",
+    "DroppedFile", "ImportFlow", "Plan", "dropped_files", "file_name", "file_to_read", "plan_answers", "union_prefecture",
     "OFFER_MINUTES",
 ]

@@ -16,6 +16,7 @@ from bot.config import Config
 from bot.dialogs.conversation import Conversation
 from bot.dialogs.inputs import UserInput, read_input
 from bot.dialogs.session import Effect, Session
+from bot.dialogs.import_flow import union_prefecture
 from bot.dialogs.union_link import prefecture_to_read
 from bot.dialogs.survey_dialog import SurveyDialogRunner
 from bot.messages import conversation as msg
@@ -232,7 +233,7 @@ class SurveyBot(ActivityHandler):
             await self._load_other(session, session.user["reviewing"]["answer_id"])
         elif command == "history" and session.answer is not None:
             session.history = await self.history.read(session.answer["answer_id"], count=HISTORY_SHOWN)
-        prefecture = prefecture_to_read(session, inp) if self.unions is not None else None
+        prefecture = (prefecture_to_read(session, inp) or union_prefecture(session, inp)) if self.unions is not None else None
         if prefecture is not None:
             session.known_unions = await self.unions.unions(prefecture)
 

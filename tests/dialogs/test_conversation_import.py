@@ -465,6 +465,18 @@ def test_bot_workbook_round_trips_into_a_new_chat(walk: Walk) -> None:
         assert fresh.stored[key] == typed.stored[key], key
 
 
+def test_a_member_municipality_is_asked_for_its_union_with_the_known_ones() -> None:
+    """The 広域連合等 is not on the sheet: asked after the import, the prefecture's known
+    ones read before the turn as when 組織名 is typed."""
+    t = Transcript()
+    t.known_unions = {"14": ["14神奈川県介護保険広域連合"]}
+    rec = record("市区町村（広域連合等の構成市町村）", "14神奈川県愛川町(広域)", answers={"13": [1]}, confirmation={})
+    t.drop((FILE, list_workbook(rec)))
+    replies = t.click(msg.BUTTON_ACCEPT)
+    assert replies.last_heading == "所属する広域連合等" and t.unions_read[-1] == "14"
+    assert "1. 14神奈川県介護保険広域連合" in [a["title"] for a in replies.actions]
+
+
 # --- the plan: the survey's rules over the merged answers --------------------------------------------
 
 # (case, chat's answers, file's answers, fill gaps only, filled, replaced, set aside, not taken)

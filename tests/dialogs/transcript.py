@@ -16,7 +16,7 @@ from typing import Any, Iterable
 from bot.delivery.download import MAX_BYTES
 from bot.delivery.import_files import read_workbook
 from bot.dialogs.conversation import Conversation
-from bot.dialogs.import_flow import FILE_DOWNLOAD_INFO, DroppedFile, file_to_read
+from bot.dialogs.import_flow import FILE_DOWNLOAD_INFO, DroppedFile, file_to_read, union_prefecture
 from bot.dialogs.inputs import UserInput, read_input
 from bot.dialogs.session import Session
 from bot.dialogs.union_link import prefecture_to_read
@@ -69,7 +69,7 @@ class Transcript:
             answer=copy.deepcopy(self.stored),
             staff_prefecture=self.staff_prefecture,
         )
-        prefecture = prefecture_to_read(session, inp)
+        prefecture = prefecture_to_read(session, inp) or union_prefecture(session, inp)
         if prefecture is not None:
             self.unions_read.append(prefecture)
             session.known_unions = list(self.known_unions.get(prefecture, []))
