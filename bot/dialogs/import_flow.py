@@ -333,6 +333,8 @@ class ImportFlow:
         to_confirm = self._to_confirm(current, incoming)
         if to_confirm:
             closing.append(msg.TO_CONFIRM.format(labels=msg.SEPARATOR.join(to_confirm)))
+        if s.answer is not None and s.confirmation.get("status") == "requested":
+            closing.append(msg.WITHDRAWS)
         closing += [msg.HOW_CHOOSE if conflicts else msg.HOW_ACCEPT, msg.NOTHING_YET.format(minutes=OFFER_MINUTES)]
         words = conversation_msg.COMMAND_WORDS
         if conflicts:

@@ -388,6 +388,17 @@ def test_a_confirmed_answer_is_never_overwritten() -> None:
     assert t.snapshot() == before
 
 
+def test_an_answer_waiting_for_confirmation_is_told_the_request_goes() -> None:
+    t = chat_with_gaps()
+    t.stored["confirmation"] = {"status": "requested", "code": "ABCD-EFGH"}
+    offer = t.drop((FILE, conflicting_file()))
+    assert msg.WITHDRAWS in offer.all_text
+    replies = t.click(msg.BUTTON_GAPS)
+    assert t.stored["confirmation"] == {"status": "draft"}
+    assert "確認依頼を取り下げました" in replies.all_text
+    assert [e["kind"] for e in t.history[-2:]] == ["import", "withdraw"]
+
+
 def test_confirmed_between_offer_and_choice() -> None:
     t = chat_with_gaps()
     t.drop((FILE, conflicting_file()))
