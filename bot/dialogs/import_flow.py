@@ -120,7 +120,7 @@ def union_prefecture(s: Session, inp: UserInput | None) -> str | None:
 
 
 def file_name(attachment: dict[str, Any]) -> str:
-    return str(attachment.get("name") or "")[:FILE_NAME_SHOWN] or "（名前のないファイル）"
+    return str(attachment.get("name") or "")[:FILE_NAME_SHOWN] or msg.UNNAMED_FILE
 
 
 # --- the answer after an import (pure) ------------------------------------------------------

@@ -21,6 +21,7 @@ HOW_CHOOSE = (
 HOW_ACCEPT = "「取り込む」と、ファイルの回答を記録し、まだ回答のない項目から続けます。"
 NOTHING_YET = "選ぶまで、回答は何も変わりません（この確認は{minutes}分間有効です）。"
 SEPARATOR = "、"
+UNNAMED_FILE = "（名前のないファイル）"
 NONE_SHOWN = "（なし）"
 
 # Buttons; each title is also the command word that can be typed (messages/conversation.py).
