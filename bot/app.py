@@ -14,6 +14,7 @@ from bot.config import Config
 from bot.dialogs.conversation import Conversation
 from bot.delivery import Delivery, build_delivery
 from bot.delivery.files import FILES_ROUTE
+from bot.delivery.import_files import ImportFiles
 from bot.dialogs.deletion_effects import DeletionEffects
 from bot.dialogs.survey_bot import SurveyBot
 from bot.dialogs.teamwork_effects import TeamworkEffects
@@ -106,6 +107,7 @@ def create_app(config: Config) -> web.Application:
             Codes(client, config.redis_namespace),
             effects={**delivery.effects, **teamwork.handlers(), **deletion.handlers()},
             invokes={**delivery.invokes, **unsupported_invokes()}, unions=q13,
+            imports=ImportFiles(survey, delivery.downloader),
         )
         reminders = Reminders(config, client, survey, notifier)
         app[BACKGROUND] = [asyncio.create_task(reminders.run_forever())] if config.reminder_interval > 0 else []
