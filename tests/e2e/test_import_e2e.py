@@ -28,7 +28,7 @@ from tests.fakes.file_host import FileHost, TestCA, serving
 from tests.fakes.teams import FILE_CONSENT_CARD, TeamsClient
 
 NAMESPACE = "mn2307"  # the bot's default
-SECRET = "e2e-import-secret"
+SECRET = "e2e-import-file-link-secret-of-32-bytes"
 
 
 @pytest.fixture(scope="module")
