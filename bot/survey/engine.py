@@ -36,6 +36,7 @@ from .model import (
     KIND_SINGLE,
     KIND_TEXT,
     KIND_YEARMONTH,
+    NOTE_NONE,
     ORG_TYPES,
     RESPONDENT_FIELDS,
     RISK,
@@ -85,8 +86,15 @@ class Status:
 
 @dataclass
 class Changes:
-    now_not_applicable: list[str]
+    now_not_applicable: list[str]  # applied before, not now: 対象外, or waiting on an earlier answer
     now_applicable: list[str]
+    # Of now_not_applicable, those that may apply again once an earlier item is answered.
+    now_waiting: list[str] = field(default_factory=list)
+
+    @property
+    def now_excluded(self) -> list[str]:
+        """Applied before, 対象外 now."""
+        return [i for i in self.now_not_applicable if i not in self.now_waiting]
 
 
 @dataclass(frozen=True)
@@ -212,7 +220,7 @@ class Survey:
         if isinstance(value, list) and not value:
             # [] is "neither applies", valid only where allowed (and, when notes are
             # known, only when the note records the user's confirmation).
-            return item.allow_none and (notes is None or notes.get(item.id) == "none")
+            return item.allow_none and (notes is None or notes.get(item.id) == NOTE_NONE)
         return True
 
     def next_item(
@@ -355,14 +363,20 @@ class Survey:
         return [item.id for item in self.items if item.id in waiting]
 
     def changes(
-        self, org_type: str | None, before: Mapping[str, Any], after: Mapping[str, Any]
+        self,
+        org_type: str | None,
+        before: Mapping[str, Any],
+        after: Mapping[str, Any],
+        before_org: str | None = None,
     ) -> Changes:
-        """Which items an edit took out of (or brought into) the applicable set."""
-        was = self._applicability(org_type, before)
+        """Which items an edit took out of (or brought into) the applicable set;
+        `before_org`: the 組織区分 before the edit, when the edit changed it."""
+        was = self._applicability(before_org or org_type, before)
         now = self._applicability(org_type, after)
         return Changes(
             now_not_applicable=[i.id for i in self.items if was[i.id] is True and now[i.id] is not True],
             now_applicable=[i.id for i in self.items if now[i.id] is True and was[i.id] is not True],
+            now_waiting=[i.id for i in self.items if was[i.id] is True and now[i.id] is None],
         )
 
     # -- texts --------------------------------------------------------------
