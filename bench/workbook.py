@@ -18,7 +18,7 @@ from bot.export.columns import row_for
 from bot.export.prefecture_list import build_checked_list, build_prefecture_workbook
 from bot.export.record_reader import bot_entry, file_entry, record_from_list_row
 from bot.survey.engine import load_survey
-from bot.survey.model import ORG_MEMBER, ORG_MUNICIPALITY, AnswerRecord
+from bot.survey.model import ORG_MEMBER, ORG_MUNICIPALITY, AnswerRecord, Confirmation, ConfirmationStatus
 from tests.export.records import RESPONDENT
 
 ANSWERS = {
@@ -40,9 +40,9 @@ def synthetic_record(index: int, rng: random.Random) -> AnswerRecord:
         answer_id=f"bench-{index}",
         respondent={**RESPONDENT, "org_type": ORG_MEMBER if member else ORG_MUNICIPALITY, "org_name": name},
         answers=answers,
-        confirmation={"status": "confirmed", "confirmed_at": "2023-07-10 14:05"}
+        confirmation=Confirmation(ConfirmationStatus.CONFIRMED, confirmed_at="2023-07-10 14:05")
         if rng.random() < 0.7
-        else {"status": "draft"},
+        else Confirmation(),
     )
 
 

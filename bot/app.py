@@ -12,10 +12,11 @@ from redis.exceptions import RedisError
 from bot.adapter import create_adapter
 from bot.config import Config
 from bot.dialogs.conversation import Conversation
-from bot.delivery import Delivery, build_delivery
+from bot.delivery import Delivery, DeliveryEffects, build_delivery
 from bot.delivery.files import FILES_ROUTE
 from bot.delivery.import_files import ImportFiles
 from bot.dialogs.deletion_effects import DeletionEffects
+from bot.dialogs.effects import check_effect_handlers, effect_table
 from bot.dialogs.survey_bot import SurveyBot
 from bot.dialogs.teamwork_effects import TeamworkEffects
 from bot.http import health
@@ -42,6 +43,10 @@ EMBEDDED = web.AppKey("embedded", object)
 DELIVERY = web.AppKey("delivery", Delivery)
 BACKGROUND = web.AppKey("background", list)
 
+# Who does the work each effect asks for: every effect kind has one handler among these
+# (checked by create_app before anything starts).
+EFFECT_PROVIDERS: tuple[type, ...] = (DeliveryEffects, TeamworkEffects, DeletionEffects)
+
 
 async def _messages(request: web.Request) -> web.StreamResponse:
     adapter = request.app[ADAPTER]
@@ -60,7 +65,9 @@ async def _ready(request: web.Request) -> web.Response:
 
 def create_app(config: Config) -> web.Application:
     """Nothing is started here: Redis is connected (or the embedded one started) when
-    the application starts, and closed on cleanup."""
+    the application starts, and closed on cleanup. Raises EffectTableError when an effect
+    kind has no handler, or a handler names a kind that is not declared."""
+    check_effect_handlers(EFFECT_PROVIDERS)
     # The access log stays the outermost middleware: it sees the final status.
     app = web.Application(client_max_size=8 * 1024 * 1024, middlewares=[access_log_middleware])
     app.router.add_post("/api/messages", _messages)
@@ -105,7 +112,7 @@ def create_app(config: Config) -> web.Application:
         app[BOT] = SurveyBot(
             config, store, Conversation(survey, deadline=config.deadline, admins=config.admins), history,
             Codes(client, config.redis_namespace),
-            effects={**delivery.effects, **teamwork.handlers(), **deletion.handlers()},
+            effects=effect_table([delivery.handlers, teamwork, deletion]),
             invokes={**delivery.invokes, **unsupported_invokes()}, unions=q13,
             imports=ImportFiles(survey, delivery.downloader),
         )

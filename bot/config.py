@@ -10,8 +10,7 @@ from typing import Mapping
 from bot.identity import DEFAULT_APP_TYPE, check_identity
 from bot.jst import JST
 from bot.state.redis_checks import redacted, redis_url_problem
-
-DEFAULT_DEADLINE = datetime(2023, 7, 21, 17, 0, tzinfo=JST)  # seed: 令和5年7月21日（金）17時
+from bot.survey.model import DEFAULT_DEADLINE
 MIN_FILE_LINK_SECRET_BYTES = 32  # an HMAC key guessable from a short word forges download links
 # The Bot Framework SDK's endpoint settings, under the SDK's own names (bot/http/auth.py).
 AUTH_ENDPOINT_SETTINGS = (

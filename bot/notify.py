@@ -14,6 +14,7 @@ from botbuilder.schema import Activity, ConversationReference
 from bot.http.pacing import bulk_sends
 from bot.logs import user_ref
 from bot.state.redis_storage import RedisStorage
+from bot.state.turn_store import USER_PREFIX
 
 log = logging.getLogger(__name__)
 
@@ -27,9 +28,9 @@ class Notifier:
         self._app_id = app_id
 
     async def users(self, user_keys: Iterable[str]) -> dict[str, dict[str, Any]]:
-        keys = [f"user:{k}" for k in dict.fromkeys(user_keys)]
+        keys = [USER_PREFIX + k for k in dict.fromkeys(user_keys)]
         records = await self._storage.read(keys) if keys else {}
-        return {key[len("user:"):]: value for key, value in records.items()}
+        return {key[len(USER_PREFIX):]: value for key, value in records.items()}
 
     async def send(
         self,

@@ -15,7 +15,7 @@ from bot.notify import Notifier
 from bot.scheduler import claim, repeat
 from bot.state.redis_storage import decode_record
 from bot.survey.engine import Survey
-from bot.survey.model import ORG_PREFECTURE
+from bot.survey.model import ORG_PREFECTURE, ConfirmationStatus
 
 log = logging.getLogger(__name__)
 SCAN_BATCH = 500
@@ -87,7 +87,7 @@ class Reminders:
 
     def _state_text(self, answer: dict) -> str | None:
         """What is left to do, or None when the answer is confirmed."""
-        if (answer.get("confirmation") or {}).get("status") == "confirmed":
+        if (answer.get("confirmation") or {}).get("status") == ConfirmationStatus.CONFIRMED:
             return None
         respondent = answer.get("respondent") or {}
         st = self.survey.status(respondent.get("org_type"), answer.get("answers") or {}, respondent,

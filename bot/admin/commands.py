@@ -22,6 +22,7 @@ from bot.audit import audit
 from bot.messages import admin as msg
 from bot.state.answer_deletion import CHANGED, DELETED, AnswerDeletion
 from bot.state.redis_storage import ETAG_FIELD
+from bot.survey.model import ConfirmationStatus
 
 Print = Callable[[str], None]
 SCAN_BATCH = 500
@@ -132,7 +133,7 @@ async def answers_of(client: redis.asyncio.Redis, namespace: str, org_name: str)
 
 
 def _state(record: dict[str, Any] | None) -> str:
-    confirmed = ((record or {}).get("confirmation") or {}).get("status") == "confirmed"
+    confirmed = ((record or {}).get("confirmation") or {}).get("status") == ConfirmationStatus.CONFIRMED
     return msg.STATE_CONFIRMED if confirmed else msg.STATE_UNCONFIRMED
 
 

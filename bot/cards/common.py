@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Sequence
 
+from bot.messages.conversation import command_word
+
 ADAPTIVE_CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 SCHEMA_URL = "http://adaptivecards.io/schemas/adaptive-card.json"
 # Teams renders up to 1.5; Action.Execute is avoided, so no fallback is needed.
@@ -25,7 +27,8 @@ NONE_VALUE = "なし"  # item 6: "neither applies", as the engine reads it typed
 CONFIRM_YES = "yes"
 CONFIRM_NO = "no"
 
-# A button as passed in by the conversation: (title, command) or (title, command, arg).
+# A button as passed in by the conversation: (title, command id) or (title, command id, arg);
+# it sends the command's word (messages/conversation.COMMAND_WORDS), as if typed.
 ActionSpec = Sequence[str]
 
 
@@ -114,7 +117,7 @@ def action_set(actions: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
 
 def command_button(spec: ActionSpec) -> dict[str, Any]:
     title, command, *rest = spec
-    return submit(title, command_data(command, rest[0] if rest else None), with_inputs=False)
+    return submit(title, command_data(command_word(command), rest[0] if rest else None), with_inputs=False)
 
 
 def command_row(specs: Iterable[ActionSpec]) -> list[dict[str, Any]]:

@@ -1,7 +1,7 @@
 """File delivery: 出力 into the chat, signed download links, 集計 for prefecture staff.
 
-`build_delivery(...)` is the one thing create_app needs: its `effects` and `invokes`
-go to SurveyBot, `routes(app)` adds `GET /files/{token}`.
+`build_delivery(...)` is the one thing create_app needs: its `handlers` (DeliveryEffects)
+and `invokes` go to SurveyBot, `routes(app)` adds `GET /files/{token}`.
 """
 from __future__ import annotations
 
@@ -16,13 +16,38 @@ from bot.config import Config
 from bot.delivery.collect import Collector
 from bot.delivery.download import Downloader, build_downloader
 from bot.delivery.files import FILES_ROUTE, FileDelivery
-from bot.dialogs.session import Effect, Session
+from bot.dialogs.effects import Collect, Export, Handler, IndexAnswer, ReceiveFiles, handlers_of, handles
+from bot.dialogs.session import Session
 from bot.export.columns import SurveyLike
 from bot.state.answer_index import AnswerIndex
 from bot.state.turn_store import TurnStore
 
-EffectHandler = Callable[[TurnContext, Session, Effect], Awaitable[None]]
 InvokeHandler = Callable[[TurnContext], Awaitable[InvokeResponse]]
+
+
+class DeliveryEffects:
+    """The effects of 出力 and 集計, and the prefecture index."""
+
+    def __init__(self, files: FileDelivery, collector: Collector, index: AnswerIndex) -> None:
+        self.files = files
+        self.collector = collector
+        self.index = index
+
+    @handles(Export)
+    async def export(self, turn_context: TurnContext, session: Session, effect: Export) -> None:
+        await self.files.export(turn_context, session, effect)
+
+    @handles(Collect)
+    async def collect(self, turn_context: TurnContext, session: Session, effect: Collect) -> None:
+        await self.collector.collect(turn_context, session, effect)
+
+    @handles(ReceiveFiles)
+    async def receive_files(self, turn_context: TurnContext, session: Session, effect: ReceiveFiles) -> None:
+        await self.collector.receive_files(turn_context, session, effect)
+
+    @handles(IndexAnswer)
+    async def index_answer(self, turn_context: TurnContext, session: Session, effect: IndexAnswer) -> None:
+        await self.index.update(effect.answer_id, effect.old, effect.new)
 
 
 @dataclass
@@ -31,8 +56,13 @@ class Delivery:
     collector: Collector
     index: AnswerIndex
     downloader: Downloader  # the one way user files are fetched (集計, import)
-    effects: dict[str, EffectHandler] = field(default_factory=dict)
+    handlers: DeliveryEffects
     invokes: dict[str, InvokeHandler] = field(default_factory=dict)
+
+    @property
+    def effects(self) -> dict[str, Handler]:
+        """{effect kind: handler} of `handlers`."""
+        return handlers_of(self.handlers)
 
     def routes(self, app: web.Application) -> None:
         """Adds `GET /files/{token}` (works from on_startup too: aiohttp takes routes then)."""
@@ -54,23 +84,14 @@ def build_delivery(
     downloader = downloader or build_downloader(config.download_hosts)
     collector = Collector(config, redis_client, store, survey, index, files, downloader)
 
-    async def on_index(turn_context: TurnContext, session: Session, effect: Effect) -> None:
-        params = effect.params
-        await index.update(str(params["answer_id"]), str(params.get("old") or ""), str(params.get("new") or ""))
-
     return Delivery(
         files=files,
         collector=collector,
         index=index,
         downloader=downloader,
-        effects={
-            "export": files.export,
-            "collect": collector.collect,
-            "receive_files": collector.receive_files,
-            "index": on_index,
-        },
+        handlers=DeliveryEffects(files, collector, index),
         invokes={"fileConsent/invoke": files.on_file_consent},
     )
 
 
-__all__ = ["Delivery", "build_delivery"]
+__all__ = ["Delivery", "DeliveryEffects", "build_delivery"]

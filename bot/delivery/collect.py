@@ -21,7 +21,8 @@ from bot.config import Config
 from bot.delivery.download import Downloader, DownloadFailed
 from bot.delivery.files import BuiltFile, FileDelivery, Texts
 from bot.delivery.tokens import KIND_PREFECTURE_LIST
-from bot.dialogs.session import Effect, Session
+from bot.dialogs.effects import Collect, ReceiveFiles
+from bot.dialogs.session import Session
 from bot.export.columns import ORG_COLUMN, SurveyLike, row_for
 from bot.export.list_reader import ListFileError, read_list_row
 from bot.export.prefecture_list import (
@@ -200,8 +201,8 @@ class Collector:
         return built
 
     # --- effects -------------------------------------------------------------------------
-    async def collect(self, turn_context: TurnContext, session: Session, effect: Effect) -> None:
-        requested = str(effect.params.get("prefecture") or "").strip()
+    async def collect(self, turn_context: TurnContext, session: Session, effect: Collect) -> None:
+        requested = effect.prefecture.strip()
         own = self.staff_code(session.user_key)
         if own is not None and not requested:
             await turn_context.send_activity(msg.COLLECT_USAGE.format(example=prefecture_name(own) or own))
@@ -210,7 +211,7 @@ class Collector:
         if code is None:
             await turn_context.send_activity(msg.COLLECT_REFUSED)
             return
-        check = await self.check_files(list(effect.params.get("attachments") or []), code)
+        check = await self.check_files(list(effect.attachments), code)
         await self.keep(session.user_key, check.accepted)
         built, summary = await self.build_list(code, session.user_key, check.rejected)
         texts = Texts(
@@ -243,12 +244,12 @@ class Collector:
         )
         return lines
 
-    async def receive_files(self, turn_context: TurnContext, session: Session, effect: Effect) -> None:
+    async def receive_files(self, turn_context: TurnContext, session: Session, effect: ReceiveFiles) -> None:
         code = self.staff_code(session.user_key)
         if code is None:
             await turn_context.send_activity(msg.RECEIVE_NOT_STAFF)
             return
-        check = await self.check_files(list(effect.params.get("attachments") or []), code)
+        check = await self.check_files(list(effect.attachments), code)
         await self.keep(session.user_key, check.accepted)
         parts = []
         if check.accepted:

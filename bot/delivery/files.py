@@ -22,7 +22,8 @@ from bot import cards
 from bot.audit import audit
 from bot.config import JST, Config
 from bot.delivery.tokens import KIND_ANSWER, KIND_PREFECTURE_LIST, sign, verify
-from bot.dialogs.session import Effect, Session
+from bot.dialogs.effects import Export
+from bot.dialogs.session import Session
 from bot.dialogs.survey_bot import to_activity, user_key_of
 from bot.export.answer_workbook import answer_file_name, build_answer_workbook_async
 from bot.export.columns import SurveyLike
@@ -114,15 +115,15 @@ class FileDelivery:
         self._builders[kind] = builder
 
     # --- 出力 ----------------------------------------------------------------------
-    async def export(self, turn_context: TurnContext, session: Session, effect: Effect) -> None:
-        answer_id = str(effect.params["answer_id"])
-        saved = session.answer if session.answer and session.answer.get("answer_id") == answer_id else None
-        if saved is None:
+    async def export(self, turn_context: TurnContext, session: Session, effect: Export) -> None:
+        answer_id = effect.answer_id
+        record = session.answer if session.answer is not None and session.answer.answer_id == answer_id else None
+        if record is None:
             saved, _ = await self._store.load_answer(answer_id)
-        if saved is None:
+            record = AnswerRecord.from_json(saved, f"answer:{answer_id}") if saved is not None else None
+        if record is None:
             await turn_context.send_activity(msg.NO_ANSWER)
             return
-        record = AnswerRecord.from_json(saved)
         built = await self._build_answer(record)
         notes = () if record.confirmed else (msg.UNCONFIRMED_NOTE,)
         texts = Texts(

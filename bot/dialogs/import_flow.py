@@ -9,7 +9,8 @@ Who is offered the import: whoever drops one `.xlsx` in a personal chat, or in a
 they have an answer. Prefecture staff keep 集計's behaviour (a file they drop is kept for
 their prefecture's list); they import into their own answer with 「取込」 typed with the file.
 
-What waits for the user's choice is kept in their own record, `user["import"]`: what the
+What waits for the user's choice is kept in their own record, `user["import"]`
+(records.ImportOffer): what the
 file can give (explicit JSON; every value is bounded by the survey's own length limits, so
 a few kB at most), the file name, the counts, the lines of what could not be taken
 (at most MAX_PROBLEMS), a fingerprint of the chat's values the file would replace, and
@@ -27,16 +28,18 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
 from bot import cards
-from bot.dialogs import under_review as review
-from bot.dialogs import union_link
-from bot.dialogs.inputs import UserInput
-from bot.dialogs.session import Effect, Session
-from bot.dialogs.teamwork import withdraw_on_change
-from bot.export.record_reader import Change, ReadRecord, importable, import_changes, merge_import
-from bot.messages import conversation as conversation_msg
+from bot.dialogs import under_review, union_link
+from bot.dialogs.after_change import put_under_review, withdraw_on_change
+from bot.dialogs.effects import CheckAcrossOrganisations
+from bot.dialogs.flow import Flow
+from bot.dialogs.inputs import FILE_DOWNLOAD_INFO, UserInput, dropped_files
+from bot.dialogs.records import ImportOffer
+from bot.dialogs.respondent_info import RespondentInfo
+from bot.dialogs.session import DroppedFile, Session
+from bot.export.record_reader import Change, importable, import_changes, merge_import
 from bot.messages import import_file as msg
 from bot.messages import union as union_msg
 from bot.survey.checks import Problem
@@ -45,11 +48,7 @@ from bot.survey.model import CIRCLED, ORG_MEMBER, RESPONDENT_FIELDS, AnswerRecor
 from bot.survey.prefectures import prefecture_code_of_org
 from bot.survey.respondent import parse_field
 
-if TYPE_CHECKING:
-    from bot.dialogs.conversation import Conversation
-
-FILE_DOWNLOAD_INFO = "application/vnd.microsoft.teams.file.download.info"
-KEY = "import"  # on the user record: the offer waiting for the user's choice
+KEY = "import"  # on the user record (UserRecord.import_offer): the offer waiting for the user's choice
 OFFER_MINUTES = 60
 MAX_PROBLEMS = 10  # lines of what could not be taken, kept and shown (a card fits Teams); the rest counted
 VALUE_SHOWN = 40  # characters of a value shown in the offer (a 概要 may hold 2,000)
@@ -61,21 +60,6 @@ DOOR = "import"
 MODE_TAKE, MODE_GAPS = "take", "gaps"  # in the history entry
 # Logged by the conversation while the file's values are applied: one import entry holds them.
 _FOLDED_KINDS = frozenset({"field", "answer", "not_applicable"})
-
-
-@dataclass(frozen=True)
-class DroppedFile:
-    """A dropped workbook as read before the turn: the reader's record, or why not."""
-
-    filename: str
-    read: ReadRecord | None = None
-    error: str = ""  # the downloader's one message, or the reader's reason
-
-
-def dropped_files(inp: UserInput | None) -> list[dict[str, Any]]:
-    if inp is None:
-        return []
-    return [a for a in inp.attachments if a.get("contentType") == FILE_DOWNLOAD_INFO]
 
 
 def _through_import_door(s: Session, inp: UserInput) -> bool:
@@ -91,7 +75,7 @@ def _refusal(s: Session) -> str:
     """Why no import can be offered or taken here, or ''."""
     if s.answer is None and s.conversation_type != "personal":
         return msg.PERSONAL_ONLY
-    if s.answer is not None and (s.answer.get("confirmation") or {}).get("status") == "confirmed":
+    if s.answer is not None and s.answer.confirmed:
         return msg.CONFIRMED
     return ""
 
@@ -108,12 +92,12 @@ def file_to_read(s: Session, inp: UserInput | None) -> dict[str, Any] | None:
 def union_prefecture(s: Session, inp: UserInput | None) -> str | None:
     """Taking a 構成市町村's file asks for its 広域連合等 next (it is not on the sheet): the
     prefecture whose known 広域連合等 to read before the turn, as union_link does for typing."""
-    offer = s.user.get(KEY)
-    if inp is None or inp.command not in CHOICES - {CANCEL} or not isinstance(offer, dict):
+    offer = s.user.import_offer
+    if inp is None or inp.command not in CHOICES - {CANCEL} or offer is None:
         return None
     if union_link.linked_union(s.answer):
         return None
-    sides = [offer["record"].get("respondent") or {}, s.respondent if s.answer is not None else {}]
+    sides = [offer.respondent, s.answer.respondent if s.answer is not None else {}]
     if ORG_MEMBER not in {side.get("org_type") for side in sides}:
         return None
     return next(filter(None, (prefecture_code_of_org(side.get("org_name") or "") for side in sides)), None)
@@ -128,7 +112,7 @@ def file_name(attachment: dict[str, Any]) -> str:
 
 def _answered(record: AnswerRecord, item_id: str) -> bool:
     value = record.answers.get(item_id)
-    return value not in (None, "") and not (value == [] and record.notes.get(item_id) != "none")
+    return value not in (None, "") and not (value == [] and not record.has_note_none(item_id))
 
 
 @dataclass
@@ -176,9 +160,9 @@ def _fingerprint(changes: list[Change]) -> str:
     return hashlib.sha256(json.dumps(conflicts, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
-def _expired(offer: dict[str, Any], now: datetime) -> bool:
+def _expired(offer: ImportOffer, now: datetime) -> bool:
     try:
-        return datetime.fromisoformat(str(offer.get("until"))) <= now
+        return datetime.fromisoformat(offer.until) <= now
     except (TypeError, ValueError):
         return True
 
@@ -191,9 +175,10 @@ def _short(text: str) -> str:
 class ImportFlow:
     """The offer and the choice, registered with the conversation like Teamwork."""
 
-    def __init__(self, conversation: "Conversation") -> None:
-        self.conversation = conversation
-        self.survey = conversation.survey
+    def __init__(self, survey: Survey, flow: Flow, respondent_info: RespondentInfo) -> None:
+        self.survey = survey
+        self.flow = flow
+        self.respondent_info = respondent_info
 
     def commands(self) -> dict[str, Callable[[Session, UserInput], None]]:
         def choice(name: str) -> Callable[[Session, UserInput], None]:
@@ -205,18 +190,18 @@ class ImportFlow:
     def intercept(self, s: Session, inp: UserInput) -> bool:
         """Takes the message when it drops files for the import, or answers the offer just
         made with a typed yes/no; True when it did."""
-        offer = s.user.get(KEY)
-        if isinstance(offer, dict) and inp.command not in CHOICES | {DOOR}:
+        offer = s.user.import_offer
+        if offer is not None and inp.command not in CHOICES | {DOOR}:
             if _expired(offer, s.now):
-                s.user.pop(KEY, None)
-            elif offer.get("open") and not inp.command and not inp.data and s.pending is None and not dropped_files(inp):
+                s.user.import_offer = None
+            elif offer.open and not inp.command and not inp.data and s.user.pending is None and not dropped_files(inp):
                 yes = inp.yes_no()
                 if yes is not None:
                     self._choose(s, ACCEPT if yes else CANCEL, "")
                     return True
-            if KEY in s.user:
+            if s.user.import_offer is not None:
                 # Anything else moves on: the buttons still work, a bare はい no longer does.
-                offer["open"] = False
+                offer.open = False
         if inp.command is None and _through_import_door(s, inp):
             self._offer(s, inp)
             return True
@@ -227,12 +212,12 @@ class ImportFlow:
         if dropped_files(inp):
             self._offer(s, inp)
             return
-        offer = s.user.get(KEY)
-        if isinstance(offer, dict) and not _expired(offer, s.now):
-            offer["open"] = True
+        offer = s.user.import_offer
+        if offer is not None and not _expired(offer, s.now):
+            offer.open = True
             self._show(s, offer)
             return
-        s.user.pop(KEY, None)
+        s.user.import_offer = None
         s.say(msg.USAGE)
 
     def _offer(self, s: Session, inp: UserInput) -> None:
@@ -257,26 +242,27 @@ class ImportFlow:
         if not fields and not answers:
             s.say("\n".join([msg.NOTHING_FOUND.format(file=name), *lines]))
             return
-        offer = {
-            "id": secrets.token_hex(4),
-            "file": name,
-            "sheet": dropped.read.sheet,
-            "until": (s.now + timedelta(minutes=OFFER_MINUTES)).isoformat(timespec="seconds"),
-            "record": {"respondent": taken.respondent, "answers": taken.answers, "notes": taken.notes},
-            "fields": fields,
-            "answers": answers,
-            "problems": lines[:MAX_PROBLEMS],
-            "more": max(0, len(lines) - MAX_PROBLEMS),
-            "open": True,
-        }
+        offer = ImportOffer(
+            id=secrets.token_hex(4),
+            file=name,
+            sheet=dropped.read.sheet,
+            until=(s.now + timedelta(minutes=OFFER_MINUTES)).isoformat(timespec="seconds"),
+            respondent=taken.respondent,
+            answers=taken.answers,
+            notes=taken.notes,
+            field_count=fields,
+            answer_count=answers,
+            problems=lines[:MAX_PROBLEMS],
+            more=max(0, len(lines) - MAX_PROBLEMS),
+        )
         changes = self._changes(s, offer)
         if s.answer is not None and not changes:
-            s.user.pop(KEY, None)
+            s.user.import_offer = None
             s.say(msg.SAME.format(file=name))
             return
-        offer["basis"] = _fingerprint(changes)
-        s.user[KEY] = offer
-        s.pending = None  # a new topic: a yes/no asked before no longer stands
+        offer.basis = _fingerprint(changes)
+        s.user.import_offer = offer
+        s.user.pending = None  # a new topic: a yes/no asked before no longer stands
         self._show(s, offer)
 
     def _problem_line(self, problem: Problem) -> str:
@@ -292,30 +278,31 @@ class ImportFlow:
         return header
 
     # --- what the file would change ------------------------------------------------------------
-    def _incoming(self, s: Session, offer: dict[str, Any]) -> AnswerRecord:
-        answer_id = (s.answer or {}).get("answer_id", "")
-        return AnswerRecord.from_json({"answer_id": answer_id, **copy.deepcopy(offer["record"])})
+    def _incoming(self, s: Session, offer: ImportOffer) -> AnswerRecord:
+        answer_id = s.answer.answer_id if s.answer is not None else ""
+        return AnswerRecord(
+            answer_id, respondent=dict(offer.respondent), answers=copy.deepcopy(offer.answers), notes=dict(offer.notes))
 
     def _current(self, s: Session) -> AnswerRecord:
-        return s.record() if s.answer is not None else AnswerRecord(answer_id="")
+        return s.answer.copy() if s.answer is not None else AnswerRecord(answer_id="")
 
-    def _changes(self, s: Session, offer: dict[str, Any]) -> list[Change]:
+    def _changes(self, s: Session, offer: ImportOffer) -> list[Change]:
         return import_changes(self.survey, self._current(s), self._incoming(s, offer))
 
-    def _show(self, s: Session, offer: dict[str, Any], note: str = "") -> None:
+    def _show(self, s: Session, offer: ImportOffer, note: str = "") -> None:
         survey = self.survey
         current, incoming = self._current(s), self._incoming(s, offer)
         changes = import_changes(survey, current, incoming)
         conflicts = [c for c in changes if c.old]
         fills = [c for c in changes if not c.old]
         intro = [
-            msg.READ.format(file=offer["file"], sheet=offer["sheet"]),
-            msg.FOUND.format(fields=offer["fields"], answers=offer["answers"]),
+            msg.READ.format(file=offer.file, sheet=offer.sheet),
+            msg.FOUND.format(fields=offer.field_count, answers=offer.answer_count),
         ]
         sections: list[tuple[str, list[str]]] = []
-        problems = list(offer.get("problems") or [])
+        problems = list(offer.problems)
         if problems:
-            more = int(offer.get("more") or 0)
+            more = offer.more
             shown = problems + ([msg.MORE.format(count=more)] if more else [])
             sections.append((msg.NOT_TAKEN_TITLE.format(count=len(problems) + more), shown))
         if conflicts:
@@ -333,15 +320,14 @@ class ImportFlow:
         to_confirm = self._to_confirm(current, incoming)
         if to_confirm:
             closing.append(msg.TO_CONFIRM.format(labels=msg.SEPARATOR.join(to_confirm)))
-        if s.answer is not None and s.confirmation.get("status") == "requested":
+        if s.answer is not None and s.answer.confirmation.requested:
             closing.append(msg.WITHDRAWS)
         closing += [msg.HOW_CHOOSE if conflicts else msg.HOW_ACCEPT, msg.NOTHING_YET.format(minutes=OFFER_MINUTES)]
-        words = conversation_msg.COMMAND_WORDS
         if conflicts:
-            buttons = [(msg.BUTTON_TAKE, words[TAKE][0], offer["id"]), (msg.BUTTON_GAPS, words[GAPS][0], offer["id"])]
+            buttons = [(msg.BUTTON_TAKE, TAKE, offer.id), (msg.BUTTON_GAPS, GAPS, offer.id)]
         else:
-            buttons = [(msg.BUTTON_ACCEPT, words[ACCEPT][0], offer["id"])]
-        buttons.append((msg.BUTTON_CANCEL, words[CANCEL][0], offer["id"]))
+            buttons = [(msg.BUTTON_ACCEPT, ACCEPT, offer.id)]
+        buttons.append((msg.BUTTON_CANCEL, CANCEL, offer.id))
         s.say(note, cards.import_offer_card(msg.TITLE, intro, sections, closing, buttons))
 
     def _to_confirm(self, current: AnswerRecord, incoming: AnswerRecord) -> list[str]:
@@ -358,67 +344,68 @@ class ImportFlow:
 
     # --- the choice ------------------------------------------------------------------------------
     def _choose(self, s: Session, choice: str, offer_id: str) -> None:
-        offer = s.user.get(KEY)
-        if not isinstance(offer, dict):
+        offer = s.user.import_offer
+        if offer is None:
             s.say(msg.NO_OFFER)
             return
         if _expired(offer, s.now):
-            s.user.pop(KEY, None)
+            s.user.import_offer = None
             s.say(msg.EXPIRED.format(minutes=OFFER_MINUTES))
             return
-        if offer_id.strip() and offer_id.strip() != offer.get("id"):
+        if offer_id.strip() and offer_id.strip() != offer.id:
             s.say(msg.STALE)
             return
         if choice == CANCEL:
-            s.user.pop(KEY, None)
+            s.user.import_offer = None
             if s.answer is None:
                 s.say(msg.CANCELLED)
             else:
-                self.conversation.go_next_with(s, msg.CANCELLED)
+                self.flow.go_next_with(s, msg.CANCELLED)
             return
         refusal = _refusal(s)
         if refusal:  # confirmed since the offer was made
-            s.user.pop(KEY, None)
+            s.user.import_offer = None
             s.say(refusal)
             return
         changes = self._changes(s, offer)
         if not changes:
-            s.user.pop(KEY, None)
-            s.say(msg.SAME.format(file=offer["file"]))
+            s.user.import_offer = None
+            s.say(msg.SAME.format(file=offer.file))
             return
-        if offer.get("basis") != _fingerprint(changes):  # the chat changed what the file would replace
-            offer.update(basis=_fingerprint(changes), open=True)
+        if offer.basis != _fingerprint(changes):  # the chat changed what the file would replace
+            offer.basis, offer.open = _fingerprint(changes), True
             self._show(s, offer, note=msg.CHANGED_SINCE)
             return
         if choice == ACCEPT and any(c.old for c in changes):
-            offer["open"] = True
+            offer.open = True
             self._show(s, offer, note=msg.CHOOSE_FIRST)
             return
         self._apply(s, offer, fill_gaps_only=choice == GAPS)
 
-    def _apply(self, s: Session, offer: dict[str, Any], fill_gaps_only: bool) -> None:
+    def _apply(self, s: Session, offer: ImportOffer, fill_gaps_only: bool) -> None:
         """The file's values through the conversation's own checks: 回答者情報 as if typed
         (a warning asked, a refusal left empty and asked), answers under the survey's rules."""
-        s.user.pop(KEY, None)
+        s.user.import_offer = None
         if s.answer is None:
-            self.conversation.open_answer(s)
+            self.flow.open_answer(s)
+        record = s.record
         mark = len(s.events)
         before = _values(s)
         kept = sum(1 for c in self._changes(s, offer) if c.old) if fill_gaps_only else 0
         incoming = self._incoming(s, offer)
-        merged = merge_import(s.record(), incoming, fill_gaps_only)
-        values = {k: v for k, v in merged.respondent.items() if v != s.respondent.get(k)}
-        stored, field_lines, confirms = self.conversation.take_fields(s, values)
+        merged = merge_import(record.copy(), incoming, fill_gaps_only)
+        values = {k: v for k, v in merged.respondent.items() if v != record.respondent.get(k)}
+        stored, field_lines, confirms = self.respondent_info.take_fields(s, values)
 
-        current = s.record()
+        current = record.copy()
         plan = plan_answers(self.survey, current, incoming, fill_gaps_only, org_type=s.org_type)
-        s.answers.clear()
-        s.answers.update(plan.answers)
-        s.notes.clear()
-        s.notes.update(plan.notes)
-        review.clear(s, plan.set_aside + plan.replaced)  # 対象外 now, or answered anew
+        record.answers.clear()
+        record.answers.update(plan.answers)
+        record.notes.clear()
+        record.notes.update(plan.notes)
+        under_review.clear(s, plan.set_aside + plan.replaced)  # 対象外 now, or answered anew
         taken = len(plan.filled) + len(plan.replaced)
-        lines = [msg.IMPORTED.format(file=offer["file"], fields=len(stored), answers=taken)]
+        lines = [msg.IMPORTED.format(file=offer.file, fields=len(stored), answers=taken)]
         if kept:
             lines.append(msg.KEPT_CHAT.format(count=kept))
         lines += field_lines
@@ -430,19 +417,19 @@ class ImportFlow:
         for item in self.survey.items:
             old, new = current.answers.get(item.id), plan.answers.get(item.id)
             if item.review_later_between and old is not None and new is not None:
-                lines += self.conversation.put_under_review(s, item.id, old, new, answered_anew=from_file)
+                lines += put_under_review(self.survey, s, item.id, old, new, answered_anew=from_file)
         if plan.filled or plan.replaced or plan.set_aside:
             lines.append(withdraw_on_change(s))
             if "13" in plan.filled + plan.replaced + plan.set_aside:
-                s.effects.append(Effect("check_13", {"answer_id": s.answer["answer_id"]}))
-        waiting = {c["key"] for c in confirms}
-        if any(not s.respondent.get(key) and key not in waiting for key, _ in RESPONDENT_FIELDS):
+                s.effects.append(CheckAcrossOrganisations(record.answer_id))
+        waiting = {c.key for c in confirms}
+        if any(not record.respondent.get(key) and key not in waiting for key, _ in RESPONDENT_FIELDS):
             lines.append(msg.FIELDS_TO_ASK)
         self._log(s, mark, before, offer, fields=len(stored), answers=taken, mode=MODE_GAPS if fill_gaps_only else MODE_TAKE)
-        s.user["paused"] = False
-        self.conversation.ask_confirmations(s, "\n".join(filter(None, lines)), confirms)
+        s.user.paused = False
+        self.respondent_info.ask_confirmations(s, "\n".join(filter(None, lines)), confirms)
 
-    def _log(self, s: Session, mark: int, before: dict[str, Any], offer: dict[str, Any], **counts: Any) -> None:
+    def _log(self, s: Session, mark: int, before: dict[str, Any], offer: ImportOffer, **counts: Any) -> None:
         """One history entry for the import, holding every value it changed (old → new);
         what the conversation logged for those values on the way is folded into it."""
         after = _values(s)
@@ -458,19 +445,19 @@ class ImportFlow:
             if old != new:
                 changes.append({"item": item.id, "old": old[0], "new": new[0]})
         s.events[mark:] = [e for e in s.events[mark:] if e.get("kind") not in _FOLDED_KINDS]
-        s.log(DOOR, file=offer["file"], changes=changes, **counts)
+        s.log(DOOR, file=offer.file, changes=changes, **counts)
         s.events.insert(mark, s.events.pop())
 
 
 def _values(s: Session) -> dict[str, Any]:
-    assert s.answer is not None
+    record = s.record
     return copy.deepcopy({
-        "respondent": dict(s.respondent), "answers": dict(s.answers), "notes": dict(s.notes),
-        "union": union_link.linked_union(s.answer),
+        "respondent": dict(record.respondent), "answers": dict(record.answers), "notes": dict(record.notes),
+        "union": union_link.linked_union(record),
     })
 
 
 __all__ = [
-    "DroppedFile", "ImportFlow", "Plan", "dropped_files", "file_name", "file_to_read", "plan_answers", "union_prefecture",
-    "OFFER_MINUTES",
+    "DroppedFile", "FILE_DOWNLOAD_INFO", "ImportFlow", "KEY", "OFFER_MINUTES", "Plan", "dropped_files", "file_name",
+    "file_to_read", "plan_answers", "union_prefecture",
 ]

@@ -16,6 +16,8 @@ _WORDS = sorted(_COMMAND_IDS, key=len, reverse=True)
 # answer to the question itself (「1」 at Q6 means ①, never はい).
 _YES = {"はい", "yes", "y", "ok", "うん", "お願いします", "確定"}
 _NO = {"いいえ", "no", "n", "やめる", "キャンセル", "取消", "取り消し"}
+# A file dropped into a Teams chat arrives as an attachment of this type.
+FILE_DOWNLOAD_INFO = "application/vnd.microsoft.teams.file.download.info"
 
 
 @dataclass
@@ -39,6 +41,13 @@ class UserInput:
         if word in _NO:
             return False
         return None
+
+
+def dropped_files(inp: UserInput | None) -> list[dict[str, Any]]:
+    """The files dropped with the message (Teams' download-info attachments)."""
+    if inp is None:
+        return []
+    return [a for a in inp.attachments if a.get("contentType") == FILE_DOWNLOAD_INFO]
 
 
 def parse_command(text: str) -> tuple[str | None, str]:

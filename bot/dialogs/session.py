@@ -1,12 +1,20 @@
-"""One turn's view of the stored state: the user's link and the answer they work on."""
+"""One turn's state: the user's record and the answer they work on (declared shapes, read
+from their JSON before the turn), what the bot read beyond them, and what the turn says,
+logs and asks to be done after the save."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.config import JST
+from bot.dialogs.codes import CodeLookup, NewCode
+from bot.dialogs.effects import Effect
+from bot.dialogs.records import UserRecord
+from bot.jst import JST
 from bot.survey.model import AnswerRecord
+
+if TYPE_CHECKING:
+    from bot.export.record_reader import ReadRecord
 
 
 @dataclass
@@ -15,106 +23,62 @@ class Reply:
     attachments: list[dict[str, Any]] = field(default_factory=list)
 
 
-@dataclass
-class Effect:
-    """Work done after the state is saved (never repeated by a save retry)."""
+@dataclass(frozen=True)
+class DroppedFile:
+    """A 回答シート dropped with the message, fetched and read before the turn
+    (bot/delivery/import_files.py): the reader's record, or why not."""
 
-    kind: str  # e.g. "export", "notify"
-    params: dict[str, Any] = field(default_factory=dict)
+    filename: str
+    read: "ReadRecord | None" = None
+    error: str = ""  # the downloader's one message, or the reader's reason
 
 
 @dataclass
 class Session:
-    """Mutable, JSON-backed state of one turn. `user` and `answer` are the stored dicts."""
+    """What one turn works on. `user` and `answer` are changed in place; the bot writes
+    them back as JSON after the turn (bot/dialogs/survey_bot.py)."""
 
     user_key: str
     user_name: str
     conversation_id: str
     conversation_type: str
-    user: dict[str, Any]
-    answer: dict[str, Any] | None
+    user: UserRecord
+    answer: AnswerRecord | None
     now: datetime = field(default_factory=lambda: datetime.now(JST))
     replies: list[Reply] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)  # history entries of this turn
-    # Read before the turn by the bot (async), for commands that reach beyond the user's
-    # own answer: a code's record, the answer it names, the history.
-    code_lookup: Any = None  # state.codes.CodeLookup
-    other: dict[str, Any] | None = None  # an answer the user reviews or joins
-    other_id: str | None = None
-    other_etag: str | None = None
+    # Read before the turn by the bot, for commands that reach beyond the user's own
+    # answer: a code's record, the answer it names (or the one under review), the history.
+    code_lookup: CodeLookup | None = None
+    other: AnswerRecord | None = None  # an answer the user reviews or joins
     history: list[dict[str, Any]] | None = None
     switched: bool = False  # the user now works on `other` (参加)
-    new_codes: list[tuple[str, str, str]] = field(default_factory=list)  # (code, purpose, answer_id)
+    new_codes: list[NewCode] = field(default_factory=list)  # stored by the bot after the save
     # The prefecture code when the user is registered prefecture staff (PREFECTURE_STAFF).
     staff_prefecture: str | None = None
     # The 広域連合等 of the user's prefecture the bot knows (組織名s), read when a
     # 構成市町村 may be asked to name its own.
     known_unions: list[str] | None = None
-    # The 回答シート dropped with this message, fetched and read before the turn when it is
-    # to be offered for import (bot/dialogs/import_flow.DroppedFile).
-    dropped_file: Any = None
+    # The 回答シート dropped with this message, when it is to be offered for import.
+    dropped_file: DroppedFile | None = None
 
-    # --- the answer record ---------------------------------------------------
+    @property
     def record(self) -> AnswerRecord:
-        assert self.answer is not None
-        return AnswerRecord.from_json(self.answer)
-
-    def save_record(self, record: AnswerRecord) -> None:
-        assert self.answer is not None
-        self.answer.update(record.to_json())
-        self.answer["updated_at"] = self.now.isoformat(timespec="seconds")
-
-    @property
-    def respondent(self) -> dict[str, str]:
-        assert self.answer is not None
-        return self.answer.setdefault("respondent", {})
-
-    @property
-    def answers(self) -> dict[str, Any]:
-        assert self.answer is not None
-        return self.answer.setdefault("answers", {})
-
-    @property
-    def notes(self) -> dict[str, str]:
-        assert self.answer is not None
-        return self.answer.setdefault("notes", {})
+        """The answer the user works on; for steps that run only when there is one."""
+        assert self.answer is not None, "this step needs the user's answer"
+        return self.answer
 
     @property
     def org_type(self) -> str | None:
-        return self.respondent.get("org_type") if self.answer else None
-
-    @property
-    def confirmation(self) -> dict[str, Any]:
-        assert self.answer is not None
-        return self.answer.setdefault("confirmation", {})
-
-    # --- the user's position -------------------------------------------------
-    @property
-    def cursor(self) -> dict[str, str] | None:
-        return self.user.get("cursor")
-
-    @cursor.setter
-    def cursor(self, value: dict[str, str] | None) -> None:
-        self.user["cursor"] = value
-
-    @property
-    def pending(self) -> dict[str, Any] | None:
-        return self.user.get("pending")
-
-    @pending.setter
-    def pending(self, value: dict[str, Any] | None) -> None:
-        if value is None:
-            self.user.pop("pending", None)
-        else:
-            self.user["pending"] = value
+        return self.answer.org_type if self.answer is not None else None
 
     def say(self, text: str = "", *attachments: dict[str, Any]) -> None:
         self.replies.append(Reply(text=text, attachments=list(attachments)))
 
     def log(self, kind: str, answer_id: str | None = None, **details: Any) -> None:
         """A history entry, for the user's answer unless another `answer_id` is named."""
-        target = answer_id or (self.answer or {}).get("answer_id")
+        target = answer_id or (self.answer.answer_id if self.answer is not None else None)
         self.events.append(
             {"answer_id": target, "at": self.now.strftime("%Y-%m-%dT%H:%M"), "by": self.user_key,
              "name": self.user_name, "kind": kind, **details}

@@ -6,6 +6,7 @@ import copy
 import gc
 import logging
 import re
+from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Mapping, Protocol
 
 from botbuilder.core import ActivityHandler, InvokeResponse, MessageFactory, TurnContext
@@ -15,8 +16,10 @@ from bot.adapter import model_as_json
 from bot.audit import audit_turn
 from bot.config import Config
 from bot.dialogs.conversation import Conversation
+from bot.dialogs.effects import Effect, Handler, check_table
 from bot.dialogs.inputs import UserInput, read_input
-from bot.dialogs.session import Effect, Session
+from bot.dialogs.records import UserRecord
+from bot.dialogs.session import Session
 from bot.dialogs.import_flow import union_prefecture
 from bot.dialogs.union_link import prefecture_to_read
 from bot.dialogs.survey_dialog import SurveyDialogRunner
@@ -24,7 +27,9 @@ from bot.messages import conversation as msg
 from bot.state.codes import PURPOSE_CONFIRM, PURPOSE_SHARE, CodeLookup, Codes
 from bot.state.history import History
 from bot.state.redis_storage import ETagConflict
-from bot.state.turn_store import USER_PREFIX, TurnState, TurnStore
+from bot.state.turn_store import ANSWER_PREFIX, USER_PREFIX, TurnState, TurnStore
+from bot.stored_json import RecordError
+from bot.survey.model import AnswerRecord
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +83,7 @@ def freeze_startup_heap() -> None:
     gc.freeze()
 
 
+# An effect's handler: (the turn's context, the saved turn's session, the effect).
 EffectHandler = Callable[[TurnContext, Session, Effect], Awaitable[None]]
 InvokeHandler = Callable[[TurnContext], Awaitable[InvokeResponse]]
 
@@ -92,9 +98,21 @@ class DroppedFileReader(Protocol):
     def for_message(self, inp: UserInput | None) -> Any: ...
 
 
+@dataclass
+class _Other:
+    """An answer read beyond the user's own (the one a code names, or the one under
+    review), as read: its JSON and e_tag, for the save."""
+
+    answer_id: str
+    data: dict[str, Any]
+    etag: str | None
+
+
 class SurveyBot(ActivityHandler):
     """`effects` run after the turn's state is saved (file delivery, notifications, the
-    prefecture index); `invokes` answer invoke activities by name (fileConsent/invoke)."""
+    prefecture index), one handler per kind (bot/dialogs/effects.effect_table); without
+    them (tests of the turn alone) effects are only recorded on the session. `invokes`
+    answer invoke activities by name (fileConsent/invoke)."""
 
     def __init__(
         self,
@@ -103,7 +121,7 @@ class SurveyBot(ActivityHandler):
         conversation: Conversation,
         history: History,
         codes: Codes,
-        effects: Mapping[str, EffectHandler] | None = None,
+        effects: Mapping[str, Handler] | None = None,
         invokes: Mapping[str, InvokeHandler] | None = None,
         unions: KnownUnions | None = None,
         imports: DroppedFileReader | None = None,
@@ -112,7 +130,9 @@ class SurveyBot(ActivityHandler):
         self.store = store
         self.conversation = conversation
         self.history = history
-        self.effects = dict(effects or {})
+        if effects is not None:
+            check_table(effects)
+        self.effects = dict(effects) if effects is not None else None
         self.invokes = dict(invokes or {})
         self.codes = codes
         self.unions = unions  # the known 広域連合等 of a prefecture (Q13Board)
@@ -166,21 +186,28 @@ class SurveyBot(ActivityHandler):
         dropped = self.imports.for_message(inp) if self.imports is not None else None
 
         async def step(state: TurnState) -> Session:
+            # The records as declared (RecordError if not), and as read, normalised: only
+            # what the turn changed is written back.
+            user = UserRecord.from_json(state.user, "user")  # the log context names the (hashed) user
+            answer = AnswerRecord.from_json(state.answer, ANSWER_PREFIX + str(state.answer_id)) if state.answer is not None else None
+            read_user, read_answer = user.to_json(), answer.to_json() if answer is not None else None
             session = Session(
                 user_key=user_key,
                 user_name=sender.name or "",
                 conversation_id=conversation.id if conversation else "",
                 conversation_type=(conversation.conversation_type if conversation else None) or "personal",
-                user=state.user,
-                answer=state.answer,
+                user=user,
+                answer=answer,
             )
-            await self.read_beyond(session, inp, code_lookup)
+            other = await self.read_beyond(session, inp, code_lookup)
             if dropped is not None:  # fetched on the first attempt that offers it, then kept
                 session.dropped_file = await dropped.read(session)
-            if session.other is not None and session.other_id and session.other_id != state.answer_id:
+            read_other = None
+            if other is not None and session.other is not None and other.answer_id != state.answer_id:
                 # Saved with the user's records in one call: a confirmation, its history
                 # entry and the reviewer's own record exist together or not at all.
-                state.track_other(session.other_id, session.other, session.other_etag)
+                state.track_other(other.answer_id, other.data, other.etag)
+                read_other = session.other.to_json()
             # A retry after a concurrent write: tell the user what the colleague changed.
             answers_now = dict((state.answer or {}).get("answers") or {})
             if first_answers and first_answers[0] is not None and first_answers[0] != answers_now:
@@ -188,16 +215,19 @@ class SurveyBot(ActivityHandler):
             elif not first_answers:
                 first_answers.append(answers_now if state.answer is not None else None)
             await self.runner.run(turn_context, session, inp)
-            session.user["reference"] = reference
-            if session.switched:
-                state.adopt_other()  # 参加: the joined answer, as read, becomes the user's
-            elif state.answer is None and session.answer is not None:
-                state.switch_answer(session.answer["answer_id"], session.answer, None)
+            session.user.reference = reference
+            self._write_back(state, session, read_user, read_answer, read_other)
             state.history = list(session.events)
             return session
 
         try:
             session = await self.store.run(user_key, step)
+        except RecordError as error:
+            # A stored record that is not what its kind should hold: nothing is written,
+            # the operator is told which record and field, the user that it was not them.
+            log.error("stored record unreadable: %s", error)
+            await turn_context.send_activity(msg.RECORD_UNREADABLE)
+            return None
         except ETagConflict as conflict:
             # The request's log context names the (hashed) user.
             log.warning("gave up after repeated write conflicts")
@@ -205,16 +235,39 @@ class SurveyBot(ActivityHandler):
             await turn_context.send_activity(msg.BUSY_OWN if conflict.key == USER_PREFIX + user_key else msg.BUSY)
             return None
         audit_turn(session.events)
-        for code, purpose, answer_id in session.new_codes:
-            await self.codes.store(code, purpose, answer_id, session.user_key, session.now.isoformat(timespec="seconds"))
+        for new in session.new_codes:
+            await self.codes.store(new.code, new.purpose, new.answer_id, session.user_key, session.now.isoformat(timespec="seconds"))
         await self.send_replies(turn_context, session)
-        for effect in session.effects:
-            handler = self.effects.get(effect.kind)
-            if handler is None:
-                log.error("no handler for effect %s", effect.kind)
-                continue
-            await handler(turn_context, session, effect)
+        if self.effects is not None:
+            for effect in session.effects:
+                await self.effects[effect.kind](turn_context, session, effect)
         return session
+
+    @staticmethod
+    def _write_back(
+        state: TurnState,
+        session: Session,
+        read_user: dict[str, Any],
+        read_answer: dict[str, Any] | None,
+        read_other: dict[str, Any] | None,
+    ) -> None:
+        """The turn's records as JSON into the state the store saves, each only if the
+        turn changed it (a record stored in an older form is left as it is)."""
+        user = session.user.to_json()
+        if user != read_user:
+            state.user = user
+        if session.other is not None and read_other is not None:
+            other = session.other.to_json()
+            if other != read_other:
+                state.other = other
+        if session.switched:
+            state.adopt_other()  # 参加: the joined answer, as read and changed, becomes the user's
+        elif session.answer is not None and state.answer is None:
+            state.switch_answer(session.answer.answer_id, session.answer.to_json(), None)
+        elif session.answer is not None:
+            answer = session.answer.to_json()
+            if answer != read_answer:
+                state.answer = answer
 
     async def look_up_code(self, user_key: str, inp: UserInput | None) -> CodeLookup | None:
         """The code a 参加 / 確認 command names, if it names one."""
@@ -223,28 +276,33 @@ class SurveyBot(ActivityHandler):
             return await self.codes.lookup(user_key, inp.arg, CODE_COMMANDS[command])
         return None
 
-    async def read_beyond(self, session: Session, inp: UserInput | None, code_lookup: CodeLookup | None) -> None:
+    async def read_beyond(self, session: Session, inp: UserInput | None, code_lookup: CodeLookup | None) -> _Other | None:
         """Reads what a command needs beyond the user's own records (the answer a code
         names or the one under review, the history), before the turn decides anything;
-        again on every attempt, so that a redone turn decides on fresh records."""
+        again on every attempt, so that a redone turn decides on fresh records. Returns
+        the other answer as read, if one was."""
         command = inp.command if inp else None
         session.staff_prefecture = self.config.prefecture_staff.get(session.user_key)
+        other = None
         if code_lookup is not None:
             session.code_lookup = code_lookup
             if code_lookup.info is not None:
-                await self._load_other(session, code_lookup.info["answer_id"])
-        elif command in ("approve", "return") and session.user.get("reviewing"):
-            await self._load_other(session, session.user["reviewing"]["answer_id"])
+                other = await self._load_other(session, code_lookup.info.answer_id)
+        elif command in ("approve", "return") and session.user.reviewing is not None:
+            other = await self._load_other(session, session.user.reviewing.answer_id)
         elif command == "history" and session.answer is not None:
-            session.history = await self.history.read(session.answer["answer_id"], count=HISTORY_SHOWN)
+            session.history = await self.history.read(session.answer.answer_id, count=HISTORY_SHOWN)
         prefecture = (prefecture_to_read(session, inp) or union_prefecture(session, inp)) if self.unions is not None else None
         if prefecture is not None:
             session.known_unions = await self.unions.unions(prefecture)
+        return other
 
-    async def _load_other(self, session: Session, answer_id: str) -> None:
-        other, etag = await self.store.load_answer(answer_id)
-        if other is not None:
-            session.other, session.other_id, session.other_etag = other, answer_id, etag
+    async def _load_other(self, session: Session, answer_id: str) -> _Other | None:
+        data, etag = await self.store.load_answer(answer_id)
+        if data is None:
+            return None
+        session.other = AnswerRecord.from_json(data, ANSWER_PREFIX + answer_id)
+        return _Other(answer_id, data, etag)
 
     async def send_replies(self, turn_context: TurnContext, session: Session) -> None:
         activities = [to_activity(r.text, r.attachments) for r in session.replies]

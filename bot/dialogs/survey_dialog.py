@@ -21,7 +21,6 @@ from bot.dialogs.session import Session
 
 SESSION_KEY = "mn2307.session"
 INPUT_KEY = "mn2307.input"
-STACK_FIELD = "dialog_stack"
 
 
 class SurveyDialog(Dialog):
@@ -50,17 +49,17 @@ class _JsonStackAccessor:
 
     async def get(self, turn_context: TurnContext, default_value_or_factory: Callable[[], Any] | Any = None) -> DialogState:
         session: Session = turn_context.turn_state[SESSION_KEY]
-        stack = [DialogInstance(entry["id"], dict(entry.get("state") or {})) for entry in session.user.get(STACK_FIELD, [])]
+        stack = [DialogInstance(entry["id"], dict(entry.get("state") or {})) for entry in session.user.dialog_stack]
         state = DialogState(stack)
         turn_context.turn_state["mn2307.dialog_state"] = state
         return state
 
     async def set(self, turn_context: TurnContext, value: DialogState) -> None:
         session: Session = turn_context.turn_state[SESSION_KEY]
-        session.user[STACK_FIELD] = [{"id": d.id, "state": d.state} for d in value.dialog_stack]
+        session.user.dialog_stack = [{"id": d.id, "state": d.state} for d in value.dialog_stack]
 
     async def delete(self, turn_context: TurnContext) -> None:
-        turn_context.turn_state[SESSION_KEY].user.pop(STACK_FIELD, None)
+        turn_context.turn_state[SESSION_KEY].user.dialog_stack = []
 
 
 class SurveyDialogRunner:

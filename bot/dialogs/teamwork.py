@@ -6,19 +6,20 @@ Codes, the answer a code names and the history are read by the bot before the tu
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
 from bot import cards
-from bot.dialogs import under_review as review
+from bot.dialogs.codes import PURPOSE_CONFIRM, PURPOSE_SHARE, NewCode, new_code
+from bot.dialogs.effects import Notify, NotifyResponsible
+from bot.dialogs.flow import Flow
 from bot.dialogs.inputs import UserInput
 from bot.dialogs.limits import return_reason_refusal
-from bot.dialogs.session import Effect, Session
+from bot.dialogs.records import Reviewing
+from bot.dialogs.review import Review
+from bot.dialogs.session import Session
 from bot.messages import teamwork as msg
-from bot.state.codes import PURPOSE_CONFIRM, PURPOSE_SHARE, new_code
-from bot.survey.model import RESPONDENT_FIELDS, RESPONDENT_LABELS
-
-if TYPE_CHECKING:
-    from bot.dialogs.conversation import Conversation
+from bot.survey.engine import Survey
+from bot.survey.model import RESPONDENT_FIELDS, AnswerRecord, Confirmation, ConfirmationStatus
 
 CONFIRMED_AT_FORMAT = "%Y-%m-%d %H:%M"
 
@@ -30,9 +31,10 @@ def same_person(a: str, b: str) -> bool:
 
 
 class Teamwork:
-    def __init__(self, conversation: "Conversation") -> None:
-        self.conversation = conversation
-        self.survey = conversation.survey
+    def __init__(self, survey: Survey, flow: Flow, review: Review) -> None:
+        self.survey = survey
+        self.flow = flow
+        self.review = review
 
     def commands(self) -> dict[str, Callable[[Session, UserInput], None]]:
         return {
@@ -47,17 +49,18 @@ class Teamwork:
 
     # --- the respondent -----------------------------------------------------------
     def request(self, s: Session, inp: UserInput) -> None:
-        if s.answer is None:
+        answer = s.answer
+        if answer is None:
             s.say(msg.NO_ANSWER)
             return
-        status = s.confirmation.get("status")
-        if status == "confirmed":
+        if answer.confirmed:
             s.say(msg.ALREADY_CONFIRMED)
             return
-        st = self.survey.status(s.org_type, s.answers, s.respondent, s.notes, under_review=review.marked(s))
+        respondent = answer.respondent
+        st = self.review.status(s)
         refused = []
         if st.info_missing or st.unanswered_flag:
-            missing = [label for key, label in RESPONDENT_FIELDS if not s.respondent.get(key)]
+            missing = [label for key, label in RESPONDENT_FIELDS if not respondent.get(key)]
             missing += [self.survey.item(i).heading for i in self.survey.open_items(st)]
             refused.append(msg.REQUEST_INCOMPLETE.format(items="、".join(missing)))
         if st.under_review:
@@ -68,108 +71,100 @@ class Teamwork:
             s.say("\n".join(refused))
             return
         code = new_code()
-        answer_id = s.answer["answer_id"]
-        s.confirmation.clear()
-        s.confirmation.update(
-            status="requested", code=code, requested_at=s.now.isoformat(timespec="seconds"),
+        answer.confirmation = Confirmation(
+            ConfirmationStatus.REQUESTED, code=code, requested_at=s.now.isoformat(timespec="seconds"),
             requested_by=s.user_key, requested_by_name=s.user_name,
         )
-        s.new_codes.append((code, PURPOSE_CONFIRM, answer_id))
+        s.new_codes.append(NewCode(code, PURPOSE_CONFIRM, answer.answer_id))
         s.log("request")
-        responsible = s.respondent.get("responsible_name", "")
-        card = self.conversation.review_card(s.answer, [])
-        s.say(msg.REQUESTED.format(code=code, name=responsible, org=s.respondent.get("org_name", "")), card)
-        s.effects.append(Effect("notify_responsible", {
-            "answer_id": answer_id, "name": responsible, "code": code,
-            "org": s.respondent.get("org_name", ""), "members": list(s.answer.get("members") or []),
-        }))
+        responsible = respondent.get("responsible_name", "")
+        card = self.review.card(answer, [])
+        s.say(msg.REQUESTED.format(code=code, name=responsible, org=respondent.get("org_name", "")), card)
+        s.effects.append(NotifyResponsible(
+            answer.answer_id, responsible, code, respondent.get("org_name", ""), list(answer.members)))
 
     def share(self, s: Session, inp: UserInput) -> None:
         if s.answer is None:
             s.say(msg.NO_ANSWER)
             return
         code = new_code()
-        s.new_codes.append((code, PURPOSE_SHARE, s.answer["answer_id"]))
+        s.new_codes.append(NewCode(code, PURPOSE_SHARE, s.answer.answer_id))
         s.log("share")
-        s.say(msg.SHARE_CODE.format(code=code, org=s.respondent.get("org_name", "") or msg.NO_ORG_YET))
+        s.say(msg.SHARE_CODE.format(code=code, org=s.answer.respondent.get("org_name", "") or msg.NO_ORG_YET))
 
     def join(self, s: Session, inp: UserInput) -> None:
         other = self._answer_by_code(s, inp)
         if other is None:
             return
-        members = other.setdefault("members", [])
-        if s.answer is not None and s.answer.get("answer_id") == other["answer_id"]:
+        if s.answer is not None and s.answer.answer_id == other.answer_id:
             s.say(msg.ALREADY_MEMBER)
             return
-        if s.user_key not in members:
-            members.append(s.user_key)
+        if s.user_key not in other.members:
+            other.members.append(s.user_key)
         previous = s.answer
-        if previous is not None and previous.get("answers"):
-            s.user.setdefault("previous_answers", []).append(previous["answer_id"])
+        if previous is not None and previous.answers:
+            s.user.previous_answers.append(previous.answer_id)
         s.answer = other
-        s.user["answer_id"] = other["answer_id"]
+        s.user.answer_id = other.answer_id
         s.switched = True
-        s.user["paused"] = False
-        s.cursor = None
+        s.user.paused = False
+        s.user.cursor = None
         s.log("join")
-        others = [m for m in members if m != s.user_key]
-        s.effects.append(Effect("notify", {"user_keys": others, "text": msg.JOINED_NOTICE.format(
-            name=s.user_name, org=other.get("respondent", {}).get("org_name", ""))}))
-        note = msg.JOINED.format(org=other.get("respondent", {}).get("org_name", "") or msg.NO_ORG_YET)
-        if previous is not None and previous.get("answers"):
+        others = [m for m in other.members if m != s.user_key]
+        org = other.respondent.get("org_name", "")
+        s.effects.append(Notify(others, msg.JOINED_NOTICE.format(name=s.user_name, org=org)))
+        note = msg.JOINED.format(org=org or msg.NO_ORG_YET)
+        if previous is not None and previous.answers:
             note += "\n" + msg.LEFT_PREVIOUS
-        self.conversation.go_next_with(s, note)
+        self.flow.go_next_with(s, note)
 
     # --- the 回答責任者 ---------------------------------------------------------------
     def open_review(self, s: Session, inp: UserInput) -> None:
         other = self._answer_by_code(s, inp)
         if other is None:
             return
-        conf = other.setdefault("confirmation", {})
-        if s.user_key in (other.get("members") or []):
+        conf = other.confirmation
+        if s.user_key in other.members:
             s.say(msg.SELF_CONFIRM)
             return
-        if conf.get("status") == "confirmed":
-            s.say(msg.ALREADY_CONFIRMED_OTHER.format(at=conf.get("confirmed_at", "")))
+        if conf.confirmed:
+            s.say(msg.ALREADY_CONFIRMED_OTHER.format(at=conf.confirmed_at or ""))
             return
-        if conf.get("status") != "requested" or conf.get("code") != (s.code_lookup and s.code_lookup.code):
+        if not conf.requested or conf.code != (s.code_lookup and s.code_lookup.code):
             s.say(msg.REQUEST_WITHDRAWN)
             return
-        reviewers = other.setdefault("reviewers", [])
-        if s.user_key not in reviewers:
-            reviewers.append(s.user_key)
-        s.user["reviewing"] = {"answer_id": other["answer_id"], "code": conf["code"]}
-        respondent = other.get("respondent") or {}
-        lines = [msg.REVIEW_FOR_CONFIRMER.format(org=respondent.get("org_name", ""), by=conf.get("requested_by_name", ""))]
+        if s.user_key not in other.reviewers:
+            other.reviewers.append(s.user_key)
+        s.user.reviewing = Reviewing(other.answer_id, conf.code or "")
+        respondent = other.respondent
+        lines = [msg.REVIEW_FOR_CONFIRMER.format(org=respondent.get("org_name", ""), by=conf.requested_by_name or "")]
         if not same_person(s.user_name, respondent.get("responsible_name", "")):
             lines.append(msg.NAME_DIFFERS.format(teams=s.user_name, sheet=respondent.get("responsible_name", "")))
-        s.log("open_review", answer_id=other["answer_id"])
-        actions = [(msg.BUTTON_APPROVE, "承認"), (msg.BUTTON_RETURN, "差し戻し")]
-        s.say("\n".join(lines), self.conversation.review_card(other, actions))
+        s.log("open_review", answer_id=other.answer_id)
+        actions = [(msg.BUTTON_APPROVE, "approve"), (msg.BUTTON_RETURN, "return")]
+        s.say("\n".join(lines), self.review.card(other, actions))
 
     def approve(self, s: Session, inp: UserInput) -> None:
         other = self._reviewed(s)
         if other is None:
             return
-        conf = other["confirmation"]
-        respondent = other.get("respondent") or {}
-        conf.update(
-            status="confirmed", confirmed_at=s.now.strftime(CONFIRMED_AT_FORMAT), confirmed_by=s.user_name,
-            confirmer_key=s.user_key,
-        )
-        conf.pop("code", None)
-        lines = [msg.APPROVED.format(org=respondent.get("org_name", ""), at=conf["confirmed_at"])]
+        conf = other.confirmation
+        respondent = other.respondent
+        conf.status = ConfirmationStatus.CONFIRMED
+        conf.confirmed_at = s.now.strftime(CONFIRMED_AT_FORMAT)
+        conf.confirmed_by, conf.confirmer_key, conf.code = s.user_name, s.user_key, None
+        lines = [msg.APPROVED.format(org=respondent.get("org_name", ""), at=conf.confirmed_at)]
         if not same_person(s.user_name, respondent.get("responsible_name", "")):
-            conf["name_differs"] = {"teams": s.user_name, "sheet": respondent.get("responsible_name", "")}
+            conf.name_differs = {"teams": s.user_name, "sheet": respondent.get("responsible_name", "")}
             lines.append(msg.NAME_DIFFERS_RECORDED.format(teams=s.user_name, sheet=respondent.get("responsible_name", "")))
-        s.user.pop("reviewing", None)
-        s.log("confirm", answer_id=other["answer_id"], confirmed_at=conf["confirmed_at"],
-              name_differs=conf.get("name_differs") or {})
+        s.user.reviewing = None
+        s.log("confirm", answer_id=other.answer_id, confirmed_at=conf.confirmed_at,
+              name_differs=conf.name_differs or {})
         s.say("\n".join(lines))
-        s.effects.append(Effect("notify", {
-            "user_keys": list(other.get("members") or []), "answer_id": other["answer_id"], "deliver": True,
-            "text": msg.APPROVED_NOTICE.format(name=s.user_name, at=conf["confirmed_at"]),
-        }))
+        s.effects.append(Notify(
+            list(other.members), msg.APPROVED_NOTICE.format(name=s.user_name, at=conf.confirmed_at),
+            answer_id=other.answer_id, deliver=True,
+        ))
 
     def return_(self, s: Session, inp: UserInput) -> None:
         reason = inp.arg.strip()
@@ -183,17 +178,14 @@ class Teamwork:
         other = self._reviewed(s)
         if other is None:
             return
-        conf = other["confirmation"]
-        conf.update(status="returned", returned_at=s.now.strftime(CONFIRMED_AT_FORMAT), returned_by=s.user_name,
-                    return_reason=reason)
-        conf.pop("code", None)
-        s.user.pop("reviewing", None)
-        s.log("return", answer_id=other["answer_id"], reason=reason)
-        s.say(msg.RETURNED.format(org=(other.get("respondent") or {}).get("org_name", "")))
-        s.effects.append(Effect("notify", {
-            "user_keys": list(other.get("members") or []),
-            "text": msg.RETURNED_NOTICE.format(name=s.user_name, reason=reason),
-        }))
+        conf = other.confirmation
+        conf.status = ConfirmationStatus.RETURNED
+        conf.returned_at, conf.returned_by, conf.return_reason = s.now.strftime(CONFIRMED_AT_FORMAT), s.user_name, reason
+        conf.code = None
+        s.user.reviewing = None
+        s.log("return", answer_id=other.answer_id, reason=reason)
+        s.say(msg.RETURNED.format(org=other.respondent.get("org_name", "")))
+        s.effects.append(Notify(list(other.members), msg.RETURNED_NOTICE.format(name=s.user_name, reason=reason)))
 
     # --- history ---------------------------------------------------------------------
     def history(self, s: Session, inp: UserInput) -> None:
@@ -231,7 +223,7 @@ class Teamwork:
         return line
 
     # --- shared checks -----------------------------------------------------------------
-    def _answer_by_code(self, s: Session, inp: UserInput) -> dict[str, Any] | None:
+    def _answer_by_code(self, s: Session, inp: UserInput) -> AnswerRecord | None:
         lookup = s.code_lookup
         if not inp.arg.strip():
             s.say(msg.CODE_USAGE)
@@ -244,36 +236,25 @@ class Teamwork:
             return None
         return s.other
 
-    def _reviewed(self, s: Session) -> dict[str, Any] | None:
-        reviewing = s.user.get("reviewing")
+    def _reviewed(self, s: Session) -> AnswerRecord | None:
+        reviewing = s.user.reviewing
         other = s.other
-        if not reviewing or other is None:
+        if reviewing is None or other is None:
             s.say(msg.NOTHING_TO_REVIEW)
             return None
-        conf = other.setdefault("confirmation", {})
-        if s.user_key in (other.get("members") or []):
+        conf = other.confirmation
+        if s.user_key in other.members:
             s.say(msg.SELF_CONFIRM)
             return None
-        if conf.get("status") == "confirmed":
-            s.user.pop("reviewing", None)
-            s.say(msg.ALREADY_CONFIRMED_OTHER.format(at=conf.get("confirmed_at", "")))
+        if conf.confirmed:
+            s.user.reviewing = None
+            s.say(msg.ALREADY_CONFIRMED_OTHER.format(at=conf.confirmed_at or ""))
             return None
-        if conf.get("status") != "requested" or conf.get("code") != reviewing.get("code"):
-            s.user.pop("reviewing", None)
+        if not conf.requested or conf.code != reviewing.code:
+            s.user.reviewing = None
             s.say(msg.REQUEST_WITHDRAWN)
             return None
         return other
 
 
-def withdraw_on_change(s: Session) -> str:
-    """An edit while the 回答責任者 is asked to confirm withdraws the request: they must
-    never confirm answers other than the ones they were shown."""
-    if s.answer is not None and s.confirmation.get("status") == "requested":
-        s.confirmation.update(status="draft")
-        s.confirmation.pop("code", None)
-        s.log("withdraw")
-        return msg.WITHDRAWN_BY_EDIT
-    return ""
-
-
-__all__ = ["Teamwork", "withdraw_on_change", "same_person", "RESPONDENT_LABELS"]
+__all__ = ["Teamwork", "same_person"]

@@ -7,7 +7,18 @@ from typing import Any, Awaitable, Callable
 from botbuilder.core import MessageFactory, TurnContext
 
 from bot import cards
-from bot.dialogs.session import Effect, Session
+from bot.dialogs.effects import (
+    CheckAcrossOrganisations,
+    Effect,
+    Export,
+    IndexName,
+    Notify,
+    NotifyResponsible,
+    RegisterUnion,
+    handles,
+)
+from bot.dialogs.records import UserRecord
+from bot.dialogs.session import Session
 from bot.dialogs.union_link import linked_union
 from bot.dialogs.survey_bot import to_activity
 from bot.messages import teamwork as msg
@@ -16,7 +27,7 @@ from bot.state.people import People
 from bot.state.q13_board import Q13Board
 from bot.state.turn_store import TurnStore
 from bot.survey.engine import Survey
-from bot.survey.model import ORG_MEMBER, ORG_UNION
+from bot.survey.model import ORG_MEMBER, ORG_UNION, AnswerRecord
 from bot.survey.prefectures import prefecture_code_of_org
 from bot.survey.union_link import same_union
 
@@ -42,68 +53,64 @@ class TeamworkEffects:
         self.export = export
         self.q13 = q13
 
-    def handlers(self) -> dict[str, EffectHandler]:
-        return {
-            "notify": self.notify,
-            "notify_responsible": self.notify_responsible,
-            "index_name": self.index_name,
-            "check_13": self.check_13,
-            "register_union": self.register_union,
-        }
-
-    async def notify(self, turn_context: TurnContext, session: Session, effect: Effect) -> None:
-        params = effect.params
-        keys = [k for k in params.get("user_keys", []) if k]
+    @handles(Notify)
+    async def notify(self, turn_context: TurnContext, session: Session, effect: Notify) -> None:
+        keys = [k for k in effect.user_keys if k]
         after = None
-        if params.get("deliver") and self.export is not None:
-            answer, _ = await self.store.load_answer(str(params["answer_id"]))
+        if effect.deliver and self.export is not None:
+            data, _ = await self.store.load_answer(effect.answer_id)
+            answer = AnswerRecord.from_json(data, f"answer:{effect.answer_id}") if data is not None else None
+            export = self.export
 
             async def after(ctx: TurnContext, key: str, record: dict[str, Any]) -> None:
-                reference = record.get("reference") or {}
+                member_record = UserRecord.from_json(record, "user")
+                reference = member_record.reference or {}
                 member = Session(
-                    user_key=key, user_name=record.get("name", ""),
+                    user_key=key, user_name=member_record.name or "",
                     conversation_id=(reference.get("conversation") or {}).get("id", ""),
                     conversation_type=(reference.get("conversation") or {}).get("conversationType") or "personal",
-                    user=record, answer=answer,
+                    user=member_record, answer=answer,
                 )
-                await self.export(ctx, member, Effect("export", {"answer_id": params["answer_id"]}))
+                await export(ctx, member, Export(effect.answer_id))
 
-        await self.notifier.send(keys, str(params.get("text", "")), after=after)
+        await self.notifier.send(keys, effect.text, after=after)
 
-    async def notify_responsible(self, turn_context: TurnContext, session: Session, effect: Effect) -> None:
+    @handles(NotifyResponsible)
+    async def notify_responsible(self, turn_context: TurnContext, session: Session, effect: NotifyResponsible) -> None:
         """Also sends the request to the 回答責任者 when exactly one person the bot knows
         bears that name (and is not one of the respondents)."""
-        params = effect.params
-        found = [k for k in await self.people.find(str(params.get("name", ""))) if k not in params.get("members", [])]
+        found = [k for k in await self.people.find(effect.name) if k not in effect.members]
         if len(found) != 1:
             return
-        text = msg.REQUEST_TO_RESPONSIBLE.format(by=session.user_name, org=params.get("org", ""), code=params["code"])
-        card = cards.message_card(msg.BUTTON_OPEN, [text], [(msg.BUTTON_OPEN, "確認", str(params["code"]))])
+        text = msg.REQUEST_TO_RESPONSIBLE.format(by=session.user_name, org=effect.org, code=effect.code)
+        card = cards.message_card(msg.BUTTON_OPEN, [text], [(msg.BUTTON_OPEN, "open_review", effect.code)])
         reached = await self.notifier.send(found, to_activity("", [card]))
         if reached:
-            await turn_context.send_activity(MessageFactory.text(msg.RESPONSIBLE_NOTIFIED.format(name=params.get("name", ""))))
+            await turn_context.send_activity(MessageFactory.text(msg.RESPONSIBLE_NOTIFIED.format(name=effect.name)))
 
-    async def index_name(self, turn_context: TurnContext, session: Session, effect: Effect) -> None:
-        await self.people.rename(session.user_key, str(effect.params.get("old", "")), str(effect.params.get("new", "")))
+    @handles(IndexName)
+    async def index_name(self, turn_context: TurnContext, session: Session, effect: IndexName) -> None:
+        await self.people.rename(session.user_key, effect.old, effect.new)
 
-    async def register_union(self, turn_context: TurnContext, session: Session, effect: Effect) -> None:
-        params = effect.params
-        await self.q13.rename_union(str(params.get("answer_id", "")), str(params.get("old") or ""),
-                                    str(params.get("new") or ""))
+    @handles(RegisterUnion)
+    async def register_union(self, turn_context: TurnContext, session: Session, effect: RegisterUnion) -> None:
+        await self.q13.rename_union(effect.answer_id, effect.old, effect.new)
 
-    async def check_13(self, turn_context: TurnContext, session: Session, effect: Effect) -> None:
+    @handles(CheckAcrossOrganisations)
+    async def check_13(self, turn_context: TurnContext, session: Session, effect: CheckAcrossOrganisations) -> None:
         """A 広域連合等 and its own 構成市町村 must give the same Q13: warn, naming both, when
         the bot holds the other side's answer and it differs. A 構成市町村 is compared only
         with the 広域連合等 it named; one that named none is compared with nobody."""
-        answer = session.answer or {}
-        respondent = answer.get("respondent") or {}
-        org_type, org_name = respondent.get("org_type"), respondent.get("org_name", "")
-        ours = (answer.get("answers") or {}).get("13")
+        answer = session.answer
+        if answer is None:
+            return
+        org_type, org_name = answer.org_type, answer.respondent.get("org_name", "")
+        ours = answer.answers.get("13")
         code = prefecture_code_of_org(org_name)
         if org_type not in (ORG_MEMBER, ORG_UNION) or not ours or not code:
             return
         union = linked_union(answer) if org_type == ORG_MEMBER else ""
-        board = await self.q13.post(code, answer["answer_id"], org_type, org_name, ours, union=union)
+        board = await self.q13.post(code, answer.answer_id, org_type, org_name, ours, union=union)
         if org_type == ORG_MEMBER:
             pairs = [(name, entry, org_name, ours) for name, entry in board.items()
                      if entry.get("type") == ORG_UNION and union and same_union(name, union)]

@@ -4,23 +4,23 @@ from __future__ import annotations
 
 from bot.cards.common import ACTION_FORM, ACTION_UNION
 from bot.dialogs.inputs import UserInput
+from bot.dialogs.records import CursorKind
 from bot.dialogs.session import Session
 from bot.messages import union as msg
-from bot.survey.model import ORG_MEMBER
+from bot.survey.model import ORG_MEMBER, AnswerRecord
 from bot.survey.prefectures import prefecture_code_of_org
 
-FIELD = "union"  # on the answer record: the 広域連合等's 組織名
-CURSOR = "union"  # the user's cursor while asked for it
 EDIT_WORDS = frozenset({msg.LABEL, "広域連合等", "広域連合", "所属広域連合等"})
 
 
-def linked_union(answer: dict | None) -> str:
-    return str((answer or {}).get(FIELD) or "")
+def linked_union(answer: AnswerRecord | None) -> str:
+    """The 広域連合等 a 構成市町村 named (AnswerRecord.union), or ''."""
+    return answer.union if answer is not None else ""
 
 
 def needs_union(s: Session) -> bool:
     """A 構成市町村 with its 組織名 and no 広域連合等 named yet."""
-    return s.org_type == ORG_MEMBER and bool(s.respondent.get("org_name")) and not linked_union(s.answer)
+    return s.org_type == ORG_MEMBER and bool(s.record.respondent.get("org_name")) and not linked_union(s.answer)
 
 
 def prefecture_to_read(s: Session, inp: UserInput | None) -> str | None:
@@ -35,16 +35,16 @@ def prefecture_to_read(s: Session, inp: UserInput | None) -> str | None:
         return None
     editing = inp.command == "edit" and inp.arg.strip() in EDIT_WORDS
     answering = data.get("action") == ACTION_UNION or (
-        not data and not inp.command and (s.cursor or {}).get("kind") == CURSOR)
+        not data and not inp.command and s.user.cursor is not None and s.user.cursor.kind is CursorKind.UNION)
     if linked_union(s.answer) and not (editing or answering):
         return None
-    name = s.respondent.get("org_name") or ""
+    name = s.record.respondent.get("org_name") or ""
     if not name:
-        cursor = s.cursor or {}
+        cursor = s.user.cursor
         if data.get("action") == ACTION_FORM:
             name = str(data.get("org_name") or "")
         elif data.get("field") == "org_name":
             name = str(data.get("value") or "")
-        elif not data and not inp.command and cursor.get("key") == "org_name":
+        elif not data and not inp.command and cursor is not None and cursor.key == "org_name":
             name = inp.text
     return prefecture_code_of_org(name)

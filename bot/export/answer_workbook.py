@@ -143,8 +143,8 @@ def _status_lines(sheet: Worksheet, status: Any, record: AnswerRecord, row: int)
     row += 1
     if record.confirmed:
         line = msg.CONFIRMATION_LINE_AT.format(
-            status=msg.CONFIRMED, at=record.confirmation.get("confirmed_at", ""),
-            by=record.confirmation.get("confirmed_by", ""),
+            status=msg.CONFIRMED, at=record.confirmation.confirmed_at or "",
+            by=record.confirmation.confirmed_by or "",
         )
         write_text(sheet, row, 1, line).font = _BOLD
     else:
@@ -224,7 +224,7 @@ def _answer_table(
         write_text(sheet, row, 2, item.sheet_text)
         answer_cell = sheet.cell(row=row, column=3)
         if item.kind == KIND_MULTI:
-            none_chosen = value == [] and record.notes.get(item.id) == "none"
+            none_chosen = value == [] and record.has_note_none(item.id)
             write_text(sheet, row, 3, msg.NOT_APPLICABLE if skipped else msg.NONE_CHOSEN if none_chosen else "")
             _frame_row(sheet, row)
             row += 1

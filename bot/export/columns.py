@@ -216,7 +216,7 @@ def row_for(survey: SurveyLike, record: AnswerRecord) -> list[str]:
         elif source == SRC_CONFIRMATION:
             value = msg.CONFIRMED if record.confirmed else msg.UNCONFIRMED
         elif source == SRC_CONFIRMED_AT:
-            value = record.confirmation.get("confirmed_at", "") if record.confirmed else ""
+            value = (record.confirmation.confirmed_at or "") if record.confirmed else ""
         else:  # pragma: no cover - COLUMNS is a closed table
             raise ValueError(source)
         row.append(value)

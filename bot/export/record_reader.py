@@ -45,7 +45,10 @@ from bot.survey.model import (
     ORG_MEMBER,
     ORG_MUNICIPALITY,
     RESPONDENT_FIELDS,
+    NOTE_NONE,
     AnswerRecord,
+    Confirmation,
+    ConfirmationStatus,
     Item,
 )
 from bot.survey.respondent import KOUIKI, parse_field
@@ -72,18 +75,18 @@ _CONFIRMED_AT = next(c.header for c in COLUMNS if c.source == SRC_CONFIRMED_AT)
 
 @dataclass
 class ReadRecord:
-    record: AnswerRecord  # confirmation always empty: a file cannot confirm an answer
+    record: AnswerRecord  # confirmation always a draft: a file cannot confirm an answer
     cells: dict[str, str]  # 一覧用 header -> text as found
     problems: list[Problem] = field(default_factory=list)
     sheet: str = SHEET_LIST_ROW  # where the values were read
     filename: str = ""
 
     @property
-    def claimed_confirmation(self) -> dict[str, str]:
+    def claimed_confirmation(self) -> Confirmation:
         """What the file's 回答責任者確認 / 確認日時 columns say (for the list row only)."""
         if self.cells.get(_CONFIRMATION, "").strip() != export_msg.CONFIRMED:
-            return {}
-        return {"status": "confirmed", "confirmed_at": self.cells.get(_CONFIRMED_AT, "").strip()}
+            return Confirmation()
+        return Confirmation(ConfirmationStatus.CONFIRMED, confirmed_at=self.cells.get(_CONFIRMED_AT, "").strip())
 
     def list_row(self) -> list[str]:
         """The 42 一覧用 values as the file shows them."""
@@ -185,7 +188,7 @@ def record_from_cells(
             if chosen is not None:
                 answers[item.id] = chosen
             if none:
-                notes[item.id] = "none"
+                notes[item.id] = NOTE_NONE
             continue
         text = cells.get(item.id, "").strip()
         if not text or text == export_msg.NOT_APPLICABLE:
@@ -223,7 +226,7 @@ def _none_from_empty_marks(
         shown = [cells.get(h) for h in item_columns(item)]
         if flags[item.id] is True and all(v is not None and not v.strip() for v in shown):
             answers[item.id] = []
-            notes[item.id] = "none"
+            notes[item.id] = NOTE_NONE
 
 
 def record_from_list_row(
@@ -379,7 +382,7 @@ def _answer_sheet_of(survey: Survey, data: bytes, filename: str) -> dict[str, st
 def importable(survey: Survey, read: ReadRecord) -> tuple[AnswerRecord, list[Problem]]:
     """What an import may store: the record without answers to 対象外 items, and every
     problem (the reader's and one per dropped answer, with the survey's words)."""
-    record = AnswerRecord.from_json(read.record.to_json())
+    record = read.record.copy()
     problems = list(read.problems)
     flags = survey.applicability(record.org_type, record.answers)
     dropped = not_applicable_values(survey, record)
@@ -406,7 +409,7 @@ def bot_entry(survey: Survey, record: AnswerRecord, updated: str = "") -> Entry:
 def file_entry(read: ReadRecord, updated: str = "") -> Entry:
     """A file's row: the cells as the file shows them; the claimed confirmation is kept for
     the list row (row_for) only."""
-    record = AnswerRecord.from_json(read.record.to_json())
+    record = read.record.copy()
     record.confirmation = read.claimed_confirmation
     return Entry(
         record=record, cells=dict(read.cells), source=read.filename or read.sheet, updated=updated,
@@ -430,7 +433,7 @@ class Change:
 
 
 def _shown(survey: Survey, item_id: str, value: Any, notes: Mapping[str, str]) -> str:
-    if value is None or value == "" or (value == [] and notes.get(item_id) != "none"):
+    if value is None or value == "" or (value == [] and notes.get(item_id) != NOTE_NONE):
         return ""
     return survey.format_value(item_id, value)
 
@@ -455,13 +458,13 @@ def merge_import(current: AnswerRecord, incoming: AnswerRecord, fill_gaps_only: 
     has none. Nothing the file lacks is removed. Raises ConfirmedAnswerError when confirmed."""
     if current.confirmed:
         raise ConfirmedAnswerError(current.answer_id)
-    merged = AnswerRecord.from_json(current.to_json())
+    merged = current.copy()
     for key, value in incoming.respondent.items():
         if value and (not fill_gaps_only or not merged.respondent.get(key)):
             merged.respondent[key] = value
     for item_id, value in incoming.answers.items():
         has = merged.answers.get(item_id) not in (None, "") and not (
-            merged.answers.get(item_id) == [] and merged.notes.get(item_id) != "none"
+            merged.answers.get(item_id) == [] and not merged.has_note_none(item_id)
         )
         if fill_gaps_only and has:
             continue

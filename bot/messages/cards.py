@@ -1,7 +1,7 @@
 """Japanese texts of the Adaptive Cards: button titles and fixed card texts.
 
-Command buttons pair a title with the command word the conversation understands;
-the word is what a user would type, so the two are the same on purpose.
+Command buttons pair a title with a command id (messages/conversation.COMMAND_WORDS); the
+button sends the command's first word, what a user would type.
 """
 from __future__ import annotations
 
@@ -25,19 +25,19 @@ SUBMIT_FIELD = "登録する"
 NONE_BUTTON = "該当なし"
 KEEP_BUTTON = "このままにする"
 
-# The row of small command buttons under every question: (title, command).
+# The row of small command buttons under every question: (title, command id).
 QUESTION_COMMANDS: tuple[tuple[str, str], ...] = (
-    ("戻る", "戻る"),
-    ("説明", "説明"),
-    ("迷っている", "迷っている"),
-    ("状況", "状況"),
-    ("中断", "中断"),
+    ("戻る", "back"),
+    ("説明", "explain"),
+    ("迷っている", "doubt"),
+    ("状況", "status"),
+    ("中断", "pause"),
 )
 FIELD_COMMANDS: tuple[tuple[str, str], ...] = (
-    ("まとめて入力", "まとめて入力"),
-    ("戻る", "戻る"),
-    ("状況", "状況"),
-    ("中断", "中断"),
+    ("まとめて入力", "form"),
+    ("戻る", "back"),
+    ("状況", "status"),
+    ("中断", "pause"),
 )
 
 YES = "はい"
@@ -60,8 +60,8 @@ EXPLAIN_RULE_TITLE = "迷ったときは"
 RESUME_TITLE = "前回の続きから回答できます"
 RESUME_NEXT = "次の問い: {heading}"
 RESUME_ACTIONS: tuple[tuple[str, str], ...] = (
-    ("再開", "再開"),
-    ("ヘルプ", "ヘルプ"),
+    ("再開", "resume"),
+    ("ヘルプ", "help"),
 )
 
 DOWNLOAD_TITLE = "回答ファイル"

@@ -1,4 +1,5 @@
 """What the bot says in the conversation (Japanese UI text)."""
+from bot.survey.model import ConfirmationStatus
 
 # command id -> the words that call it. The first word is the one shown on buttons.
 COMMAND_WORDS: dict[str, tuple[str, ...]] = {
@@ -32,6 +33,13 @@ COMMAND_WORDS: dict[str, tuple[str, ...]] = {
     "import_gaps": ("空欄だけ埋める", "空欄だけ"),
     "import_cancel": ("取り込まない", "取込をやめる"),
 }
+
+
+
+def command_word(command: str) -> str:
+    """The word a button of `command` sends: the first of its words (the one users see)."""
+    return COMMAND_WORDS[command][0]
+
 
 NOT_AVAILABLE = "「{command}」はまだこのボットでは使えません。「ヘルプ」で使える操作を確認できます。"
 NONE = "なし"
@@ -142,10 +150,10 @@ STATUS_NA = "対象外: {n}問（{items}）"
 STATUS_CONFIRMATION = "回答責任者の確認: {state}"
 STATUS_PAUSED = "中断中です。「再開」で続けられます。"
 CONFIRMATION_STATES = {
-    "draft": "未依頼",
-    "requested": "確認待ち",
-    "returned": "差し戻し",
-    "confirmed": "確認済",
+    ConfirmationStatus.DRAFT: "未依頼",
+    ConfirmationStatus.REQUESTED: "確認待ち",
+    ConfirmationStatus.RETURNED: "差し戻し",
+    ConfirmationStatus.CONFIRMED: "確認済",
 }
 
 ADDRESS_USAGE = "「住所比較 住所A / 住所B」のように、2つの住所を「/」で区切って送ってください。"
@@ -211,6 +219,9 @@ FIELD_HINTS = {
     "email": "連絡先のメールアドレスを入力してください。例: kaigo@example.lg.jp",
 }
 
+# A stored record the bot cannot read (hand-edited, or written by another program): nothing
+# was changed; the log names the record and the field for the administrator.
+RECORD_UNREADABLE = "保存されている記録の形式が正しくないため、このメッセージを処理できませんでした。記録は変更していません。お手数ですが管理者にお知らせください。"
 APOLOGY = "申し訳ありません。処理中にエラーが起きました。入力した内容は失われていません。もう一度送ってください。"
 BUSY = "同じ回答がほぼ同時に何度も更新されたため、このメッセージは処理できませんでした。もう一度送ってください。"
 BUSY_OWN = "続けて送られたメッセージがほぼ同時に届いたため、このメッセージは処理できませんでした。前のメッセージへの返事を確かめてから、もう一度送ってください。"

@@ -5,8 +5,14 @@ state, the workbook writer and the conversation agree on one shape.
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
 from typing import Any, Union
+
+from bot.jst import JST
+from bot.stored_json import Fields, without_empty
 
 # 組織区分 as stored (and shown). A 構成市町村 exports as 市区町村 (answer-sheet.md col. 2).
 ORG_MUNICIPALITY = "市区町村"
@@ -34,6 +40,12 @@ KIND_TEXT = "text"
 KIND_YEARMONTH = "yearmonth"
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
+
+# The note on an item answered "neither applies" ([]) that the user confirmed (item 6).
+NOTE_NONE = "none"
+
+# The ministry's deadline (the prefectures'); the DEADLINE setting overrides it.
+DEFAULT_DEADLINE = datetime(2023, 7, 21, 17, 0, tzinfo=JST)  # seed: 令和5年7月21日（金）17時
 
 # An answer value: option number (single), sorted option numbers (multi; [] only
 # where the item allows "neither applies"), or text (free text, YYYY年M月).
@@ -93,17 +105,113 @@ class Item:
         raise KeyError(f"{self.id}: no option {number}")
 
 
+class ConfirmationStatus(StrEnum):
+    """Where an answer stands with its 回答責任者 (stored as the value: "draft", …)."""
+
+    DRAFT = "draft"  # not asked (or the request withdrawn by an edit)
+    REQUESTED = "requested"  # 確認依頼: a code handed to the 回答責任者
+    CONFIRMED = "confirmed"  # 承認
+    RETURNED = "returned"  # 差し戻し, with a reason
+
+
+# What a confirmation holds besides its status, in the order it is written.
+_CONFIRMATION_TEXTS = (
+    "code", "requested_at", "requested_by", "requested_by_name",
+    "confirmed_at", "confirmed_by", "confirmer_key", "returned_at", "returned_by", "return_reason",
+)
+
+
+@dataclass
+class Confirmation:
+    """The answer's `confirmation` object. A field is absent from the JSON when unset."""
+
+    status: ConfirmationStatus = ConfirmationStatus.DRAFT
+    code: str | None = None  # while requested: the code the 回答責任者 opens it with
+    requested_at: str | None = None  # ISO 8601, JST
+    requested_by: str | None = None  # user key
+    requested_by_name: str | None = None
+    confirmed_at: str | None = None  # "YYYY-MM-DD HH:MM" (JST)
+    confirmed_by: str | None = None  # the confirmer's Teams name
+    confirmer_key: str | None = None
+    returned_at: str | None = None
+    returned_by: str | None = None
+    return_reason: str | None = None
+    # The confirmer's Teams name when it differs from the sheet's 回答責任者氏名: {"teams", "sheet"}.
+    name_differs: dict[str, str] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # keys this version does not declare
+
+    @property
+    def confirmed(self) -> bool:
+        return self.status is ConfirmationStatus.CONFIRMED
+
+    @property
+    def requested(self) -> bool:
+        return self.status is ConfirmationStatus.REQUESTED
+
+    @classmethod
+    def from_json(cls, data: Any, where: str = "confirmation") -> "Confirmation":
+        f = Fields(data, where)
+        status = f.one_of("status", [s.value for s in ConfirmationStatus], ConfirmationStatus.DRAFT.value)
+        differs = f.text_map("name_differs") if f.object("name_differs") is not None else None
+        return cls(
+            ConfirmationStatus(status),
+            **{key: f.optional_text(key) for key in _CONFIRMATION_TEXTS},
+            name_differs=differs,
+            extra=f.rest(("status", "name_differs", *_CONFIRMATION_TEXTS)),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"status": self.status.value}
+        data.update((key, getattr(self, key)) for key in _CONFIRMATION_TEXTS if getattr(self, key) is not None)
+        if self.name_differs:
+            data["name_differs"] = dict(self.name_differs)
+        data.update(self.extra)
+        return data
+
+
+def answer_values(f: Fields, key: str = "answers") -> dict[str, AnswerValue]:
+    """An object of answers (item id -> option number, list of them, or text), copied."""
+    values = f.object(key) or {}
+    for item_id, value in values.items():
+        numbers = value if isinstance(value, list) else [value] if not isinstance(value, str) else []
+        if any(isinstance(n, bool) or not isinstance(n, int) for n in numbers):
+            raise f.fail(f"{key}.{item_id}", f"expected an option number, a list of them or text, got {value!r}")
+    return {k: (list(v) if isinstance(v, list) else v) for k, v in values.items()}
+
+
+# The answer record's declared keys, in the order they are written.
+_ANSWER_KEYS = (
+    "answer_id", "respondent", "answers", "notes", "confirmation", "members", "created_by", "created_at",
+    "updated_at", "reviewers", "under_review", "union", "erased",
+)
+
+
 @dataclass
 class AnswerRecord:
-    """One organisation's response: what the workbook and the list are built from."""
+    """One organisation's response: the JSON stored under `answer:{answer_id}`, what the
+    conversation works on, and what the workbook and the list are built from (a file's
+    record has only the first four fields set). docs/data-format.md lists the keys."""
 
     answer_id: str
     respondent: dict[str, str] = field(default_factory=dict)  # RESPONDENT_FIELDS keys
-    answers: dict[str, Any] = field(default_factory=dict)  # item id -> AnswerValue
-    notes: dict[str, str] = field(default_factory=dict)  # e.g. {"6": "none"}
-    confirmation: dict[str, str] = field(default_factory=dict)
-    # confirmation: {"status": "draft"|"requested"|"confirmed"|"returned",
-    #                "confirmed_at": "YYYY-MM-DD HH:MM" (JST), "confirmed_by": name, ...}
+    answers: dict[str, AnswerValue] = field(default_factory=dict)  # item id -> value
+    notes: dict[str, str] = field(default_factory=dict)  # item id -> NOTE_NONE ("neither applies" confirmed)
+    confirmation: Confirmation = field(default_factory=Confirmation)
+    members: list[str] = field(default_factory=list)  # user keys of everyone working on it
+    created_by: str = ""
+    created_at: str = ""  # ISO 8601, JST
+    updated_at: str = ""
+    reviewers: list[str] = field(default_factory=list)  # 回答責任者s who opened it with a code
+    # 要確認: item id -> the item whose change put it under review (absent when none).
+    under_review: dict[str, str] = field(default_factory=dict)
+    union: str = ""  # a 構成市町村's 広域連合等 (its 組織名); not a workbook column
+    erased: dict[str, Any] | None = None  # set by retention: {"at", "history"} (bot/retention.py)
+    extra: dict[str, Any] = field(default_factory=dict)  # keys this version does not declare, as read
+
+    @classmethod
+    def new(cls, answer_id: str, user_key: str, now_iso: str) -> "AnswerRecord":
+        """A user's new answer (開始, or an import into a new chat)."""
+        return cls(answer_id, members=[user_key], created_by=user_key, created_at=now_iso, updated_at=now_iso)
 
     @property
     def org_type(self) -> str | None:
@@ -111,26 +219,55 @@ class AnswerRecord:
 
     @property
     def confirmed(self) -> bool:
-        return self.confirmation.get("status") == "confirmed"
+        return self.confirmation.confirmed
+
+    def has_note_none(self, item_id: str) -> bool:
+        """Item `item_id` answered "neither applies" ([]), confirmed by the user."""
+        return self.notes.get(item_id) == NOTE_NONE
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        """The stored JSON: the first five keys always, the others when set."""
+        data: dict[str, Any] = {
             "answer_id": self.answer_id,
             "respondent": dict(self.respondent),
             "answers": {k: (list(v) if isinstance(v, list) else v) for k, v in self.answers.items()},
             "notes": dict(self.notes),
-            "confirmation": dict(self.confirmation),
+            "confirmation": self.confirmation.to_json(),
         }
+        optional = {
+            "members": list(self.members), "created_by": self.created_by, "created_at": self.created_at,
+            "updated_at": self.updated_at, "reviewers": list(self.reviewers), "under_review": dict(self.under_review),
+            "union": self.union, "erased": dict(self.erased) if self.erased is not None else None,
+        }
+        data.update(without_empty(optional))
+        data.update(self.extra)
+        return data
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "AnswerRecord":
+    def from_json(cls, data: Any, where: str = "answer") -> "AnswerRecord":
+        """Reads a stored answer; RecordError (naming `where` and the field) when it is not one."""
+        f = Fields(data, where)
+        confirmation = f.object("confirmation")
         return cls(
-            answer_id=data["answer_id"],
-            respondent=dict(data.get("respondent") or {}),
-            answers=dict(data.get("answers") or {}),
-            notes=dict(data.get("notes") or {}),
-            confirmation=dict(data.get("confirmation") or {}),
+            answer_id=f.required_text("answer_id"),
+            respondent=f.text_map("respondent"),
+            answers=answer_values(f),
+            notes=f.text_map("notes"),
+            confirmation=Confirmation() if confirmation is None else Confirmation.from_json(confirmation, f"{where}: confirmation"),
+            members=f.text_list("members"),
+            created_by=f.text("created_by"),
+            created_at=f.text("created_at"),
+            updated_at=f.text("updated_at"),
+            reviewers=f.text_list("reviewers"),
+            under_review=f.text_map("under_review"),
+            union=f.text("union"),
+            erased=f.object("erased"),
+            extra=f.rest(_ANSWER_KEYS),
         )
+
+    def copy(self) -> "AnswerRecord":
+        """An independent copy (nothing shared with this one)."""
+        return AnswerRecord.from_json(copy.deepcopy(self.to_json()))
 
 
 @dataclass(frozen=True)

@@ -82,7 +82,7 @@ def question_attachment(item: model.Item, kwargs: dict[str, Any]) -> dict[str, A
     return cards.question_card(item, **kwargs)
 
 
-ACTIONS = [("確認依頼", "確認依頼"), ("出力", "出力"), ("修正", "修正", "Q7-2")]
+ACTIONS = [("確認依頼", "request"), ("出力", "export"), ("修正", "edit", "Q7-2")]  # (title, command id[, arg])
 
 
 TEXT_LIMIT = 2000  # the longest free text of a synthetic item (real items declare max_length)
@@ -142,7 +142,7 @@ OTHER_CARDS: tuple[tuple[str, Callable[[], dict[str, Any]]], ...] = (
         ["要確認あり（Q2、Q3）", LONG],
         ACTIONS,
     )),
-    ("status", lambda: cards.status_card(["回答済み: 10問", "未回答: 4問", "対象外: Q4, Q5"], [("再開", "再開")])),
+    ("status", lambda: cards.status_card(["回答済み: 10問", "未回答: 4問", "対象外: Q4, Q5"], [("再開", "resume")])),
     ("status-no-actions", lambda: cards.status_card([], [])),
     ("help", lambda: cards.help_card("できること", [("開始", "回答を始めます"), ("住所比較 A / B", LONG)])),
     ("help-sections", lambda: cards.help_card(
@@ -151,22 +151,22 @@ OTHER_CARDS: tuple[tuple[str, Callable[[], dict[str, Any]]], ...] = (
     )),
     ("explain", lambda: cards.explain_card("Q7-1 の用語", [("完全一致", LONG), ("住所表記のゆれ", "例")])),
     ("explain-rule", lambda: cards.explain_card("Q7-1 迷っている", [], LONG)),
-    ("explain-back", lambda: cards.explain_card("Q7-1の用語", [("完全一致", LONG)], actions=[("質問に戻る", "質問に戻る")])),
+    ("explain-back", lambda: cards.explain_card("Q7-1の用語", [("完全一致", LONG)], actions=[("質問に戻る", "question")])),
     ("message", lambda: cards.message_card("お知らせ", ["一行目", LONG])),
-    ("message-actions", lambda: cards.message_card("共有", ["コード: ABCD-EFGH"], [("ヘルプ", "ヘルプ")])),
+    ("message-actions", lambda: cards.message_card("共有", ["コード: ABCD-EFGH"], [("ヘルプ", "help")])),
     ("resume", lambda: cards.resume_card("18問中 9問回答済み", "Q7-2")),
     ("import-offer", lambda: cards.import_offer_card(
         "回答シートの取込", ["「a.xlsx」の「回答シート」を読み取りました。", "回答者情報 8項目、回答 14問を取り込めます。"],
         [], ["「取り込む」と、ファイルの回答を記録します。"],
-        [("取り込む", "取り込む", "0a1b2c3d"), ("取り込まない", "取り込まない", "0a1b2c3d")],
+        [("取り込む", "import_accept", "0a1b2c3d"), ("取り込まない", "import_cancel", "0a1b2c3d")],
     )),
     ("import-offer-worst", lambda: cards.import_offer_card(
         "回答シートの取込", ["「" + "長" * 120 + ".xlsx」の「回答シート」を読み取りました。", "回答者情報 8項目、回答 19問を取り込めます。"],
         [("取り込めないもの（45件）", [f"・Q{n}「{'値' * 40}」: {LONG[:200]}" for n in range(10)] + ["ほか35件"]),
          ("今の回答と違う項目（27件）", [f"・Q{n}: {'旧' * 40} → {'新' * 40}" for n in range(27)])],
         ["空欄に入る項目（19件）: " + "、".join(f"Q{n}" for n in range(19)), LONG[:300], LONG[:300], LONG[:200]],
-        [("ファイルの回答にする", "ファイルの回答にする", "0a1b2c3d"), ("空欄だけ埋める", "空欄だけ埋める", "0a1b2c3d"),
-         ("取り込まない", "取り込まない", "0a1b2c3d")],
+        [("ファイルの回答にする", "import_take", "0a1b2c3d"), ("空欄だけ埋める", "import_gaps", "0a1b2c3d"),
+         ("取り込まない", "import_cancel", "0a1b2c3d")],
     )),
     ("download", lambda: cards.download_link_card("2307_14神奈川県相模原市.xlsx", "https://bot.example.jp/files/abc", "有効期限は24時間です。")),
     ("download-no-note", lambda: cards.download_link_card("a.xlsx", "https://bot.example.jp/files/x", "")),

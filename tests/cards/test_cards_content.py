@@ -311,7 +311,7 @@ def test_review_row(row: tuple[str, str, str], shown: str, hidden: str | None) -
 def test_review_card_lists_everything() -> None:
     respondent = [(label, f"値{n}") for n, (_, label) in enumerate(model.RESPONDENT_FIELDS)]
     rows = worst_review_rows()
-    attachment = cards.review_card(respondent, rows, ["未回答: 0問"], [("確認依頼", "確認依頼")])
+    attachment = cards.review_card(respondent, rows, ["未回答: 0問"], [("確認依頼", "request")])
     facts = [f for n in _of_type(attachment, "FactSet") for f in n["facts"]]
     assert facts == [{"title": t, "value": v} for t, v in respondent]
     assert len(_of_type(attachment, "ColumnSet")) == len(rows)
@@ -335,7 +335,7 @@ def test_explain_card_shows_terms_and_rule() -> None:
 def test_help_and_message_cards() -> None:
     help_facts = _of_type(cards.help_card("できること", [("開始", "始めます")]), "FactSet")
     assert help_facts[0]["facts"] == [{"title": "開始", "value": "始めます"}]
-    message = cards.message_card("共有", ["コード: ABCD-EFGH"], [("修正", "修正", "Q3")])
+    message = cards.message_card("共有", ["コード: ABCD-EFGH"], [("修正", "edit", "Q3")])
     assert _texts(message) == ["共有", "コード: ABCD-EFGH"]
     assert _submits(message)[0]["data"] == {"action": "command", "command": "修正", "arg": "Q3"}
 
@@ -428,8 +428,8 @@ def test_union_card_offers_the_known_ones_and_a_typed_name() -> None:
 def test_import_offer_buttons_are_words_that_can_be_typed() -> None:
     """Each choice sends its own title as the command word (typed, it does the same) and
     the offer's id, so a click on an older offer's card is told apart."""
-    buttons = [("ファイルの回答にする", "ファイルの回答にする", "ab12"), ("空欄だけ埋める", "空欄だけ埋める", "ab12"),
-               ("取り込まない", "取り込まない", "ab12")]
+    buttons = [("ファイルの回答にする", "import_take", "ab12"), ("空欄だけ埋める", "import_gaps", "ab12"),
+               ("取り込まない", "import_cancel", "ab12")]
     attachment = cards.import_offer_card("取込", ["読み取りました。"], [("違う項目（1件）", ["・Q2: ① → ③"])], ["選んでください。"], buttons)
     assert _texts(attachment) == ["取込", "読み取りました。", "違う項目（1件）", "・Q2: ① → ③", "選んでください。"]
     sent = [s["data"] for s in _submits(attachment)]

@@ -22,7 +22,9 @@ from bot.delivery.collect import FILE_DOWNLOAD_INFO, MAX_FILES_PER_MESSAGE, Coll
 from bot.delivery.download import Downloader, parse_hosts
 from bot.export import answer_workbook
 from bot.delivery.tokens import verify
-from bot.dialogs.session import Effect, Session
+from bot.dialogs.effects import Collect, Export, IndexAnswer, ReceiveFiles
+from bot.dialogs.records import UserRecord
+from bot.dialogs.session import Session
 from bot.export.columns import HEADERS, ORG_COLUMN
 from bot.messages import delivery as msg
 from bot.messages import export as export_msg
@@ -94,7 +96,7 @@ class FakeTurn:
 
 
 def _session(user_key: str, conversation_type: str = "groupChat") -> Session:
-    return Session(user_key, "担当者", "conv-1", conversation_type, user={}, answer=None)
+    return Session(user_key, "担当者", "conv-1", conversation_type, user=UserRecord(), answer=None)
 
 
 # --- the prefecture index ----------------------------------------------------------------
@@ -120,7 +122,7 @@ async def test_index_follows_org_name(redis_client, updates, expected) -> None:
 async def test_index_effect_updates_the_index(redis_client, parts) -> None:
     collector, index, store = parts
     delivery = build_delivery(CONFIG, redis_client, store, None)
-    effect = Effect("index", {"answer_id": "a9", "old": "", "new": "14神奈川県中井町"})
+    effect = IndexAnswer("a9", "", "14神奈川県中井町")
     await delivery.effects["index"](FakeTurn(), _session("u"), effect)
     assert await index.answer_ids("14") == ["a9"]
 
@@ -187,7 +189,7 @@ async def test_refusal_reveals_nothing(parts, files_server, user: str, requested
     await _store_answer(store, index, "13東京都千代田区")
     turn = FakeTurn()
     attachments = [_attachment(files_server, "good.xlsx")]
-    await collector.collect(turn, _session(user), Effect("collect", {"prefecture": requested, "attachments": attachments}))
+    await collector.collect(turn, _session(user), Collect(requested, attachments))
     assert turn.texts == [msg.COLLECT_REFUSED]
     assert files_server.requested == []  # nothing downloaded for someone who may not collect
 
@@ -195,7 +197,7 @@ async def test_refusal_reveals_nothing(parts, files_server, user: str, requested
 async def test_staff_without_prefecture_gets_usage(parts) -> None:
     collector, _, _ = parts
     turn = FakeTurn()
-    await collector.collect(turn, _session(STAFF_14), Effect("collect", {"prefecture": "", "attachments": []}))
+    await collector.collect(turn, _session(STAFF_14), Collect("", []))
     assert turn.texts == [msg.COLLECT_USAGE.format(example="神奈川県")]
 
 
@@ -266,7 +268,7 @@ async def test_a_file_elsewhere_than_teams_is_not_fetched(parts, files_server) -
     files_server.files["good.xlsx"] = GOOD
     dropped = [_attachment(files_server, "good.xlsx", host="127.0.0.1")]
     turn = FakeTurn()
-    await collector.receive_files(turn, _session(STAFF_14), Effect("receive_files", {"attachments": dropped}))
+    await collector.receive_files(turn, _session(STAFF_14), ReceiveFiles(dropped))
     [reply] = turn.texts
     assert f"good.xlsx：{msg.DOWNLOAD_FAILED.format(limit=export_msg.size_text(5 * 1024 * 1024))}" in reply
     assert files_server.requested == []
@@ -298,7 +300,7 @@ async def test_files_are_read_and_lists_built_off_the_event_loop(parts, files_se
     monkeypatch.setattr(collect_module, "read_list_row", threads.wrap("read", collect_module.read_list_row))
     monkeypatch.setattr(collect_module, "build_prefecture_workbook", threads.wrap("build", collect_module.build_prefecture_workbook))
     turn = FakeTurn()
-    effect = Effect("collect", {"prefecture": "神奈川県", "attachments": [_attachment(files_server, "good.xlsx")]})
+    effect = Collect("神奈川県", [_attachment(files_server, "good.xlsx")])
     await collector.collect(turn, _session(STAFF_14), effect)
     assert set(threads.seen) == {"read", "build"} and threading.get_ident() not in threads.seen.values()
     assert msg.COLLECT_COUNTS.format(confirmed=1, unconfirmed=0, from_files=1) in turn.sent[0].text
@@ -310,7 +312,7 @@ async def test_the_answer_workbook_is_built_off_the_event_loop(parts, monkeypatc
     threads = Threads()
     monkeypatch.setattr(answer_workbook, "build_answer_workbook", threads.wrap("answer", answer_workbook.build_answer_workbook))
     turn = FakeTurn()
-    await collector._files.export(turn, _session("someone", "personal"), Effect("export", {"answer_id": answer_id}))
+    await collector._files.export(turn, _session("someone", "personal"), Export(answer_id))
     assert list(threads.seen) == ["answer"] and threading.get_ident() not in threads.seen.values()
     [activity] = turn.sent
     assert activity.attachments[0].content_type == "application/vnd.microsoft.teams.card.file.consent"
@@ -325,14 +327,14 @@ async def test_received_files_are_kept_and_counted_in_the_list(parts, files_serv
 
     turn = FakeTurn()
     dropped = [_attachment(files_server, "good.xlsx"), _attachment(files_server, "broken.xlsx")]
-    await collector.receive_files(turn, _session(STAFF_14), Effect("receive_files", {"attachments": dropped}))
+    await collector.receive_files(turn, _session(STAFF_14), ReceiveFiles(dropped))
     [reply] = turn.texts
     assert "good.xlsx（14神奈川県中井町）" in reply
     assert f"broken.xlsx：{export_msg.NOT_A_ZIP}" in reply
     assert await collector.kept_rows(STAFF_14, "14") == [EXPECTED]
 
     turn = FakeTurn()
-    await collector.collect(turn, _session(STAFF_14), Effect("collect", {"prefecture": "神奈川", "attachments": []}))
+    await collector.collect(turn, _session(STAFF_14), Collect("神奈川", []))
     [activity] = turn.sent
     assert msg.COLLECT_COUNTS.format(confirmed=1, unconfirmed=1, from_files=1) in activity.text
     assert "rouken-keikaku@mhlw.go.jp" in activity.text and "件名「【神奈川県】2307 マイナンバー調査回答」" in activity.text
@@ -357,7 +359,7 @@ async def test_non_staff_files_are_not_read(parts, files_server) -> None:
     collector, _, _ = parts
     files_server.files["good.xlsx"] = GOOD
     turn = FakeTurn()
-    effect = Effect("receive_files", {"attachments": [_attachment(files_server, "good.xlsx")]})
+    effect = ReceiveFiles([_attachment(files_server, "good.xlsx")])
     await collector.receive_files(turn, _session("aad-someone"), effect)
     assert (turn.texts, files_server.requested) == ([msg.RECEIVE_NOT_STAFF], [])
 

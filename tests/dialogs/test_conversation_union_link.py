@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from bot.cards.common import union_data
+from bot.dialogs.effects import CheckAcrossOrganisations, RegisterUnion
 from bot.survey.model import ORG_MEMBER, ORG_MUNICIPALITY, ORG_UNION
 from tests.dialogs.test_conversation_bad_answers import steps_until
 from tests.dialogs.transcript import Transcript
@@ -105,7 +106,7 @@ def test_a_changed_link_rechecks_q13() -> None:
 
     t.conversation.handle = spy  # type: ignore[method-assign]
     t.say("足柄上広域連合")
-    assert "check_13" in session_effects
+    assert CheckAcrossOrganisations.kind in session_effects
 
 
 @pytest.mark.parametrize("org_type", [ORG_MUNICIPALITY, ORG_UNION])
@@ -136,14 +137,14 @@ def test_the_link_is_dropped_when_the_organisation_changes() -> None:
 
 def test_a_union_registers_its_name_for_its_members() -> None:
     t = Transcript()
-    kinds: list[tuple[str, dict]] = []
+    kinds: list[RegisterUnion] = []
     original = t.conversation.handle
 
     def spy(s, inp):
         original(s, inp)
-        kinds.extend((e.kind, e.params) for e in s.effects if e.kind == "register_union")
+        kinds.extend(e for e in s.effects if isinstance(e, RegisterUnion))
 
     t.conversation.handle = spy  # type: ignore[method-assign]
     t.play(steps_until(respondent_steps(ORG_UNION), "担当部署名"))
-    assert [p["new"] for _, p in kinds] == ["40福岡県介護保険広域連合"]
-    assert kinds[0][1]["old"] == ""
+    assert [e.new for e in kinds] == ["40福岡県介護保険広域連合"]
+    assert kinds[0].old == ""

@@ -1,7 +1,8 @@
 """Runs a conversation against the pure Conversation, with the state in plain dicts.
 
 No Redis, no HTTP, no botbuilder turn: each call is one turn of `Conversation.handle`
-on the stored user and answer dicts, as SurveyBot would run it. The replies come back
+on the stored user and answer JSON (read through their declared shapes, written back
+as JSON), as SurveyBot would run it. The replies come back
 as the same `Replies` the end-to-end TeamsClient returns, so one transcript reads the
 same in both suites.
 """
@@ -18,9 +19,11 @@ from bot.delivery.import_files import read_workbook
 from bot.dialogs.conversation import Conversation
 from bot.dialogs.import_flow import FILE_DOWNLOAD_INFO, DroppedFile, file_to_read, union_prefecture
 from bot.dialogs.inputs import UserInput, read_input
+from bot.dialogs.records import UserRecord
 from bot.dialogs.session import Session
 from bot.dialogs.union_link import prefecture_to_read
 from bot.survey.engine import Survey, load_survey
+from bot.survey.model import AnswerRecord
 from tests.cards import walk
 from tests.e2e.transcripts import Step, check_step
 from tests.fakes.teams import Replies
@@ -52,8 +55,8 @@ class Transcript:
         self.unions_read: list[str] = []  # the prefectures read, turn by turn
         self.files_read: list[str] = []  # the dropped files fetched and read before a turn
         self.history: list[dict[str, Any]] = []  # every turn's history entries, as saved
-        self.user: dict[str, Any] = {}
-        self.stored: dict[str, Any] | None = None  # the answer record, as saved
+        self.user: dict[str, Any] = {}  # the user record's JSON, as saved
+        self.stored: dict[str, Any] | None = None  # the answer record's JSON, as saved
         self.last = Replies()
         self.last_effects: list[Any] = []  # the effects of the last turn (run by SurveyBot after the save)
 
@@ -65,8 +68,8 @@ class Transcript:
             user_name=self.user_name,
             conversation_id=self.conversation_id,
             conversation_type=self.conversation_type,
-            user=copy.deepcopy(self.user),
-            answer=copy.deepcopy(self.stored),
+            user=UserRecord.from_json(copy.deepcopy(self.user)),
+            answer=AnswerRecord.from_json(copy.deepcopy(self.stored)) if self.stored is not None else None,
             staff_prefecture=self.staff_prefecture,
         )
         prefecture = prefecture_to_read(session, inp) or union_prefecture(session, inp)
@@ -83,11 +86,12 @@ class Transcript:
                 else DroppedFile(name, error=str(dropped))
             )
         if inp is not None and inp.command == "history" and session.answer is not None:
-            session.history = [e for e in self.history if e["answer_id"] == session.answer["answer_id"]][-50:]
+            session.history = [e for e in self.history if e["answer_id"] == session.answer.answer_id][-50:]
         run(session)
         self.history += session.events
         self.last_effects = list(session.effects)
-        self.user, self.stored = session.user, session.answer
+        self.user = session.user.to_json()
+        self.stored = session.answer.to_json() if session.answer is not None else None
         self.last = Replies(
             {"type": "message", "text": reply.text, "attachments": reply.attachments} for reply in session.replies
         )

@@ -21,7 +21,7 @@ from bot.export.columns import HEADERS, row_for
 from bot.messages import cards as cards_msg
 from bot.messages import delivery as msg
 from bot.survey.engine import load_survey
-from bot.survey.model import AnswerRecord
+from bot.survey.model import AnswerRecord, Confirmation, ConfirmationStatus
 from tests.e2e.harness import BotProcess
 from tests.export.test_list_reader import BROKEN, EXPECTED as HAND_FILLED_ROW, GOOD as HAND_FILLED
 from tests.fakes.connector import FakeConnector
@@ -73,7 +73,7 @@ def expected_row(survey, org_name: str) -> list[str]:
         answer_id="expected",
         respondent={**RESPONDENT, "org_name": org_name},
         answers=dict(ITEM_ANSWERS),
-        confirmation={"status": "draft"},
+        confirmation=Confirmation(ConfirmationStatus.DRAFT),
     )
     return row_for(survey, record)
 

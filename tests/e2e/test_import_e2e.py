@@ -19,7 +19,7 @@ from bot.export.answer_workbook import build_answer_workbook
 from bot.export.columns import HEADERS, row_for
 from bot.messages import import_file as msg
 from bot.survey.engine import load_survey
-from bot.survey.model import AnswerRecord
+from bot.survey.model import AnswerRecord, Confirmation, ConfirmationStatus
 from tests.e2e.harness import BotProcess
 from tests.e2e.transcripts import MUNICIPALITY_LONGEST, REVIEW, play, stored_answer
 from tests.export.test_list_reader import TEMPLATE_HEADERS
@@ -142,7 +142,7 @@ async def test_half_filled_workbook_into_a_new_chat(bot, sharepoint, teams_clien
     # … plus the answers given in the chat, and nothing open any more.
     for item_id, value in REST_ANSWERS.items():
         assert row[item_id] == survey.format_value(item_id, value)
-    final = AnswerRecord("x", respondent=stored["respondent"], answers=stored["answers"], confirmation={"status": "draft"})
+    final = AnswerRecord("x", respondent=stored["respondent"], answers=stored["answers"], confirmation=Confirmation(ConfirmationStatus.DRAFT))
     assert list(row.values()) == row_for(survey, final)
     assert (row["未回答"], row["情報未入力"]) == ("", "")
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.survey.model import ORG_MEMBER, ORG_MUNICIPALITY, ORG_PREFECTURE, ORG_UNION, AnswerRecord
+from bot.survey.model import ORG_MEMBER, ORG_MUNICIPALITY, ORG_PREFECTURE, ORG_UNION, AnswerRecord, Confirmation
 
 RESPONDENT = {
     "org_type": ORG_MUNICIPALITY,
@@ -47,7 +47,7 @@ def record(
     org_name: str = "14神奈川県相模原市",
     answers: dict[str, Any] | None = None,
     notes: dict[str, str] | None = None,
-    confirmation: dict[str, str] | None = None,
+    confirmation: dict[str, str] | None = None,  # as stored (JSON)
     **respondent: str,
 ) -> AnswerRecord:
     fields = {**RESPONDENT, "org_type": org_type, "org_name": org_name, **respondent}
@@ -56,7 +56,7 @@ def record(
         respondent={k: v for k, v in fields.items() if v is not None},
         answers=dict(FULL_BLOCK if answers is None else answers),
         notes=dict(notes or {}),
-        confirmation=dict(CONFIRMED if confirmation is None else confirmation),
+        confirmation=Confirmation.from_json(CONFIRMED if confirmation is None else confirmation),
     )
 
 

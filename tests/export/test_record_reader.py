@@ -25,7 +25,7 @@ from bot.messages import export as export_msg
 from bot.messages import respondent as respondent_msg
 from bot.messages import survey as survey_msg
 from bot.survey.engine import load_survey
-from bot.survey.model import ORG_MEMBER, ORG_MUNICIPALITY, ORG_UNION
+from bot.survey.model import ORG_MEMBER, ORG_MUNICIPALITY, ORG_UNION, Confirmation, ConfirmationStatus
 from tests.export.records import RESPONDENT, block, record
 from tests.export.test_answer_workbook import CASES
 
@@ -81,12 +81,13 @@ def test_bot_workbook_round_trips(survey, rec, _expected, door):
     assert read.record.respondent == respondent
     assert read.record.answers == answers
     assert read.record.notes == notes
-    assert read.record.confirmation == {}  # a file never confirms
+    assert read.record.confirmation == Confirmation()  # a file never confirms
     if door != "answer-sheet-only":
         assert read.claimed_confirmation == (
-            {"status": "confirmed", "confirmed_at": rec.confirmation["confirmed_at"]} if rec.confirmed else {}
+            Confirmation(ConfirmationStatus.CONFIRMED, confirmed_at=rec.confirmation.confirmed_at)
+            if rec.confirmed else Confirmation()
         )
-    read.record.confirmation = dict(rec.confirmation)
+    read.record.confirmation = rec.confirmation
     assert row_for(survey, read.record) == row_for(survey, rec)
 
 

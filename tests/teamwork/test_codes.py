@@ -80,7 +80,7 @@ async def test_lookup(codes: Codes, redis_client, stored_purpose, asked_purpose,
     lookup = await codes.lookup("user-2", typed, asked_purpose)
     assert (lookup.info is not None, lookup.refused) == (found, False)
     if found:
-        assert (lookup.info["answer_id"], lookup.code) == ("answer-1", "ABCD-EFGH")
+        assert (lookup.info.answer_id, lookup.code) == ("answer-1", "ABCD-EFGH")
     misses = await redis_client.get(f"{NS}:guess:user-2")
     assert (misses is None) == found
 

@@ -27,7 +27,8 @@ from bot.cards.common import answer_data
 from bot.config import Config
 from bot.dialogs.conversation import Conversation
 from bot.dialogs.inputs import read_input
-from bot.dialogs.session import Effect, Session
+from bot.dialogs.effects import EFFECT_KINDS, Effect
+from bot.dialogs.session import Session
 from bot.dialogs.survey_bot import SurveyBot
 from bot.messages import conversation as conv_msg
 from bot.messages import teamwork as msg
@@ -95,7 +96,7 @@ async def office(redis_client: redis.asyncio.Redis) -> Office:
 
     bot = SurveyBot(
         Config(redis_namespace=NS), store, Conversation(survey()), History(redis_client, NS), Codes(redis_client, NS),
-        effects={kind: recorded for kind in ("notify", "notify_responsible", "index", "index_name", "check_13")},
+        effects={kind: recorded for kind in EFFECT_KINDS},
     )
     o = Office(redis_client, store, bot, effects)
     cas = store.storage.compare_and_set
@@ -162,7 +163,7 @@ async def approved(o: Office, answer_id: str, replies: list[str]) -> None:
     assert answer["confirmation"]["status"] == "confirmed"
     assert "reviewing" not in await o.record("user:boss")
     assert (await o.history(answer_id)).count("confirm") == 1
-    assert [e.params["user_keys"] for e in o.effects if e.kind == "notify"] == [["resp"]]
+    assert [e.user_keys for e in o.effects if e.kind == "notify"] == [["resp"]]
     assert any(msg.APPROVED.split("{")[0] in r for r in replies)
 
 
@@ -171,14 +172,14 @@ async def returned(o: Office, answer_id: str, replies: list[str]) -> None:
     assert (answer["confirmation"]["status"], answer["confirmation"]["return_reason"]) == ("returned", "Q12の回答を確認してください")
     assert "reviewing" not in await o.record("user:boss")
     assert (await o.history(answer_id)).count("return") == 1
-    assert [e.params["user_keys"] for e in o.effects if e.kind == "notify"] == [["resp"]]
+    assert [e.user_keys for e in o.effects if e.kind == "notify"] == [["resp"]]
 
 
 async def joined(o: Office, answer_id: str, replies: list[str]) -> None:
     assert await o.answer_id("mate") == answer_id
     assert (await o.record(f"answer:{answer_id}"))["members"] == ["resp", "mate"]
     assert (await o.history(answer_id)).count("join") == 1
-    assert [e.params["user_keys"] for e in o.effects if e.kind == "notify"] == [["resp"]]
+    assert [e.user_keys for e in o.effects if e.kind == "notify"] == [["resp"]]
 
 
 async def edited(o: Office, answer_id: str, replies: list[str]) -> None:

@@ -7,12 +7,14 @@ from typing import Any
 
 import pytest
 
-from bot.dialogs.session import Effect, Session
+from bot.dialogs.effects import CheckAcrossOrganisations, RegisterUnion
+from bot.dialogs.records import UserRecord
+from bot.dialogs.session import Session
 from bot.dialogs.teamwork_effects import TeamworkEffects
 from bot.messages import teamwork as msg
 from bot.state.q13_board import Q13Board
 from bot.survey.engine import load_survey
-from bot.survey.model import ORG_MEMBER, ORG_MUNICIPALITY, ORG_UNION
+from bot.survey.model import ORG_MEMBER, ORG_MUNICIPALITY, ORG_UNION, AnswerRecord
 
 NS = "q13test"
 ASHIGARA = "14神奈川県足柄上広域連合"
@@ -37,7 +39,8 @@ def session(answer_id: str, org_type: str, org_name: str, q13: list[int] | None,
     answer = {"answer_id": answer_id, "respondent": {"org_type": org_type, "org_name": org_name}, "answers": answers}
     if union:
         answer["union"] = union
-    return Session(user_key=answer_id, user_name="", conversation_id="c", conversation_type="personal", user={}, answer=answer)
+    return Session(user_key=answer_id, user_name="", conversation_id="c", conversation_type="personal",
+                   user=UserRecord(), answer=AnswerRecord.from_json(answer))
 
 
 def effects(redis_client) -> TeamworkEffects:
@@ -46,7 +49,7 @@ def effects(redis_client) -> TeamworkEffects:
 
 async def check(fx: TeamworkEffects, s: Session) -> list[str]:
     sent = Sent()
-    await fx.check_13(sent, s, Effect("check_13", {}))  # type: ignore[arg-type]
+    await fx.check_13(sent, s, CheckAcrossOrganisations(s.record.answer_id))  # type: ignore[arg-type]
     return sent.texts
 
 
@@ -103,5 +106,5 @@ async def test_known_unions_follow_their_names(redis_client) -> None:
 async def test_register_union_effect(redis_client) -> None:
     fx = effects(redis_client)
     s = session("u1", ORG_UNION, ASHIGARA, None)
-    await fx.register_union(Sent(), s, Effect("register_union", {"answer_id": "u1", "old": "", "new": ASHIGARA}))  # type: ignore[arg-type]
+    await fx.register_union(Sent(), s, RegisterUnion("u1", "", ASHIGARA))  # type: ignore[arg-type]
     assert await fx.q13.unions("14") == [ASHIGARA]

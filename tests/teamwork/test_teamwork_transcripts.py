@@ -1,12 +1,13 @@
 """確認依頼 / 確認 / 承認 / 差し戻し / 共有 / 参加 / 履歴 on the pure Conversation.
 
-No Redis, no HTTP: `Office` plays SurveyBot's part with plain dicts. It keeps the
-answers, the users, the codes and the history, does the pre-reads a command needs
-(Session.code_lookup / other / history) and saves what the turn changed.
+No Redis, no HTTP: `Office` plays SurveyBot's part with the records' JSON in dicts. It
+keeps the answers, the users, the codes and the history, does the pre-reads a command
+needs (Session.code_lookup / other / history) and saves what the turn changed.
 """
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 from typing import Any
 
@@ -15,12 +16,14 @@ import pytest
 from bot.cards.common import answer_data
 from bot.dialogs.conversation import Conversation
 from bot.dialogs.inputs import read_input
+from bot.dialogs.records import UserRecord
 from bot.dialogs.session import Session
 from bot.dialogs.teamwork import same_person
 from bot.messages import conversation as conv_msg
 from bot.messages import limits as limits_msg
 from bot.messages import teamwork as msg
-from bot.state.codes import PURPOSE_CONFIRM, PURPOSE_SHARE, CodeLookup, normalise_code
+from bot.state.codes import PURPOSE_CONFIRM, PURPOSE_SHARE, CodeLookup, CodeRecord, normalise_code
+from bot.survey.model import AnswerRecord
 from tests.dialogs.transcript import Transcript, survey
 from tests.e2e.transcripts import MUNICIPALITY_SHORT, RESPONDENT_VALUES
 from tests.fakes.teams import Replies
@@ -31,7 +34,7 @@ CODE_COMMANDS = {"join": PURPOSE_SHARE, "open_review": PURPOSE_CONFIRM}
 
 
 class Office:
-    """Several users and their answers, in dicts; one `turn` is one SurveyBot turn."""
+    """Several users and their answers, as JSON in dicts; one `turn` is one SurveyBot turn."""
 
     def __init__(self) -> None:
         self.conversation = Conversation(survey(), new_id=lambda: f"answer-{len(self.answers) + 1}")
@@ -60,9 +63,10 @@ class Office:
         inp = read_input(text, None) if isinstance(text, str) else read_input("", text)
         user = copy.deepcopy(self.users[key])
         answer_id = user.get("answer_id")
+        answer = self.answers.get(answer_id) if answer_id else None
         s = Session(
             user_key=key, user_name=self.names[key], conversation_id=f"chat-{key}", conversation_type="personal",
-            user=user, answer=copy.deepcopy(self.answers.get(answer_id)) if answer_id else None,
+            user=UserRecord.from_json(user), answer=AnswerRecord.from_json(copy.deepcopy(answer)) if answer else None,
         )
         # The pre-reads SurveyBot.read_beyond does.
         if inp.command in CODE_COMMANDS and inp.arg.strip():
@@ -70,23 +74,23 @@ class Office:
             info = self.codes.get(code or "")
             if info is not None and info["purpose"] != CODE_COMMANDS[inp.command]:
                 info = None
-            s.code_lookup = CodeLookup(info, code=code)
+            s.code_lookup = CodeLookup(CodeRecord.from_json(info) if info is not None else None, code=code)
             if info is not None:
-                s.other, s.other_id = copy.deepcopy(self.answers[info["answer_id"]]), info["answer_id"]
+                s.other = AnswerRecord.from_json(copy.deepcopy(self.answers[info["answer_id"]]))
         elif inp.command in ("approve", "return") and user.get("reviewing"):
-            s.other_id = user["reviewing"]["answer_id"]
-            s.other = copy.deepcopy(self.answers.get(s.other_id))
+            other = self.answers.get(user["reviewing"]["answer_id"])
+            s.other = AnswerRecord.from_json(copy.deepcopy(other)) if other is not None else None
         elif inp.command == "history" and s.answer is not None:
-            s.history = list(self.history.get(s.answer["answer_id"], []))
+            s.history = list(self.history.get(s.answer.answer_id, []))
         self.conversation.handle(s, inp)
         # The save.
-        self.users[key] = s.user
+        self.users[key] = s.user.to_json()
         if s.answer is not None:
-            self.answers[s.answer["answer_id"]] = s.answer
+            self.answers[s.answer.answer_id] = s.answer.to_json()
         if s.other is not None and not s.switched:
-            self.answers[s.other_id] = s.other
-        for code, purpose, target in s.new_codes:
-            self.codes[code] = {"purpose": purpose, "answer_id": target, "by": key}
+            self.answers[s.other.answer_id] = s.other.to_json()
+        for new in s.new_codes:
+            self.codes[new.code] = {"purpose": new.purpose, "answer_id": new.answer_id, "by": key}
         for event in s.events:
             self.history.setdefault(event["answer_id"], []).append(event)
         self.sessions.append(s)
@@ -97,7 +101,8 @@ class Office:
         return self.sessions[-1]
 
     def effects(self, kind: str) -> list[dict[str, Any]]:
-        return [e.params for e in self.last.effects if e.kind == kind]
+        """The fields of the last turn's effects of `kind`."""
+        return [dataclasses.asdict(e) for e in self.last.effects if e.kind == kind]
 
 
 def code_in(replies: Replies) -> str:

@@ -63,7 +63,7 @@ def tally(survey: Survey, records: Sequence[AnswerRecord]) -> list[ItemTally]:
             applies[item.id] += 1
             value = record.answers.get(item.id)
             chosen = value if isinstance(value, list) else [value] if isinstance(value, int) else []
-            none_confirmed = value == [] and record.notes.get(item.id) == "none"
+            none_confirmed = value == [] and record.has_note_none(item.id)
             if not chosen and not none_confirmed:
                 unanswered[item.id] += 1
             for number in chosen:
