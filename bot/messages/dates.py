@@ -1,6 +1,6 @@
-"""Dates as the bot writes them: 和暦 with the weekday, the seed's way
-(「令和5年7月21日（金）17時」). The one place that knows the eras: the 予定年月 reader
-(bot/survey/answers.py) takes its era table from here too."""
+"""Dates as the bot writes and reads them: 和暦 with the weekday, the seed's way
+(「令和5年7月21日（金）17時」). The one place that knows the eras and counts their years:
+the 予定年月 reader (bot/survey/answers.py) turns a typed 和暦 into a year here too."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -48,6 +48,30 @@ def typed_eras() -> dict[str, tuple[str, int, int, tuple[int, int] | None]]:
             last = (last_day.year - first.year + 1, last_day.month)
         table[name] = table[ERA_LETTERS[name]] = (name, first.year - 1, first.month, last)
     return table
+
+
+def era_name(era: str) -> str:
+    """An era as typed (`令和`, `R`, `h`) -> its name (`令和`); KeyError when unknown."""
+    return typed_eras()[era.lower() if len(era) == 1 else era][0]
+
+
+def western_year(era: str, era_year: int, month: int, day: int | None = None) -> int | None:
+    """The western year of a typed 和暦 (`令和`, `R`, `平成`, `h`; 元年 is 1): 令和5年9月 -> 2023.
+    None when the month (`day` None: any day of it) or the day lies outside the era.
+    Raises ValueError for a day the month does not have, KeyError for an unknown era."""
+    name, base, _, _ = typed_eras()[era.lower() if len(era) == 1 else era]
+    if era_year < 1:
+        return None
+    year = base + era_year
+    first, following = era_bounds(name)
+    if day is None:
+        start = date(year, month, 1)
+        end = (date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)) - timedelta(days=1)
+    else:
+        start = end = date(year, month, day)
+    if end < first or (following is not None and start >= following):
+        return None
+    return year
 
 
 def wareki_date(day: date) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..messages import survey as msg
-from ..messages.dates import typed_eras
+from ..messages.dates import era_name, western_year
 from .model import (
     CIRCLED,
     KIND_MULTI,
@@ -24,9 +24,6 @@ from .model import (
 )
 
 YEAR_FIRST, YEAR_LAST = 2000, 2100
-
-# Era as typed -> (era, year of its 元年 minus 1, first month of 元年, last valid (year, month)).
-_ERAS = typed_eras()
 
 _TRAILING_PUNCT = "。.．、,"
 _DASHES = "‐‑‒–—―−－"
@@ -145,16 +142,14 @@ def parse_yearmonth(text: str) -> Parsed:
     token = re.sub(f"[{_DASHES}]", "-", token)
     match = re.fullmatch(r"(令和|平成|r|h)(元|[0-9]{1,2})[年./-]([0-9]{1,2})月?", token)
     if match:
-        era, base, first_month, last = _ERAS[match.group(1)]
         era_year = 1 if match.group(2) == "元" else int(match.group(2))
         month = int(match.group(3))
         if not 1 <= month <= 12:
             return _fail(msg.MONTH_RANGE)
-        too_early = era_year < 1 or (era_year == 1 and month < first_month)
-        too_late = last is not None and (era_year, month) > last
-        if too_early or too_late:
-            return _fail(msg.ERA_RANGE.format(era=era, year=match.group(2), month=month))
-        year = base + era_year
+        in_era = western_year(match.group(1), era_year, month)
+        if in_era is None:
+            return _fail(msg.ERA_RANGE.format(era=era_name(match.group(1)), year=match.group(2), month=month))
+        year = in_era
     else:
         match = re.fullmatch(r"([0-9]{4})[年./-]([0-9]{1,2})月?", token)
         if not match:
