@@ -35,6 +35,7 @@ from bot.survey.model import (
     RESPONDENT_LABELS,
 )
 from bot.survey.prefectures import prefecture_code_of_org, prefecture_name
+from bot.survey.listed_org import parse_listed_field
 from bot.survey.respondent import parse_field
 from bot.survey.union_link import read_union_name
 
@@ -446,7 +447,7 @@ class Conversation:
             return
         if self._locked(s):
             return
-        result = parse_field(key, text, s.org_type)
+        result = parse_listed_field(key, text, s.org_type)
         if not result.ok:
             s.say(result.error)
             self._ask_field(s, key)
@@ -471,7 +472,7 @@ class Conversation:
             text = str(data.get(key, "") or "").strip()
             if not text or text == s.respondent.get(key):
                 continue
-            result = parse_field(key, text, s.respondent.get("org_type"))
+            result = parse_listed_field(key, text, s.respondent.get("org_type"))
             if not result.ok:
                 problems.append(msg.FORM_NOT_STORED.format(label=label, error=result.error))
             elif result.confirm:
