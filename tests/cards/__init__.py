@@ -160,10 +160,25 @@ OTHER_CARDS: tuple[tuple[str, Callable[[], dict[str, Any]]], ...] = (
 )
 
 
+def _risks(count: int) -> dict[str, Any]:
+    """The risk card of 集計 with every pattern of the definition found `count` times or more."""
+    from bot.delivery.collect import risk_card
+    from bot.export.list_sheets.attention import PatternSummary
+    from bot.survey.engine import load_survey
+
+    return risk_card([PatternSummary(p, count * (n + 1)) for n, p in enumerate(load_survey().risk_patterns)])
+
+
+DESK_CARDS: tuple[tuple[str, Callable[[], dict[str, Any]]], ...] = (
+    ("risks", lambda: _risks(3)),
+    ("risks-none", lambda: _risks(0)),
+)
+
+
 def adaptive_attachments() -> Iterator[tuple[str, dict[str, Any]]]:
     for case_id, item, kwargs in question_cases():
         yield f"question-{case_id}", question_attachment(item, kwargs)
-    for case_id, build in OTHER_CARDS:
+    for case_id, build in OTHER_CARDS + DESK_CARDS:
         yield case_id, build()
 
 
