@@ -13,14 +13,18 @@ from bot.config import Config
 from bot.dialogs.conversation import Conversation
 from bot.delivery import Delivery, build_delivery
 from bot.delivery.files import FILES_ROUTE
+from bot.dialogs.desk_effects import DeskEffects
 from bot.dialogs.survey_bot import SurveyBot
 from bot.dialogs.teamwork_effects import TeamworkEffects
 from bot.notify import Notifier
 from bot.reminders import Reminders
 from bot.state.codes import Codes
 from bot.state.people import People
+from bot.state.prefecture_deadlines import PrefectureDeadlines
 from bot.state.q13_board import Q13Board
 from bot.state.history import History
+from bot.state.staff import StaffGrants
+from bot.state.turn_roles import RoleReads
 from bot.state.turn_store import TurnStore
 from bot.survey.engine import load_survey
 
@@ -74,19 +78,24 @@ def create_app(config: Config) -> web.Application:
         history = History(client, config.redis_namespace)
         adapter = create_adapter(config.app_id, config.app_password, config.app_tenant_id, config.app_type)
         app[ADAPTER] = adapter
-        delivery = build_delivery(config, client, store, survey)
+        grants = StaffGrants(client, config.redis_namespace, config.prefecture_staff)
+        deadlines = PrefectureDeadlines(client, config.redis_namespace)
+        delivery = build_delivery(config, client, store, survey, staff=grants)
         app[DELIVERY] = delivery
         notifier = Notifier(adapter, store.storage, config.app_id)
         q13 = Q13Board(client, config.redis_namespace)
+        people = People(client, config.redis_namespace)
         teamwork = TeamworkEffects(
-            notifier, People(client, config.redis_namespace), store, survey,
+            notifier, people, store, survey,
             export=delivery.effects["export"], q13=q13,
         )
+        desk = DeskEffects(config, survey, delivery.collector, grants, deadlines, people, notifier)
         app[BOT] = SurveyBot(
             config, store, Conversation(survey, deadline=config.deadline), history, Codes(client, config.redis_namespace),
-            effects={**delivery.effects, **teamwork.handlers()}, invokes=delivery.invokes, unions=q13,
+            effects={**delivery.effects, **teamwork.handlers(), **desk.handlers()}, invokes=delivery.invokes, unions=q13,
+            roles=RoleReads(client, grants, deadlines),
         )
-        reminders = Reminders(config, client, survey, notifier)
+        reminders = Reminders(config, client, survey, notifier, deadlines=deadlines)
         app[BACKGROUND] = [asyncio.create_task(reminders.run_forever())] if config.reminder_interval > 0 else []
         if EMBEDDED in app:
             app[BACKGROUND].append(asyncio.create_task(app[EMBEDDED].supervise()))

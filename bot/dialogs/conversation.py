@@ -15,6 +15,7 @@ from bot.cards.common import ACTION_FORM, ACTION_KEEP, ACTION_UNION
 from bot.config import DEFAULT_DEADLINE
 from bot.dialogs.inputs import UserInput
 from bot.dialogs.session import Effect, Session
+from bot.dialogs import desk
 from bot.dialogs import under_review as review
 from bot.dialogs import union_link
 from bot.dialogs.teamwork import Teamwork, withdraw_on_change
@@ -82,6 +83,7 @@ class Conversation:
             "collect": self._cmd_collect,
         }
         self._commands.update(Teamwork(self).commands())
+        self._commands.update(desk.Desk(deadline, status=self._cmd_status).commands())
 
     # ------------------------------------------------------------------ entry
     def handle(self, s: Session, inp: UserInput) -> None:
@@ -186,7 +188,7 @@ class Conversation:
         s.say(msg.PAUSED.format(progress=self._progress_text(s)))
 
     def _cmd_help(self, s: Session, inp: UserInput) -> None:
-        lines = [*msg.HELP_LINES, (deadlines.TITLE, self._deadline(s)), (msg.WHERE_TITLE, self._where(s))]
+        lines = [*msg.HELP_LINES, *desk.help_lines(s), (deadlines.TITLE, self._deadline(s)), (msg.WHERE_TITLE, self._where(s))]
         notes = [msg.NOTE_QUOTE.format(text=text) for text in msg.NOTES_QUOTED] + [msg.NOTES_READING]
         contacts = [(who, *printed) for who, printed in msg.CONTACTS]
         sections = [(msg.NOTES_TITLE, notes), (msg.CONTACTS_TITLE, contacts)]
@@ -320,6 +322,7 @@ class Conversation:
             msg.STATUS_UNDER_REVIEW.format(n=len(st.under_review), items=heading(st.under_review)) if st.under_review else "",
             msg.STATUS_NA.format(n=len(st.not_applicable), items=heading(st.not_applicable)),
             confirmation_line(s.confirmation),
+            self._deadline(s),
         ]
         lines = [line for line in lines if line]
         if s.user.get("paused"):
@@ -799,7 +802,7 @@ class Conversation:
         return bool(s.staff_prefecture) or (s.answer is not None and s.org_type == ORG_PREFECTURE)
 
     def _deadline(self, s: Session) -> str:
-        return deadline_notice(self._for_prefecture(s), self.deadline)
+        return deadline_notice(self._for_prefecture(s), self.deadline, s.prefecture_deadline)
 
     def _where(self, s: Session) -> str:
         if self._for_prefecture(s):

@@ -22,7 +22,9 @@ from bot.messages import conversation as msg
 from bot.state.codes import PURPOSE_CONFIRM, PURPOSE_SHARE, CodeLookup, Codes
 from bot.state.history import History
 from bot.state.redis_storage import ETagConflict
+from bot.state.turn_roles import RoleReads
 from bot.state.turn_store import TurnState, TurnStore
+from bot.survey.prefectures import prefecture_code_of_org
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +100,7 @@ class SurveyBot(ActivityHandler):
         effects: Mapping[str, EffectHandler] | None = None,
         invokes: Mapping[str, InvokeHandler] | None = None,
         unions: KnownUnions | None = None,
+        roles: RoleReads | None = None,
     ) -> None:
         self.config = config
         self.store = store
@@ -107,6 +110,7 @@ class SurveyBot(ActivityHandler):
         self.invokes = dict(invokes or {})
         self.codes = codes
         self.unions = unions  # the known 広域連合等 of a prefecture (Q13Board)
+        self.roles = roles  # staff grants and prefecture deadlines; None: the settings only
         self.runner = SurveyDialogRunner(conversation)
         self._heap_frozen = False
 
@@ -212,7 +216,7 @@ class SurveyBot(ActivityHandler):
         names or the one under review, the history), before the turn decides anything;
         again on every attempt, so that a redone turn decides on fresh records."""
         command = inp.command if inp else None
-        session.staff_prefecture = self.config.prefecture_staff.get(session.user_key)
+        await self._read_roles(session)
         if code_lookup is not None:
             session.code_lookup = code_lookup
             if code_lookup.info is not None:
@@ -224,6 +228,17 @@ class SurveyBot(ActivityHandler):
         prefecture = prefecture_to_read(session, inp) if self.unions is not None else None
         if prefecture is not None:
             session.known_unions = await self.unions.unions(prefecture)
+
+    async def _read_roles(self, session: Session) -> None:
+        """Whether the user is an administrator, prefecture staff (setting or grant), and
+        the deadline their answer's prefecture set: every turn, one round trip."""
+        session.admin = session.user_key in self.config.admins
+        if self.roles is None:
+            session.staff_prefecture = self.config.prefecture_staff.get(session.user_key)
+            return
+        org_name = ((session.answer or {}).get("respondent") or {}).get("org_name", "")
+        roles = await self.roles.for_turn(session.user_key, prefecture_code_of_org(org_name))
+        session.staff_prefecture, session.prefecture_deadline = roles.staff_prefecture, roles.prefecture_deadline
 
     async def _load_other(self, session: Session, answer_id: str) -> None:
         other, etag = await self.store.load_answer(answer_id)

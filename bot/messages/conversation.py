@@ -1,4 +1,5 @@
 """What the bot says in the conversation (Japanese UI text)."""
+from bot.messages import desk as _desk
 
 # command id -> the words that call it. The first word is the one shown on buttons.
 COMMAND_WORDS: dict[str, tuple[str, ...]] = {
@@ -24,6 +25,7 @@ COMMAND_WORDS: dict[str, tuple[str, ...]] = {
     "return": ("差し戻し", "差戻し"),
     "history": ("履歴",),
     "collect": ("集計",),
+    **_desk.COMMAND_WORDS,
 }
 
 NOT_AVAILABLE = "「{command}」はまだこのボットでは使えません。「ヘルプ」で使える操作を確認できます。"

@@ -35,14 +35,17 @@ class Transcript:
 
     def __init__(
         self, user_key: str = "", user_name: str = "山田 太郎", *, deadline: datetime | None = None,
-        staff_prefecture: str | None = None,
+        staff_prefecture: str | None = None, admin: bool = False, prefecture_deadline: datetime | None = None,
     ) -> None:
         self.user_key = user_key or f"user-{next(_ids)}"
         self.user_name = user_name
         self.conversation_id = f"chat-{next(_ids)}"
         extra = {"deadline": deadline} if deadline else {}
         self.conversation = Conversation(survey(), new_id=lambda: f"answer-{next(_ids)}", **extra)
-        self.staff_prefecture = staff_prefecture  # as SurveyBot reads it from PREFECTURE_STAFF
+        self.staff_prefecture = staff_prefecture  # as SurveyBot reads it (PREFECTURE_STAFF or a grant)
+        self.admin = admin  # ADMINS
+        self.prefecture_deadline = prefecture_deadline  # as SurveyBot reads it (期限 of the answer's prefecture)
+        self.effects: list[Any] = []  # the last turn's effects (run by SurveyBot after the save)
         # The known 広域連合等 by prefecture code, as SurveyBot.read_beyond reads them (Q13Board).
         self.known_unions: dict[str, list[str]] = {}
         self.unions_read: list[str] = []  # the prefectures read, turn by turn
@@ -61,6 +64,8 @@ class Transcript:
             user=copy.deepcopy(self.user),
             answer=copy.deepcopy(self.stored),
             staff_prefecture=self.staff_prefecture,
+            admin=self.admin,
+            prefecture_deadline=self.prefecture_deadline,
         )
         prefecture = prefecture_to_read(session, inp)
         if prefecture is not None:
@@ -68,6 +73,7 @@ class Transcript:
             session.known_unions = list(self.known_unions.get(prefecture, []))
         run(session)
         self.user, self.stored = session.user, session.answer
+        self.effects = list(session.effects)
         self.last = Replies(
             {"type": "message", "text": reply.text, "attachments": reply.attachments} for reply in session.replies
         )
