@@ -223,8 +223,7 @@ class Collector:
         read = ReadRecord(record, cells, problems, str(value.get("sheet") or ""), name)
         return file_entry(read, updated=str(value.get("received") or ""))
 
-    async def kept_entries(self, user_key: str, code: str) -> list[Entry]:
-        stored = await self._client.hgetall(self._kept_key(user_key))
+    def _kept_entries(self, stored: dict[Any, Any], code: str) -> list[Entry]:
         entries = []
         for raw_name in sorted(stored):
             name = raw_name.decode() if isinstance(raw_name, bytes) else raw_name
@@ -233,9 +232,19 @@ class Collector:
                 entries.append(entry)
         return entries
 
+    async def kept_entries(self, user_key: str, code: str) -> list[Entry]:
+        return self._kept_entries(await self._client.hgetall(self._kept_key(user_key)), code)
+
     async def entries(self, code: str, user_key: str) -> list[Entry]:
-        """Every row of the prefecture's list: the bot's answers, then the kept files."""
-        return await self.stored_entries(code) + await self.kept_entries(user_key, code)
+        """Every row of the prefecture's list: the bot's answers, then the kept files. The
+        rows are made off the event loop (a prefecture has up to 180 of them)."""
+        answers = await self.stored_answers(code)
+        kept = await self._client.hgetall(self._kept_key(user_key))
+
+        def rows() -> list[Entry]:
+            return [self._bot_entry(data) for data in answers] + self._kept_entries(kept, code)
+
+        return await asyncio.to_thread(rows)
 
     async def build_list(
         self, code: str, user_key: str, rejected: Sequence[tuple[str, str]] = ()
@@ -255,7 +264,8 @@ class Collector:
     async def progress(self, code: str, user_key: str) -> list[ProgressRow]:
         """進捗: every municipality and every organisation seen, by need to chase (the
         workbook's 進捗 sheet, without building the workbook)."""
-        return desk_progress(self._survey, code, await self.entries(code, user_key))
+        entries = await self.entries(code, user_key)
+        return await asyncio.to_thread(desk_progress, self._survey, code, entries)
 
     async def _list_link_file(self, subject: str) -> BuiltFile | None:
         # A link rebuilds the list as it stands: staff are checked again, kept files included.

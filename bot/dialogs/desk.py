@@ -47,12 +47,14 @@ class Desk:
 
     # --- prefecture staff ---------------------------------------------------------------
     def status(self, s: Session, inp: UserInput) -> None:
-        """状況 / 進捗: the user's own answer; with a prefecture (進捗 神奈川県), its progress."""
+        """状況 / 進捗: the user's own answer; with a prefecture (進捗 神奈川県), its progress,
+        for that prefecture's staff. Anything else after the word is the user's own 状況, as
+        it always was, except for staff, who are told the prefecture is not known."""
         requested = inp.arg.strip()
-        if not requested:
+        code = resolve_prefecture(requested) if requested else None
+        if code is None and (not requested or s.staff_prefecture is None):
             self._status(s, inp)
             return
-        code = resolve_prefecture(requested)
         if code is None:
             s.say(msg.UNKNOWN_PREFECTURE.format(text=requested))
             return

@@ -317,6 +317,17 @@ async def test_files_are_read_and_lists_built_off_the_event_loop(parts, files_se
     assert msg.COLLECT_COUNTS.format(confirmed=1, unconfirmed=0, from_files=1) in turn.sent[0].text
 
 
+async def test_progress_is_worked_out_off_the_event_loop(parts, monkeypatch) -> None:
+    collector, index, store = parts
+    await _store_answer(store, index, "14神奈川県相模原市")
+    threads = Threads()
+    monkeypatch.setattr(collect_module, "desk_progress", threads.wrap("progress", collect_module.desk_progress))
+    monkeypatch.setattr(collect_module, "bot_entry", threads.wrap("rows", collect_module.bot_entry))
+    rows = await collector.progress("14", STAFF_14)
+    assert set(threads.seen) == {"progress", "rows"} and threading.get_ident() not in threads.seen.values()
+    assert len(rows) == 33
+
+
 async def test_the_answer_workbook_is_built_off_the_event_loop(parts, monkeypatch) -> None:
     collector, index, store = parts
     answer_id = await _store_answer(store, index, "14神奈川県相模原市")

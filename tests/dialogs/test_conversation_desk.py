@@ -40,7 +40,7 @@ ROLES = [
     ("状況 with a prefecture is 進捗", "状況 神奈川", "14", False, ("progress", {"prefecture": "14"}), ""),
     ("進捗 of another prefecture", "進捗 東京都", "14", False, None, STAFF_ONLY.format(command="進捗 都道府県名")),
     ("進捗 by a municipality", "進捗 神奈川県", None, False, None, STAFF_ONLY.format(command="進捗 都道府県名")),
-    ("進捗 of no prefecture", "進捗 神奈川市", "14", False, None, msg.UNKNOWN_PREFECTURE.format(text="神奈川市")),
+    ("進捗 of no prefecture, by staff", "進捗 神奈川市", "14", False, None, msg.UNKNOWN_PREFECTURE.format(text="神奈川市")),
     ("期限 by staff", "期限 令和5年7月14日 17時", "14", False,
      ("deadline", {"prefecture": "14", "at": "2023-07-14T17:00+09:00", "past": True}), ""),
     ("期限 alone shows it", "期限", "14", False, ("deadline", {"prefecture": "14"}), ""),
@@ -79,12 +79,15 @@ def test_who_may_use_the_desk(typed: str, staff: str | None, admin: bool, effect
     assert t.stored is None  # nothing of an answer is started or changed
 
 
-def test_progress_alone_is_the_users_own_status() -> None:
-    t = Transcript(staff_prefecture="14")
+@pytest.mark.parametrize(
+    ("staff", "typed"),
+    [("14", "進捗"), ("14", "状況"), (None, "進捗"), (None, "状況 お願いします"), (None, "進捗 どうなってる")],
+)
+def test_progress_without_a_prefecture_is_the_users_own_status(staff: str | None, typed: str) -> None:
+    t = Transcript(staff_prefecture=staff)
     t.play(MUNICIPALITY_SHORT.steps()[:4])
-    for word in ("進捗", "状況"):
-        replies = t.say(word)
-        assert replies.heading == "回答の状況" and effects(t) == []
+    replies = t.say(typed)
+    assert replies.heading == "回答の状況" and effects(t) == []
 
 
 @pytest.mark.parametrize(
