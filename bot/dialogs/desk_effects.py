@@ -177,9 +177,10 @@ class DeskEffects:
             await turn_context.send_activity(to_activity(text, []))
             return
         own = await self.deadlines.get(code)
-        days = (own.at.astimezone(JST).date() - now.date()).days if own else None
-        deadline_text = deadline_notice(
-            False, self.config.deadline, own.at if own else None, days_left=days if days is not None and days >= 0 else None)
+        deadline_text = ""  # no date set: the prefecture's own message says nothing of one
+        if own is not None:
+            days = (own.at.astimezone(JST).date() - now.date()).days
+            deadline_text = deadline_notice(False, self.config.deadline, own.at, days_left=days if days >= 0 else None)
         reached_orgs, people, unreached = 0, 0, []
         for answer, state in targets:
             text = msg.REMIND_TEXT.format(prefecture=prefecture, deadline=deadline_text, state=state)

@@ -205,6 +205,9 @@ async def test_two_staff_at_once_send_one_remind(desk) -> None:
     effects, notifier = desk
     turns = await asyncio.gather(*(run(effects, "remind", {"prefecture": "14"}, session(f"aad-{n}", f"職員{n}")) for n in range(3)))
     assert len(notifier.sent) == 4
+    # No deadline set: the prefecture's message names none (never "follow your prefecture").
+    assert all(text.startswith("神奈川県からのお知らせ（2307 マイナンバー調査）: ") and "提出期限" not in text
+               for _, text in notifier.sent)
     already = msg.REMIND_ALREADY.split("{name}")[0].format(prefecture="神奈川県")
     assert sorted(t.texts[0].startswith(already) for t in turns) == [False, True, True]
 
