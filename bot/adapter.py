@@ -19,20 +19,11 @@ import logging
 from collections import OrderedDict
 from datetime import datetime, timezone
 from http import HTTPStatus
-from types import SimpleNamespace
-from typing import Any, Awaitable, Callable, Hashable, TypeVar
+from typing import Any, Awaitable, Callable, Hashable, Mapping, TypeVar
 from urllib.parse import quote
 
 import aiohttp
-from aiohttp.web import (
-    HTTPBadRequest,
-    HTTPUnauthorized,
-    HTTPUnsupportedMediaType,
-    Request,
-    Response,
-    WebSocketResponse,
-    json_response,
-)
+from aiohttp.web import Request, Response, WebSocketResponse, json_response
 from botbuilder.core import Bot, InvokeResponse, TurnContext, serializer_helper
 from botbuilder.integration.aiohttp import (
     CloudAdapter,
@@ -54,6 +45,14 @@ from botframework.connector.skills import BotFrameworkClient
 from msrest.exceptions import SerializationError
 from msrest.serialization import Model
 
+from bot.http.activity_body import read_activity_json
+from bot.http.auth import CredentialFactory, auth_refusal, sdk_configuration
+from bot.http.invokes import unsupported_invoke
+from bot.http.pacing import Pacer
+from bot.http.refusals import Refused, refusal
+from bot.http.retry import RetryPolicy
+from bot.identity import DEFAULT_APP_TYPE, credentials_factory
+from bot.logs import bind_activity
 from bot.messages import adapter as messages
 
 logger = logging.getLogger(__name__)
@@ -114,7 +113,7 @@ async def _cached(cache: _BoundedCache, key: Hashable, build: Callable[[], Await
 
 
 class ConnectorRequestError(Exception):
-    """The Connector service answered a reply with an error status."""
+    """The Connector service answered a reply with an error status (0: no answer at all)."""
 
     def __init__(self, method: str, url: str, status: int, body: str) -> None:
         super().__init__(f"{method} {url} -> HTTP {status}: {body[:300]}")
@@ -235,6 +234,16 @@ def activity_from_json(body: Any) -> Activity:
         return Activity().deserialize(body)
 
 
+def _read_activity(body: dict[str, Any]) -> Activity:
+    try:
+        activity = activity_from_json(body)
+    except Exception as error:  # msrest's deserializer sees only the caller's input
+        raise Refused(400, messages.NOT_AN_ACTIVITY, f"activity not readable: {type(error).__name__}") from None
+    if not activity.type:
+        raise Refused(400, messages.MISSING_FIELD.format(field="type"), "type is missing")
+    return activity
+
+
 class _Headers:
     """What AppCredentials.signed_session touches of a requests.Session."""
 
@@ -243,12 +252,20 @@ class _Headers:
 
 
 class ConnectorHttp:
-    """One aiohttp session for every cached connector client. Created on first use,
-    inside the running loop (an aiohttp session must not be built before it)."""
+    """One aiohttp session for every cached connector client, created on first use,
+    inside the running loop (an aiohttp session must not be built before it); with the
+    one Pacer and RetryPolicy every message the bot posts goes through."""
 
-    def __init__(self, max_connections: int = MAX_CONNECTOR_CONNECTIONS) -> None:
+    def __init__(
+        self,
+        max_connections: int = MAX_CONNECTOR_CONNECTIONS,
+        pacer: Pacer | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None:
         self._max_connections = max_connections
         self._session: aiohttp.ClientSession | None = None
+        self.pacer = pacer or Pacer()
+        self.retry = retry or RetryPolicy()
 
     def session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
@@ -289,7 +306,7 @@ class FastConversations(ConversationsOperations):
                 conversation_id, activity_id, activity, custom_headers=custom_headers, raw=raw, **operation_config
             )
         path = f"/v3/conversations/{quote(str(conversation_id), safe='')}/activities/{quote(str(activity_id), safe='')}"
-        return await self._post(path, activity, custom_headers)
+        return await self._post(str(conversation_id), path, activity, custom_headers)
 
     async def send_to_conversation(
         self, conversation_id, activity, *, custom_headers=None, raw=False, **operation_config
@@ -299,7 +316,7 @@ class FastConversations(ConversationsOperations):
                 conversation_id, activity, custom_headers=custom_headers, raw=raw, **operation_config
             )
         path = f"/v3/conversations/{quote(str(conversation_id), safe='')}/activities"
-        return await self._post(path, activity, custom_headers)
+        return await self._post(str(conversation_id), path, activity, custom_headers)
 
     async def _authorization(self) -> dict[str, str]:
         credentials = self._credentials
@@ -310,25 +327,46 @@ class FastConversations(ConversationsOperations):
         holder = await asyncio.to_thread(credentials.signed_session, _Headers())
         return holder.headers
 
-    async def _post(self, path: str, activity: Activity, custom_headers: dict[str, str] | None) -> ResourceResponse:
+    async def _post(
+        self, conversation_id: str, path: str, activity: Activity, custom_headers: dict[str, str] | None
+    ) -> ResourceResponse:
         url = self._base_url + path
-        headers = {
-            "Content-Type": "application/json; charset=utf-8",
-            "Accept": "application/json",
-            "User-Agent": self._user_agent,
-            **(await self._authorization()),
-            **(custom_headers or {}),
-        }
         body = activity_to_json(activity).encode("utf-8")
-        async with self._http.session().post(url, data=body, headers=headers) as response:
-            text = await response.text()
-            if response.status not in (200, 201, 202):
-                raise ConnectorRequestError("POST", url, response.status, text)
+        tenant_id = _tenant_of(activity)
+
+        async def attempt() -> tuple[int, str | None, str]:
+            await self._http.pacer.before_send(conversation_id, tenant_id)
+            headers = {
+                "Content-Type": "application/json; charset=utf-8",
+                "Accept": "application/json",
+                "User-Agent": self._user_agent,
+                **(await self._authorization()),
+                **(custom_headers or {}),
+            }
+            async with self._http.session().post(url, data=body, headers=headers) as response:
+                return response.status, response.headers.get("Retry-After"), await response.text()
+
+        try:
+            status, text = await self._http.retry.run(attempt, what=f"POST {self._base_url}/v3/conversations/…")
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+            raise ConnectorRequestError("POST", url, 0, f"{type(error).__name__}: {error}") from None
+        if status not in (200, 201, 202):
+            raise ConnectorRequestError("POST", url, status, text)
         try:
             data = json.loads(text) if text else {}
         except ValueError:
             data = {}
         return ResourceResponse(id=data.get("id") if isinstance(data, dict) else None)
+
+
+def _tenant_of(activity: Activity) -> str:
+    """The tenant Teams' per-tenant limit counts a message against."""
+    conversation = activity.conversation
+    if conversation is not None and conversation.tenant_id:
+        return str(conversation.tenant_id)
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    tenant = data.get("tenant")
+    return str(tenant.get("id") or "") if isinstance(tenant, dict) else ""
 
 
 class _CachingConnectorFactory(ConnectorFactory):
@@ -367,12 +405,16 @@ class CachingBotFrameworkAuthentication(BotFrameworkAuthentication):
     """Delegates everything to the SDK's authentication; only caches clients."""
 
     def __init__(
-        self, inner: BotFrameworkAuthentication, max_clients: int = MAX_CACHED_CLIENTS, fast_replies: bool = True
+        self,
+        inner: BotFrameworkAuthentication,
+        max_clients: int = MAX_CACHED_CLIENTS,
+        fast_replies: bool = True,
+        http: ConnectorHttp | None = None,
     ) -> None:
         self._inner = inner
         self._connectors = _BoundedCache(max_clients)
         self._user_token_clients = _BoundedCache(max_clients)
-        self._http = ConnectorHttp() if fast_replies else None
+        self._http = (http or ConnectorHttp()) if fast_replies else None
 
     async def authenticate_request(self, activity: Activity, auth_header: str) -> AuthenticateRequestResult:
         result = await self._inner.authenticate_request(activity, auth_header)
@@ -472,32 +514,46 @@ def invoke_body_as_json(body: Any) -> Any:
 
 class FastCloudAdapter(CloudAdapter):
     bot_framework_authentication: CachingBotFrameworkAuthentication
+    # With an app id, a request is authenticated from its headers before its body is read.
+    requires_auth: bool = False
 
     async def process(self, request: Request, bot: Bot, ws_response: WebSocketResponse = None) -> Response | None:
-        # The SDK's POST path, with the activity read by activity_from_json: msrest's
-        # generic deserializer was a tenth of a turn. Everything else is the SDK's.
+        # The SDK's POST path, with the activity read by activity_from_json (msrest's
+        # generic deserializer was a tenth of a turn) after bot.http's checks, and every
+        # client error answered with a 4xx. The turn itself is the SDK's.
         if request is None or bot is None or request.method != "POST" or ws_response is not None:
             return await super().process(request, bot, ws_response)
-        if "application/json" not in request.headers.get("Content-Type", ""):
-            raise HTTPUnsupportedMediaType()
-        activity = activity_from_json(await request.json())
-        if not activity.type:
-            raise HTTPBadRequest()
+        header = request.headers.get("Authorization") or None
         try:
-            invoke_response = await self.process_activity(
-                request.headers.get("Authorization", ""), activity, bot.on_turn
-            )
-        except PermissionError:
-            raise HTTPUnauthorized()
+            if self.requires_auth:
+                await self._authenticate(Activity(), header)
+            activity = _read_activity(await read_activity_json(request))
+            bind_activity(activity)
+            # Again with the activity: its serviceUrl must match the token's claim and
+            # its channel the signing key's endorsements.
+            authenticated = await self._authenticate(activity, header)
+        except Refused as refused:
+            return refusal(request, refused)
+        invoke_response = await self.process_activity(authenticated, activity, bot.on_turn)
         if invoke_response:
             return json_response(data=serializer_helper(invoke_response.body), status=invoke_response.status)
         return Response(status=201)
+
+    async def _authenticate(self, activity: Activity, header: str | None) -> AuthenticateRequestResult:
+        try:
+            return await self.bot_framework_authentication.authenticate_request(activity, header)
+        except Exception as error:  # the SDK raises many kinds for a bad token (bot.http.auth)
+            raise auth_refusal(error) from None
 
     def _process_turn_results(self, context: TurnContext) -> InvokeResponse | None:
         # Invoke bodies given as dicts, models msrest cannot serialize, and the
         # ExpectedReplies the SDK itself turns into a dict for deliveryMode
         # expectReplies would all crash the aiohttp integration's serializer.
         response = super()._process_turn_results(context)
+        if response is not None and response.status == HTTPStatus.NOT_IMPLEMENTED and response.body is None:
+            # The SDK's answer when no handler took the invoke: a 4xx instead, so that
+            # 5xx keeps meaning a fault of this server.
+            return unsupported_invoke()
         if response is None or response.body is None:
             return response
         body = invoke_body_as_json(response.body)
@@ -516,14 +572,22 @@ async def on_turn_error(context: TurnContext, error: Exception) -> None:
     """Logs the failure and apologises; never raises, so one bad turn cannot
     take the request handler (or the process) down with it."""
     activity = context.activity
-    logger.error(
-        "turn failed: type=%s conversation=%s",
-        getattr(activity, "type", None),
-        getattr(getattr(activity, "conversation", None), "id", None),
-        exc_info=error,
-    )
+    if isinstance(error, ConnectorRequestError):
+        # The Connector refused a reply (after the retries): one line, no traceback.
+        logger.error("turn failed: a reply could not be posted: %s", str(error)[:300])
+        if error.status == 0:
+            return  # unreachable: an apology would go the same way
+    else:
+        logger.error(
+            "turn failed: type=%s conversation=%s",
+            getattr(activity, "type", None),
+            getattr(getattr(activity, "conversation", None), "id", None),
+            exc_info=error,
+        )
     try:
         await context.send_activity(messages.TURN_ERROR)
+    except ConnectorRequestError as apology_error:
+        logger.error("could not send the apology after a failed turn: %s", str(apology_error)[:300])
     except Exception:
         logger.exception("could not send the apology after a failed turn")
 
@@ -532,17 +596,22 @@ def create_adapter(
     app_id: str = "",
     app_password: str = "",
     tenant_id: str = "",
-    app_type: str = "MultiTenant",
+    app_type: str = DEFAULT_APP_TYPE,
+    *,
+    endpoints: Mapping[str, str] | None = None,
+    validate_authority: bool = True,
+    http: ConnectorHttp | None = None,
 ) -> FastCloudAdapter:
     """The SDK's CloudAdapter and authentication (anonymous when no app id is
-    configured), with connector and user-token clients reused across turns."""
-    configuration = SimpleNamespace(
-        APP_ID=app_id or None,
-        APP_PASSWORD=app_password or None,
-        APP_TYPE=app_type or "MultiTenant",
-        APP_TENANTID=tenant_id or None,
+    configured; `endpoints` are the SDK's settings named in bot.http.auth), with
+    connector and user-token clients reused across turns. The credentials come from
+    bot.identity (SingleTenant, UserAssignedMSI or MultiTenant)."""
+    configuration = sdk_configuration(app_id, app_password, tenant_id, app_type, endpoints, validate_authority)
+    identity = credentials_factory(app_id, app_password, tenant_id, app_type)
+    inner = ConfigurationBotFrameworkAuthentication(
+        configuration, credentials_factory=CredentialFactory(configuration, inner=identity)
     )
-    inner = ConfigurationBotFrameworkAuthentication(configuration)
-    adapter = FastCloudAdapter(CachingBotFrameworkAuthentication(inner))
+    adapter = FastCloudAdapter(CachingBotFrameworkAuthentication(inner, http=http))
+    adapter.requires_auth = bool(app_id)
     adapter.on_turn_error = on_turn_error
     return adapter

@@ -7,21 +7,29 @@ from typing import Any
 
 import redis.asyncio
 from aiohttp import web
+from redis.exceptions import RedisError
 
 from bot.adapter import create_adapter
 from bot.config import Config
 from bot.dialogs.conversation import Conversation
 from bot.delivery import Delivery, build_delivery
 from bot.delivery.files import FILES_ROUTE
+from bot.dialogs.deletion_effects import DeletionEffects
 from bot.dialogs.desk_effects import DeskEffects
 from bot.dialogs.survey_bot import SurveyBot
 from bot.dialogs.teamwork_effects import TeamworkEffects
+from bot.http import health
+from bot.http.invokes import unsupported_invokes
+from bot.logs import access_log_middleware
 from bot.notify import Notifier
 from bot.reminders import Reminders
+from bot.retention import Retention, erase_from, start_notice
+from bot.state.answer_deletion import AnswerDeletion
 from bot.state.codes import Codes
 from bot.state.people import People
 from bot.state.prefecture_deadlines import PrefectureDeadlines
 from bot.state.q13_board import Q13Board
+from bot.state.redis_checks import REDIS_REPORT, RedisRefused, check_redis_server, connect_problem, readiness_fields
 from bot.state.history import History
 from bot.state.staff import StaffGrants
 from bot.state.turn_roles import RoleReads
@@ -48,17 +56,19 @@ async def _files(request: web.Request) -> web.StreamResponse:
     return await request.app[DELIVERY].files.serve(request)
 
 
-async def _health(request: web.Request) -> web.Response:
-    await request.app[REDIS].ping()
-    return web.json_response({"status": "ok"})
+async def _ready(request: web.Request) -> web.Response:
+    body = await health.readiness(request.app.get(REDIS))
+    return health.readiness_response({**body, **readiness_fields(request.app)})
 
 
 def create_app(config: Config) -> web.Application:
     """Nothing is started here: Redis is connected (or the embedded one started) when
     the application starts, and closed on cleanup."""
-    app = web.Application(client_max_size=8 * 1024 * 1024)
+    # The access log stays the outermost middleware: it sees the final status.
+    app = web.Application(client_max_size=8 * 1024 * 1024, middlewares=[access_log_middleware])
     app.router.add_post("/api/messages", _messages)
-    app.router.add_get("/healthz", _health)
+    app.router.add_get("/healthz", health.liveness)
+    app.router.add_get("/readyz", _ready)
     app.router.add_get(FILES_ROUTE, _files)
 
     async def start(app: web.Application) -> None:
@@ -71,12 +81,20 @@ def create_app(config: Config) -> web.Application:
             url = embedded.url
             log.info("embedded Redis at %s", url)
         client = redis.asyncio.Redis.from_url(url, decode_responses=False)
-        await client.ping()
+        try:
+            await client.ping()
+        except (RedisError, OSError) as error:
+            await client.aclose()
+            raise RedisRefused(connect_problem(error, url)) from None
         app[REDIS] = client
+        app[REDIS_REPORT] = await check_redis_server(client, config.redis_namespace)
         survey = load_survey()
         store = TurnStore(client, config.redis_namespace)
         history = History(client, config.redis_namespace)
-        adapter = create_adapter(config.app_id, config.app_password, config.app_tenant_id, config.app_type)
+        adapter = create_adapter(
+            config.app_id, config.app_password, config.app_tenant_id, config.app_type,
+            endpoints=config.auth_endpoints, validate_authority=config.validate_authority,
+        )
         app[ADAPTER] = adapter
         grants = StaffGrants(client, config.redis_namespace, config.prefecture_staff)
         deadlines = PrefectureDeadlines(client, config.redis_namespace)
@@ -89,16 +107,23 @@ def create_app(config: Config) -> web.Application:
             notifier, people, store, survey,
             export=delivery.effects["export"], q13=q13,
         )
+        deletion = DeletionEffects(AnswerDeletion(client, config.redis_namespace), notifier, config.admins)
         desk = DeskEffects(config, survey, delivery.collector, grants, deadlines, people, notifier)
         app[BOT] = SurveyBot(
-            config, store, Conversation(survey, deadline=config.deadline), history, Codes(client, config.redis_namespace),
-            effects={**delivery.effects, **teamwork.handlers(), **desk.handlers()}, invokes=delivery.invokes, unions=q13,
-            roles=RoleReads(client, grants, deadlines),
+            config, store, Conversation(survey, deadline=config.deadline, admins=config.admins), history,
+            Codes(client, config.redis_namespace),
+            effects={**delivery.effects, **teamwork.handlers(), **deletion.handlers(), **desk.handlers()},
+            invokes={**delivery.invokes, **unsupported_invokes()}, unions=q13, roles=RoleReads(client, grants, deadlines),
         )
         reminders = Reminders(config, client, survey, notifier, deadlines=deadlines)
         app[BACKGROUND] = [asyncio.create_task(reminders.run_forever())] if config.reminder_interval > 0 else []
         if EMBEDDED in app:
             app[BACKGROUND].append(asyncio.create_task(app[EMBEDDED].supervise()))
+        if erase_from(config) is None:
+            log.warning(start_notice(config))
+        else:
+            log.info(start_notice(config))
+            app[BACKGROUND].append(asyncio.create_task(Retention(config, client).run_forever()))
 
     async def stop(app: web.Application) -> None:
         for task in app.get(BACKGROUND, []):

@@ -1,5 +1,8 @@
 """Proactive messages: to a user's last chat with the bot, through its stored
-conversation reference (Teams lets a bot write only where the user has talked to it)."""
+conversation reference (Teams lets a bot write only where the user has talked to it).
+
+They are bulk sends: each waits for its slot under Teams' rate limits (bot/http/pacing.py)
+and is retried on 429/412/5xx like every message the bot posts (bot/http/retry.py)."""
 from __future__ import annotations
 
 import logging
@@ -8,6 +11,8 @@ from typing import Any, Awaitable, Callable, Iterable
 from botbuilder.core import BotAdapter, MessageFactory, TurnContext
 from botbuilder.schema import Activity, ConversationReference
 
+from bot.http.pacing import bulk_sends
+from bot.logs import user_ref
 from bot.state.redis_storage import RedisStorage
 
 log = logging.getLogger(__name__)
@@ -35,22 +40,23 @@ class Notifier:
         """Sends to every user with a known chat; returns the keys reached. A failure for
         one user is logged and does not stop the others."""
         reached = []
-        for user_key, record in (await self.users(user_keys)).items():
-            reference = record.get("reference")
-            if not reference:
-                continue
-            message = MessageFactory.text(activity) if isinstance(activity, str) else activity
+        with bulk_sends():
+            for user_key, record in (await self.users(user_keys)).items():
+                reference = record.get("reference")
+                if not reference:
+                    continue
+                message = MessageFactory.text(activity) if isinstance(activity, str) else activity
 
-            async def callback(turn_context: TurnContext, key: str = user_key, rec: dict[str, Any] = record) -> None:
-                await turn_context.send_activity(message)
-                if after is not None:
-                    await after(turn_context, key, rec)
+                async def callback(turn_context: TurnContext, key: str = user_key, rec: dict[str, Any] = record) -> None:
+                    await turn_context.send_activity(message)
+                    if after is not None:
+                        await after(turn_context, key, rec)
 
-            try:
-                await self._adapter.continue_conversation(
-                    ConversationReference().deserialize(reference), callback, bot_app_id=self._app_id or None
-                )
-                reached.append(user_key)
-            except Exception:  # one unreachable user must not block the rest
-                log.exception("proactive message to %s failed", user_key)
+                try:
+                    await self._adapter.continue_conversation(
+                        ConversationReference().deserialize(reference), callback, bot_app_id=self._app_id or None
+                    )
+                    reached.append(user_key)
+                except Exception:  # one unreachable user must not block the rest
+                    log.exception("proactive message to %s failed", user_ref(user_key))
         return reached

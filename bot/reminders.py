@@ -5,7 +5,6 @@ Days are counted to the answer's own deadline: the one its prefecture set (期�
 municipality or 広域連合等, else the ministry's (the DEADLINE setting)."""
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import datetime
 from typing import Callable
@@ -16,6 +15,7 @@ from bot.config import JST, Config
 from bot.messages import teamwork as msg
 from bot.messages.deadlines import deadline_notice
 from bot.notify import Notifier
+from bot.scheduler import claim, repeat
 from bot.state.prefecture_deadlines import PrefectureDeadline, PrefectureDeadlines
 from bot.state.redis_storage import decode_record
 from bot.survey.engine import Survey
@@ -45,14 +45,7 @@ class Reminders:
         self.deadlines = deadlines  # set by prefectures (期限); None: the ministry's for all
 
     async def run_forever(self) -> None:
-        while True:
-            try:
-                await self.run_once()
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # a failed round must not end the reminders
-                log.exception("reminder round failed")
-            await asyncio.sleep(self.config.reminder_interval)
+        await repeat(self.run_once, self.config.reminder_interval, "reminder")
 
     def days_left(self, now: datetime, deadline: datetime | None = None) -> int:
         moment = deadline or self.config.deadline
@@ -92,7 +85,7 @@ class Reminders:
             if days not in self.config.reminder_days:
                 continue
             lock = f"{self.config.redis_namespace}:reminded:{answer['answer_id']}:{deadline.date()}:{days}"
-            if not await self.client.set(lock, "1", nx=True, ex=LOCK_SECONDS):
+            if not await claim(self.client, lock, LOCK_SECONDS):
                 continue
             text = msg.REMINDER.format(deadline=self._deadline_text(answer, own, days), state=state)
             await self.notifier.send(answer.get("members") or [], text)

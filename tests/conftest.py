@@ -11,6 +11,8 @@ import redis.asyncio
 
 from tests.redis_server import RedisServerProcess
 
+pytest_plugins = ("pytester", "tests.shared_refs")
+
 # An external REDIS_URL may hold someone's data: tests only ever touch this db.
 EXTERNAL_TEST_DB = 15
 

@@ -19,12 +19,14 @@ from aiohttp import web
 from botbuilder.core import InvokeResponse, TurnContext
 
 from bot import cards
+from bot.audit import audit
 from bot.config import JST, Config
-from bot.delivery.tokens import KIND_ANSWER, sign, verify
+from bot.delivery.tokens import KIND_ANSWER, KIND_PREFECTURE_LIST, sign, verify
 from bot.dialogs.session import Effect, Session
-from bot.dialogs.survey_bot import to_activity
+from bot.dialogs.survey_bot import to_activity, user_key_of
 from bot.export.answer_workbook import answer_file_name, build_answer_workbook_async
 from bot.export.columns import SurveyLike
+from bot.logs import user_ref
 from bot.messages import delivery as msg
 from bot.state.turn_store import TurnStore
 from bot.survey.model import AnswerRecord
@@ -84,6 +86,15 @@ def content_disposition(name: str, ascii_name: str) -> str:
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
+def _what(kind: str, subject: str) -> dict[str, str | None]:
+    """A file's subject for the audit log: the answer id, or the prefecture and the
+    hashed user a list was made for (a list's subject holds the raw user key)."""
+    if kind == KIND_PREFECTURE_LIST:
+        code, _, user_key = subject.partition(":")
+        return {"file": "prefecture_list", "prefecture": code, "for": user_ref(user_key)}
+    return {"file": "answer_workbook", "answer_id": subject}
+
+
 def _not_found() -> web.Response:
     return web.Response(status=404, text=msg.LINK_INVALID, content_type="text/plain", charset="utf-8")
 
@@ -119,7 +130,7 @@ class FileDelivery:
             link=msg.LINK_TEXT.format(file_name=built.name),
             notes=notes,
         )
-        await self.deliver(turn_context, session.conversation_type, built, KIND_ANSWER, answer_id, texts)
+        await self.deliver(turn_context, session.conversation_type, built, KIND_ANSWER, answer_id, texts, by=session.user_key)
 
     async def _build_answer(self, record: AnswerRecord) -> BuiltFile:
         data = await build_answer_workbook_async(self._survey, record)
@@ -141,9 +152,11 @@ class FileDelivery:
         kind: str,
         subject: str,
         texts: Texts,
+        by: str | None = None,
     ) -> None:
         """A FileConsentCard in a personal chat (FileConsentCard is personal-only), a
-        download link card in group chats and channels."""
+        download link card in group chats and channels. `by`: the requester's user key,
+        for the audit log (a list's subject names its requester already)."""
         if conversation_type == "personal":
             file_id = secrets.token_urlsafe(16)
             key = self._file_key(file_id)
@@ -157,6 +170,8 @@ class FileDelivery:
             card = await self.link_card(built.name, kind, subject)
             text = "\n\n".join([texts.link, *texts.notes])
         await turn_context.send_activity(to_activity(text, [card]))
+        via = "consent" if conversation_type == "personal" else "link"
+        audit("workbook_issued", **_what(kind, subject), by=user_ref(by), via=via)
 
     async def link_url(self, kind: str, subject: str) -> tuple[str, datetime]:
         expires_at = int(time.time() + self._config.file_link_ttl_hours * 3600)
@@ -185,6 +200,7 @@ class FileDelivery:
         if value.get("action") == "accept" and upload_info.get("uploadUrl"):
             if await self._upload(str(upload_info["uploadUrl"]), stored[b"data"]):
                 await self._client.delete(self._file_key(file_id))
+                audit("workbook_download", **_what(kind, subject), by=user_ref(user_key_of(turn_context.activity)), via="onedrive")
                 card = cards.file_info_card(
                     str(upload_info.get("name") or name),
                     str(upload_info.get("uniqueId") or ""),
@@ -227,6 +243,8 @@ class FileDelivery:
         built = await builder(subject) if builder is not None else None
         if built is None:
             return _not_found()
+        # Whoever holds the link: the request id ties this line to the access log.
+        audit("workbook_download", **_what(kind, subject), by=None, via="link")
         return web.Response(
             body=built.data,
             content_type=XLSX_CONTENT_TYPE,

@@ -13,7 +13,9 @@ from typing import Any, Callable
 from bot import cards
 from bot.cards.common import ACTION_FORM, ACTION_KEEP, ACTION_UNION
 from bot.config import DEFAULT_DEADLINE
+from bot.dialogs.deletion import Deletion
 from bot.dialogs.inputs import UserInput
+from bot.dialogs.limits import message_refusal
 from bot.dialogs.session import Effect, Session
 from bot.dialogs import desk
 from bot.dialogs import under_review as review
@@ -60,7 +62,11 @@ def new_answer(answer_id: str, user_key: str, now_iso: str) -> dict[str, Any]:
 
 class Conversation:
     def __init__(
-        self, survey: Survey, new_id: Callable[[], str] | None = None, deadline: datetime = DEFAULT_DEADLINE
+        self,
+        survey: Survey,
+        new_id: Callable[[], str] | None = None,
+        deadline: datetime = DEFAULT_DEADLINE,
+        admins: frozenset[str] = frozenset(),
     ) -> None:
         self.survey = survey
         self.deadline = deadline  # the ministry's (the prefectures') deadline: Config.deadline
@@ -84,9 +90,17 @@ class Conversation:
         }
         self._commands.update(Teamwork(self).commands())
         self._commands.update(desk.Desk(deadline, status=self._cmd_status).commands())
+        deletion = Deletion(self, admins)
+        self._commands.update(deletion.commands())
+        # Yes/no questions asked by other modules, answered by them (by pending topic).
+        self._resolvers = deletion.resolvers()
 
     # ------------------------------------------------------------------ entry
     def handle(self, s: Session, inp: UserInput) -> None:
+        refusal = message_refusal(inp)
+        if refusal:  # nothing of an oversized message is read, stored or logged
+            s.say(refusal)
+            return
         new_chat = bool(s.user.get("conversation_id")) and s.user.get("conversation_id") != s.conversation_id
         s.user["conversation_id"] = s.conversation_id
         if s.user.get("name") != s.user_name:
@@ -756,6 +770,10 @@ class Conversation:
     # --- confirmations -------------------------------------------------------------
     def _resolve_pending(self, s: Session, inp: UserInput) -> None:
         pending = s.pending or {}
+        resolver = self._resolvers.get(str(pending.get("topic")))
+        if resolver is not None:
+            resolver(s, inp)
+            return
         yes = inp.yes_no()
         topic = str(inp.data.get("topic", "")) if inp.data else ""
         expected = f"field:{pending.get('key')}" if pending.get("topic") == "field" else f"none:{pending.get('item')}"

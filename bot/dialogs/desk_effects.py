@@ -18,6 +18,7 @@ from bot.dialogs.desk_input import is_user_id
 from bot.dialogs.session import Effect, Session
 from bot.dialogs.survey_bot import to_activity
 from bot.export.list_sheets.progress import STATUS_ORDER, ProgressRow
+from bot.logs import user_ref
 from bot.messages import desk as msg
 from bot.messages import list_sheets as sheet_msg
 from bot.messages.dates import wareki_datetime
@@ -135,12 +136,12 @@ class DeskEffects:
         if params.get("clear"):
             cleared = await self.deadlines.clear(code)
             if cleared:
-                audit("prefecture_deadline", prefecture=code, by=session.user_key, at=None)
+                audit("prefecture_deadline", prefecture=code, by=user_ref(session.user_key), at=None)
             text = (msg.DEADLINE_CLEARED if cleared else msg.DEADLINE_NOTHING_TO_CLEAR).format(prefecture=prefecture)
         elif params.get("at"):
             at = datetime.fromisoformat(str(params["at"]))
             await self.deadlines.set(PrefectureDeadline(code, at, session.user_key, minute_text(session.now)))
-            audit("prefecture_deadline", prefecture=code, by=session.user_key, at=at.isoformat(timespec="minutes"))
+            audit("prefecture_deadline", prefecture=code, by=user_ref(session.user_key), at=at.isoformat(timespec="minutes"))
             lines = [msg.DEADLINE_SET.format(prefecture=prefecture, deadline=wareki_datetime(at))]
             text = "\n".join(lines + ([msg.DEADLINE_PAST] if params.get("past") else []))
         else:
@@ -191,7 +192,7 @@ class DeskEffects:
                 people += len(reached)
             else:
                 unreached.append(_short_name((answer.get("respondent") or {}).get("org_name", ""), code))
-        audit("remind", prefecture=code, by=session.user_key, answers=len(targets), reached=people)
+        audit("remind", prefecture=code, by=user_ref(session.user_key), answers=len(targets), reached=people)
         lines = [msg.REMIND_DONE.format(prefecture=prefecture, orgs=reached_orgs, people=people)]
         await turn_context.send_activity(to_activity("\n".join(lines + self._unreached_lines(unreached, never, files)), []))
 
@@ -253,7 +254,8 @@ class DeskEffects:
         old = await self.grants.grant(grant)
         if old is not None and old.code == code:
             return msg.STAFF_ALREADY.format(who=shown, prefecture=prefecture)
-        audit("staff_grant", user=key, prefecture=code, by=session.user_key, previous=old.code if old else None)
+        audit("staff_grant", user=user_ref(key), prefecture=code, by=user_ref(session.user_key),
+              previous=old.code if old else None)
         await self.notifier.send([key], msg.STAFF_GRANTED_NOTICE.format(prefecture=prefecture, by=session.user_name))
         if old is not None:
             return msg.STAFF_MOVED.format(who=shown, old=prefecture_name(old.code) or old.code, prefecture=prefecture)
@@ -272,7 +274,7 @@ class DeskEffects:
         old = await self.grants.revoke(key)
         if old is None:
             return msg.STAFF_NOT_STAFF.format(who=shown)
-        audit("staff_revoke", user=key, prefecture=old.code, by=session.user_key)
+        audit("staff_revoke", user=user_ref(key), prefecture=old.code, by=user_ref(session.user_key))
         return msg.STAFF_REMOVED.format(who=self._who(key, name or old.name), prefecture=prefecture_name(old.code) or old.code)
 
     async def _staff_list(self) -> dict[str, Any]:

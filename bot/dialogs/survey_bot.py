@@ -12,6 +12,7 @@ from botbuilder.core import ActivityHandler, InvokeResponse, MessageFactory, Tur
 from botbuilder.schema import Activity, ActivityTypes, Attachment, ChannelAccount
 
 from bot.adapter import model_as_json
+from bot.audit import audit_turn
 from bot.config import Config
 from bot.dialogs.conversation import Conversation
 from bot.dialogs.inputs import UserInput, read_input
@@ -23,7 +24,7 @@ from bot.state.codes import PURPOSE_CONFIRM, PURPOSE_SHARE, CodeLookup, Codes
 from bot.state.history import History
 from bot.state.redis_storage import ETagConflict
 from bot.state.turn_roles import RoleReads
-from bot.state.turn_store import TurnState, TurnStore
+from bot.state.turn_store import USER_PREFIX, TurnState, TurnStore
 from bot.survey.prefectures import prefecture_code_of_org
 
 log = logging.getLogger(__name__)
@@ -189,10 +190,13 @@ class SurveyBot(ActivityHandler):
 
         try:
             session = await self.store.run(user_key, step)
-        except ETagConflict:
-            log.warning("gave up after repeated write conflicts for %s", user_key)
-            await turn_context.send_activity(msg.BUSY)
+        except ETagConflict as conflict:
+            # The request's log context names the (hashed) user.
+            log.warning("gave up after repeated write conflicts")
+            # Only the user's own turns write their user record: then it was their own messages.
+            await turn_context.send_activity(msg.BUSY_OWN if conflict.key == USER_PREFIX + user_key else msg.BUSY)
             return None
+        audit_turn(session.events)
         for code, purpose, answer_id in session.new_codes:
             await self.codes.store(code, purpose, answer_id, session.user_key, session.now.isoformat(timespec="seconds"))
         await self.send_replies(turn_context, session)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from bot import cards
 from bot.dialogs import under_review as review
 from bot.dialogs.inputs import UserInput
+from bot.dialogs.limits import return_reason_refusal
 from bot.dialogs.session import Effect, Session
 from bot.messages import teamwork as msg
 from bot.state.codes import PURPOSE_CONFIRM, PURPOSE_SHARE, new_code
@@ -174,6 +175,10 @@ class Teamwork:
         reason = inp.arg.strip()
         if not reason:
             s.say(msg.RETURN_NEEDS_REASON)
+            return
+        refusal = return_reason_refusal(reason)
+        if refusal:
+            s.say(refusal)
             return
         other = self._reviewed(s)
         if other is None:

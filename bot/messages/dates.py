@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from bot.config import JST
+from bot.jst import JST
 
 # (era, its first day), newest first.
 ERAS: tuple[tuple[str, date], ...] = (

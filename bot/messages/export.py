@@ -24,6 +24,10 @@ RESPONDENT_BLOCK = "回答者情報"
 ANSWERS_BLOCK = "調査項目への回答"
 TABLE_HEADERS = ("項番", "質問", "回答をリストから選択 (一部自由記載)")
 SYSTEM_LABEL = "制度等"
+# Column 質問 of a row that carries on a long free-text answer from the row above.
+CONTINUED = "（前の行の続き）"
+# Footer of the printed 回答シート (Excel header/footer codes: &P page, &N pages).
+PAGE_FOOTER = "&P / &N ページ"
 ATTRIBUTE_LABEL = "属性"
 
 # Guidance column of the 回答者情報 block, keyed by the field's heading (seed, verbatim).

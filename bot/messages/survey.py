@@ -24,3 +24,6 @@ NONE_WORDS = ("なし", "無し", "該当なし", "該当無し", "ない", "0",
 
 # How a 説明 / 迷っている text introduces the Digital Agency's quote.
 DOUBT_QUOTE = "「{quote}」"
+# 説明 of an item that guards against the Digital Agency's known causes of wrong links.
+WHY_HEADING = "この問いが大切な理由"
+KNOWN_CAUSES_TERM = "紐付け誤りの原因"

@@ -1,7 +1,7 @@
 """The deadlines prefectures set for their municipalities and 広域連合等 (期限), and the
 once-a-day lock of their 督促.
 
-`{ns}:deadlines` is one hash, prefecture code -> JSON {"at": ISO datetime, "by", "set_at"}:
+`{ns}:deadlines:prefectures` is one hash, prefecture code -> JSON {"at": ISO datetime, "by", "set_at"}:
 47 fields at most, so reminders read it whole once per round. `{ns}:chased:{code}:{day}`
 holds who sent that prefecture's 督促 on that day (SET NX: one per day across processes).
 """
@@ -53,7 +53,7 @@ class PrefectureDeadlines:
     def __init__(self, client: redis.asyncio.Redis, namespace: str) -> None:
         self._client = client
         self._ns = namespace
-        self.key = f"{namespace}:deadlines"
+        self.key = f"{namespace}:deadlines:prefectures"
 
     async def get(self, code: str) -> PrefectureDeadline | None:
         return decode_deadline(code, await self._client.hget(self.key, code))

@@ -47,7 +47,7 @@ def decode_grant(user_key: str, raw: bytes | str | None) -> Grant | None:
 class StaffGrants:
     def __init__(self, client: redis.asyncio.Redis, namespace: str, settings: Mapping[str, str]) -> None:
         self._client = client
-        self.key = f"{namespace}:staff"
+        self.key = f"{namespace}:staff:grants"
         self.settings = dict(settings)
 
     def from_settings(self, user_key: str) -> str | None:

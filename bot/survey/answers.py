@@ -23,7 +23,6 @@ from .model import (
     circled,
 )
 
-TEXT_LIMIT = 1000
 YEAR_FIRST, YEAR_LAST = 2000, 2100
 
 # Era as typed -> (era, year of its 元年 minus 1, first month of 元年, last valid (year, month)).
@@ -172,13 +171,15 @@ def parse_text(text: str) -> Parsed:
     value = (text or "").strip()
     if not value:
         return _fail(msg.EMPTY_ANSWER)
-    if len(value) > TEXT_LIMIT:
-        return _fail(msg.TEXT_TOO_LONG.format(limit=TEXT_LIMIT, length=len(value)))
     return Parsed(True, value)
 
 
 def parse(item: Item, text: str) -> Parsed:
-    """Read `text` as an answer to `item`."""
+    """Read `text` as an answer to `item`; free text over the item's max_length is refused
+    before anything reads it."""
+    length = len((text or "").strip())
+    if item.max_length is not None and length > item.max_length:
+        return _fail(msg.TEXT_TOO_LONG.format(limit=item.max_length, length=length))
     if item.kind == KIND_SINGLE:
         return parse_single(item, text)
     if item.kind == KIND_MULTI:

@@ -288,12 +288,12 @@ def _respondent_findings(
             found.extend(org_name_findings(survey, entry, value, prefecture_code))
             continue
         result = parse_field(key, value, record.org_type)
-        if not result.ok:
-            add(label, value, result.error, KIND_TITLE if key == "title" else KIND_RESPONDENT)
+        if key == "title" and not result.ok:
+            add(label, value, msg.TITLE_BELOW, KIND_TITLE, msg.FIX)  # refused: below 課長級
+        elif not result.ok:
+            add(label, value, result.error, KIND_RESPONDENT)
         elif key == "title" and result.confirm:
-            below = result.confirm == respondent_msg.TITLE_REFUSED.format(title=result.value)
-            add(label, value, msg.TITLE_BELOW if below else msg.TITLE_UNSURE, KIND_TITLE,
-                msg.FIX if below else msg.CHECK)
+            add(label, value, msg.TITLE_UNSURE, KIND_TITLE, msg.CHECK)
     return found
 
 

@@ -61,6 +61,8 @@ _KINDS = (KIND_SINGLE, KIND_MULTI, KIND_TEXT, KIND_YEARMONTH)
 _DASHES = "‐‑‒–—―−－ー"
 # Reachability is decided by trying answers; this bounds the search for odd definitions.
 _REACH_LIMIT = 200_000
+# An Excel cell holds at most 32,767 characters; a free-text answer is written into one.
+_CELL_LIMIT = 32_767
 
 
 class DefinitionError(ValueError):
@@ -106,6 +108,7 @@ class Survey:
         doubt_parts: tuple[str, ...] = (),
         rule_words: dict[str, tuple[Quote, ...]] | None = None,
         risk_patterns: tuple[tuple[RiskPattern, Node], ...] = (),
+        known_causes: str = "",
     ) -> None:
         self.items = items
         self._by_id = {item.id: item for item in items}
@@ -116,6 +119,7 @@ class Survey:
         self.doubt_parts = doubt_parts or (doubt_rule,)  # its paragraphs, for 迷っている
         self._reminders = reminder_texts
         self._substitution = substitution
+        self._known_causes = known_causes
         self._aliases = self._build_aliases()
         self._rule_words = rule_words or {}
         self._risks = risk_patterns
@@ -417,8 +421,13 @@ class Survey:
         return [text for text in found if text]
 
     def explain(self, item_id: str) -> list[tuple[str, str]]:
-        """(term, explanation) pairs for 説明."""
-        return [(term, self.glossary[term]) for term in self.item(item_id).terms]
+        """(term, explanation) pairs for 説明: first why the item matters (with the Digital
+        Agency's known causes of wrong links, quoted), then the glossary of its terms."""
+        item = self.item(item_id)
+        pairs = [(term, self.glossary[term]) for term in item.terms]
+        if item.why:
+            pairs.insert(0, (msg.WHY_HEADING, "\n\n".join(filter(None, (item.why, self._known_causes)))))
+        return pairs
 
 
 def _alias_key(text: str) -> str:
@@ -488,6 +497,20 @@ def _build_item(raw: Any, index: int, glossary: Mapping[str, str]) -> Item:
     if cautious_option is not None and cautious_option not in range(1, len(options) + 1):
         raise DefinitionError(f"{where}: cautious_option {cautious_option} is not an option")
     review_between, review_reason = _review_later(raw.get("review_later"), where, {o.number for o in options}, kind)
+    max_length = raw.get("max_length")
+    if kind in (KIND_TEXT, KIND_YEARMONTH):
+        if not isinstance(max_length, int) or isinstance(max_length, bool) or not 0 < max_length <= _CELL_LIMIT:
+            raise DefinitionError(f"{where}: a {kind} item needs max_length, 1 to {_CELL_LIMIT} characters")
+    elif max_length is not None:
+        raise DefinitionError(f"{where}: max_length only fits a text or yearmonth item")
+    sheet_options = tuple(raw.get("sheet_options") or ())
+    if sheet_options and (
+        len(sheet_options) != len(options) or not all(isinstance(t, str) and t.strip() for t in sheet_options)
+    ):
+        raise DefinitionError(f"{where}: sheet_options must give one non-empty text per option")
+    on_sheet = raw.get("on_sheet", True)
+    if not isinstance(on_sheet, bool):
+        raise DefinitionError(f"{where}: on_sheet must be true or false")
     min_choices = int(raw.get("min_choices") or 0)
     allow_none = bool(raw.get("allow_none"))
     if (min_choices or allow_none) and kind != KIND_MULTI:
@@ -499,7 +522,7 @@ def _build_item(raw: Any, index: int, glossary: Mapping[str, str]) -> Item:
         kind=kind,
         heading=_text(raw, "heading", where),
         prompt=_text(raw, "prompt", where),
-        sheet_text=_text(raw, "sheet_text", where),
+        sheet_text=_text(raw, "sheet_text", where, required=on_sheet),
         options=tuple(options),
         notes=tuple(raw.get("notes") or ()),
         parent=str(raw["parent"]) if raw.get("parent") is not None else None,
@@ -512,6 +535,10 @@ def _build_item(raw: Any, index: int, glossary: Mapping[str, str]) -> Item:
         terms=terms,
         review_later_between=review_between,
         review_later_reason=review_reason,
+        max_length=max_length,
+        sheet_options=sheet_options,
+        on_sheet=on_sheet,
+        why=_text(raw, "why", where, required=False),
     )
 
 
@@ -664,6 +691,12 @@ def _build(data: Mapping[str, Any]) -> Survey:
         else None
     )
     reminder_texts = {str(k): str(v) for k, v in (data.get("reminders") or {}).items()}
+    known_causes = _known_causes(data.get("known_causes"))
+    if known_causes:
+        glossary[msg.KNOWN_CAUSES_TERM] = known_causes
+    for item in items:
+        if item.why and not known_causes:
+            raise DefinitionError(f"item {item.id}: why needs the known_causes it quotes")
     survey = Survey(
         items=tuple(items),
         rules=rules,
@@ -674,6 +707,7 @@ def _build(data: Mapping[str, Any]) -> Survey:
         substitution=substitution,
         rule_words=_build_rule_words(data.get("rule_words"), by_id),
         risk_patterns=_build_risks(data.get("risk_patterns"), by_id),
+        known_causes=known_causes,
     )
     _check_reachable(survey)
     return survey
@@ -748,6 +782,15 @@ def _build_risks(raw: Any, by_id: Mapping[str, Item]) -> tuple[tuple[RiskPattern
         _check_refs(rule, where, by_id)
         patterns.append((pattern, rule))
     return tuple(patterns)
+def _known_causes(raw: Any) -> str:
+    """The Digital Agency's known causes of wrong links: its introduction, then each quoted."""
+    if not raw:
+        return ""
+    quotes = raw.get("quotes") if isinstance(raw, dict) else None
+    if not isinstance(quotes, list) or not quotes or not all(isinstance(q, str) and q.strip() for q in quotes):
+        raise DefinitionError("known_causes: needs an intro and a list of quotes")
+    intro = _text(raw, "intro", "known_causes")
+    return "\n\n".join([intro, *(msg.DOUBT_QUOTE.format(quote=quote) for quote in quotes)])
 
 
 def _org(alias: str) -> str:

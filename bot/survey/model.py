@@ -60,7 +60,7 @@ class Item:
     kind: str  # KIND_*
     heading: str  # "Q7-2", "Q2 予定年月"
     prompt: str  # question-list wording, verbatim
-    sheet_text: str  # answer-sheet 質問 wording, verbatim
+    sheet_text: str  # answer-sheet 質問 wording, verbatim ("" when not on the sheet)
     options: tuple[Option, ...] = ()
     notes: tuple[str, ...] = ()  # verbatim notes shown with the question (※…, （注）…)
     parent: str | None = None  # sub-items name their item
@@ -75,6 +75,16 @@ class Item:
     # later answer is about (1-1/1-2 ① ↔ ②): later answered items go under review (要確認).
     review_later_between: tuple[int, ...] = ()
     review_later_reason: str = ""  # why, in one sentence (the project's words)
+    max_length: int | None = None  # free text / 年月: characters accepted (text kinds only)
+    sheet_options: tuple[str, ...] = ()  # the answer sheet's own option wording, if it prints them
+    on_sheet: bool = True  # has a row on the 回答シート (10_概要 is asked for as an attachment)
+    why: str = ""  # 説明: why the item matters (project's words), shown with the quoted causes
+
+    def sheet_option_label(self, number: int) -> str:
+        """An option as the 回答シート prints it: the sheet's wording where the seed gives one."""
+        if self.sheet_options:
+            return f"{circled(number)}{self.sheet_options[number - 1]}"
+        return self.option(number).label
 
     def option(self, number: int) -> Option:
         for opt in self.options:

@@ -60,6 +60,8 @@ _ORG_SHORTHAND: dict[str, str] = {
     "市区町村": ORG_MUNICIPALITY, "市町村": ORG_MUNICIPALITY, "市": ORG_MUNICIPALITY,
     "区": ORG_MUNICIPALITY, "町": ORG_MUNICIPALITY, "村": ORG_MUNICIPALITY,
     "特別区": ORG_MUNICIPALITY, "市区": ORG_MUNICIPALITY, "市町": ORG_MUNICIPALITY,
+    "町村": ORG_MUNICIPALITY, "政令市": ORG_MUNICIPALITY, "政令指定都市": ORG_MUNICIPALITY,
+    "指定都市": ORG_MUNICIPALITY, "中核市": ORG_MUNICIPALITY, "一般市": ORG_MUNICIPALITY,
     "構成市町村": ORG_MEMBER, "構成市区町村": ORG_MEMBER, "構成": ORG_MEMBER,
     "(広域)": ORG_MEMBER, "構成市町村(広域)": ORG_MEMBER, "広域連合等の構成市町村": ORG_MEMBER,
     "広域連合": ORG_UNION, "広域連合等": ORG_UNION, "一部事務組合": ORG_UNION,
@@ -132,11 +134,34 @@ def _municipality_body(code: str, body: str, notes: list[str]) -> tuple[str, str
     return body, ""
 
 
+def lg_code_check_digit(first_five: str) -> str:
+    """The 全国地方公共団体コード's sixth digit (JIS X 0402): weights 6..2, 11 - sum mod 11, last digit."""
+    total = sum(int(digit) * weight for digit, weight in zip(first_five, (6, 5, 4, 3, 2)))
+    return str((11 - total % 11) % 10)
+
+
+def _from_lg_code(lg_code: str, rest: str) -> tuple[str, str, str]:
+    """(`14`, rest with the prefecture name, error) for `141003` + `横浜市`: the code's first
+    two digits are the prefecture; six digits carry a check digit."""
+    code = lg_code[:2]
+    name = prefecture_name(code)
+    if name is None:
+        return "", rest, msg.ORG_NAME_LG_CODE_NO_PREFECTURE.format(lg_code=lg_code, code=code)
+    if len(lg_code) == 6 and lg_code_check_digit(lg_code[:5]) != lg_code[5]:
+        return "", rest, msg.ORG_NAME_LG_CODE_CHECK_DIGIT.format(lg_code=lg_code)
+    typed = leading_prefecture(rest)
+    if typed is not None and typed != name:
+        return "", rest, msg.ORG_NAME_LG_CODE_OTHER_PREFECTURE.format(lg_code=lg_code, code=code, name=name, typed=typed)
+    return code, rest if typed else name + rest, ""
+
+
 def normalize_org_name(org_type: str | None, text: str) -> FieldResult:
     """A typed 組織名 -> the stored form (`14神奈川県相模原市`, `…(広域)`, `14神奈川県`).
 
     A name typed without any code gets the code added behind a confirmation (the
-    prefecture name tells it unambiguously), like a one-digit code gets padded.
+    prefecture name tells it unambiguously), like a one-digit code gets padded; a
+    団体コード (`141003 横浜市`) gives the prefecture by its first two digits, also
+    behind a confirmation.
     """
     if org_type not in ORG_TYPES:
         return _fail(msg.ORG_NAME_NEED_TYPE)
@@ -147,6 +172,13 @@ def normalize_org_name(org_type: str | None, text: str) -> FieldResult:
     if has_kouiki:
         compact = compact[: -len(KOUIKI)]
     typed_code, rest = _split_code(compact)
+    notes: list[str] = []
+    if len(typed_code) in (5, 6):
+        lg_code = typed_code
+        typed_code, rest, error = _from_lg_code(lg_code, rest)
+        if error:
+            return _fail(error)
+        notes.append(msg.ORG_NAME_FROM_LG_CODE.format(lg_code=lg_code, code=typed_code))
     name = leading_prefecture(rest)
     if name is None:
         known = prefecture_name(typed_code) if len(typed_code) == 2 else None
@@ -157,7 +189,6 @@ def normalize_org_name(org_type: str | None, text: str) -> FieldResult:
     code = prefecture_code(name)
     assert code is not None
     body = rest[len(name):]
-    notes: list[str] = []
 
     if org_type == ORG_PREFECTURE:
         if has_kouiki:
@@ -201,76 +232,126 @@ def normalize_org_name(org_type: str | None, text: str) -> FieldResult:
 
 # --- 回答責任者役職 -------------------------------------------------------------
 
-# Checked first, because most of them contain an accepted word (課長補佐 ⊃ 課長).
-# 担当 refuses only as the whole title or its ending (担当, 保険担当, 担当者): 担当課長 /
-# 担当部長 are 課長級 titles in many organisations and fall through to the acceptances.
-TITLE_REFUSALS: tuple[str, ...] = (
-    "補佐", "代理", "副課長", "係長", "主査", "主任", "主事", "技師", "係員", "職員", "事務員",
+# survey-rules.md "回答責任者役職". A title is judged by how it ends (介護保険課長 ends in 課長),
+# the longest listed ending winning, so 課長補佐 is never read as 課長 and 副所長 never as 所長:
+# no substring can let a title through.
+TITLE_BELOW: tuple[str, ...] = (
+    # listed in survey-rules.md
+    "課長補佐", "課長代理", "副課長", "係長", "主査", "主任", "主事", "担当", "係員",
+    # and the like: ranks below those, or the same rank spelled otherwise
+    "担当者", "副係長", "係長代理", "主査補", "副主査", "主事補", "室長補佐", "技師", "技師補",
+    "技術員", "事務員", "職員",
 )
-TITLE_REFUSAL_ENDINGS: tuple[str, ...] = ("担当", "担当者")
-# Ranks whose level differs between organisations (主幹 is 課長級 in some, 課長補佐級 in
-# others; 副参事 likewise): never accepted silently, though they contain 参事.
-TITLE_UNCERTAIN: tuple[str, ...] = ("副参事", "主幹")
-TITLE_ACCEPTANCES: tuple[str, ...] = (
-    "課長", "室長", "所長", "参事", "次長", "部長", "局長", "理事", "副市長", "副町長",
-    "副村長", "副区長", "市長", "町長", "村長", "区長", "副知事", "知事", "センター長",
-    "館長", "院長", "場長", "管理者", "事務局長", "本部長",
+TITLE_AT_LEAST: tuple[str, ...] = (
+    "課長", "担当課長", "室長", "所長", "参事", "次長", "部長", "担当部長", "局長", "理事",
+    "副市長", "副町長", "副村長", "副区長", "副知事", "市長", "町長", "村長", "区長", "知事",
 )
+# 課長級 in some organisations only: warned and confirmed, never refused or let through.
+TITLE_DEPENDS: tuple[str, ...] = (
+    "主幹", "副参事", "専門監", "副所長", "副室長", "センター長", "副センター長", "所長代理",
+    "所長補佐", "室長代理", "副部長", "副局長", "副次長", "副理事", "館長", "園長", "院長",
+    "場長", "事務長",
+)
+_BELOW, _AT_LEAST, _DEPENDS, _UNKNOWN = "below", "at_least", "depends", "unknown"
+_TITLE_ENDINGS: tuple[tuple[str, str], ...] = tuple(
+    sorted(
+        [(word, _BELOW) for word in TITLE_BELOW]
+        + [(word, _AT_LEAST) for word in TITLE_AT_LEAST]
+        + [(word, _DEPENDS) for word in TITLE_DEPENDS],
+        key=lambda entry: -len(entry[0]),
+    )
+)
+_TITLE_RANK = {_BELOW: 0, _UNKNOWN: 1, _DEPENDS: 2, _AT_LEAST: 3}
+# 「参事（介護保険担当）」: what is in brackets says the duty, not the rank.
+_RANK_SUFFIX = re.compile(r"(?:級|相当)$")
+_BRACKETED = re.compile(r"[(（\[［【〔][^)）\]］】〕]*[)）\]］】〕]")
+
+
+def _title_level(part: str) -> str:
+    part = _RANK_SUFFIX.sub("", part)  # 課長補佐級, 課長相当: the rank named
+    for word, level in _TITLE_ENDINGS:
+        if part.endswith(word):
+            # 副部長, 副局長…: 副 before a 課長級 word makes it another, uncertain rank.
+            if level == _AT_LEAST and part[: -len(word)].endswith("副"):
+                return _DEPENDS
+            return level
+    return _UNKNOWN
+
+
+def title_level(title: str) -> str:
+    """below / depends / unknown / at_least for a typed 役職; 「A兼B」 counts its highest part."""
+    compact = _BRACKETED.sub("", _nfkc_compact(title))
+    parts = [part for part in re.split(r"兼務?", compact) if part] or [compact]
+    return max((_title_level(part) for part in parts), key=_TITLE_RANK.__getitem__)
 
 
 def check_title(text: str) -> FieldResult:
-    """回答責任者役職 must be 課長級以上: refusals, then uncertain ranks, then acceptances."""
-    cleaned = normalize_text(text)
+    """回答責任者役職 must be 課長級以上: below it refused; uncertain or unknown confirmed."""
+    cleaned = normalize_text(text, FIELD_MAX_LENGTH["title"], RESPONDENT_LABELS["title"])
     if not cleaned.ok:
-        return _fail(msg.TITLE_EMPTY)
+        return _fail(cleaned.error if text.strip() else msg.TITLE_EMPTY)
     title = cleaned.value
-    compact = title.replace(" ", "")
-    refused = any(word in compact for word in TITLE_REFUSALS) or compact.endswith(
-        TITLE_REFUSAL_ENDINGS
-    )
-    if refused:
-        return FieldResult(ok=True, value=title, confirm=msg.TITLE_REFUSED.format(title=title))
-    uncertain = any(word in compact for word in TITLE_UNCERTAIN)
-    if not uncertain and any(word in compact for word in TITLE_ACCEPTANCES):
-        return FieldResult(ok=True, value=title)
-    return FieldResult(ok=True, value=title, confirm=msg.TITLE_UNKNOWN.format(title=title))
+    level = title_level(title)
+    if level == _BELOW:
+        return _fail(msg.TITLE_REFUSED.format(title=title))
+    if level == _DEPENDS:
+        return FieldResult(ok=True, value=title, confirm=msg.TITLE_DEPENDS.format(title=title))
+    if level == _UNKNOWN:
+        return FieldResult(ok=True, value=title, confirm=msg.TITLE_UNKNOWN.format(title=title))
+    return FieldResult(ok=True, value=title)
 
 
 # --- 電話番号 -------------------------------------------------------------------
 
-_DASHES = "‐‑‒–—―−ー－﹣"
-_EXTENSION = re.compile(
-    r"[(\[]?(?:内線|内|ext\.?|x)[:.]?(\d{1,6})[)\]]?$", re.IGNORECASE
-)
+_DASHES = "-‐‑‒–—―−ー－﹣"
+# Words staff write next to the number; kept as typed, not part of the number.
+_PHONE_BRACKETS = re.compile(r"[(\[【〔<]([^)\]】〕>]*)[)\]】〕>]")
+_PHONE_EXTENSION = re.compile(r"(?:内線|内|ext\.?|x)\s*[:.]?\s*\d{1,6}", re.IGNORECASE)
+_PHONE_LABELS = re.compile(r"代表|直通|直")
+_PHONE_NUMBER = re.compile(r"\+?[\d\s-]+")
+_DASH_BETWEEN_DIGITS = re.compile(rf"(?<=\d)\s*[{_DASHES}]\s*(?=\d)")
+
+
+def _phone_as_typed(text: str) -> str:
+    """What is stored: as typed, with full-width digits, letters and dashes between digits
+    made half-width (answer-sheet.md), and spaces collapsed."""
+    folded = re.sub(r"\s+", " ", text.translate(_FULLWIDTH_ALNUM)).strip()
+    return _DASH_BETWEEN_DIGITS.sub("-", folded)
 
 
 def normalize_phone(text: str) -> FieldResult:
-    """`03(5253)1111` -> `03-5253-1111`; `03-5253-1111（内線2164）` -> `03-5253-1111 内線2164`."""
-    given = unicodedata.normalize("NFKC", text or "").strip()
-    if not given:
+    """A phone number as municipal staff write it (`03-5253-1111（内線2164）`, `(代表)`,
+    `（直通）`, `内線2164`, `03(5253)1111`): checked on its digits, kept as typed."""
+    typed = _phone_as_typed(text or "")
+    if not typed:
         return _fail(msg.PHONE_EMPTY)
-    given = re.sub(r"\s+", " ", given)
-    extension = ""
-    match = _EXTENSION.search(given.replace(" ", ""))
-    if match:
-        extension = match.group(1)
-        given = given.replace(" ", "")[: match.start()]
-    for dash in _DASHES:
-        given = given.replace(dash, "-")
-    if given.startswith("+81"):
-        given = "0" + given[3:].lstrip("-( ")
-    # Parentheses and spaces separate groups just like hyphens do: 03(5253)1111.
-    given = re.sub(r"[()\s]+", "-", given)
-    given = re.sub(r"-{2,}", "-", given).strip("-")
-    if not re.fullmatch(r"[\d-]+", given):
+    if "@" in typed or "＠" in typed:
         return _fail(msg.PHONE_BAD_CHARS)
-    digits = given.replace("-", "")
+    given = unicodedata.normalize("NFKC", typed)
+
+    def bracket(match: re.Match[str]) -> str:
+        inner = match.group(1)
+        # (03)5253-1111: digits in brackets are part of the number; words are a note.
+        return f"-{inner}-" if re.fullmatch(r"[\d\s-]+", inner) else " "
+
+    number = _PHONE_BRACKETS.sub(bracket, given)
+    number = _PHONE_EXTENSION.sub(" ", number)
+    number = _PHONE_LABELS.sub(" ", number)
+    for dash in _DASHES:
+        number = number.replace(dash, "-")
+    number = number.strip(" -:：")
+    if not _PHONE_NUMBER.fullmatch(number):
+        return _fail(msg.PHONE_BAD_CHARS)
+    digits = re.sub(r"\D", "", number)
+    if number.startswith("+"):
+        if not digits.startswith("81"):
+            return _fail(msg.PHONE_NO_LEADING_ZERO)
+        digits = "0" + digits[2:]
     if not digits.startswith("0"):
         return _fail(msg.PHONE_NO_LEADING_ZERO)
     if not 10 <= len(digits) <= 11:
         return _fail(msg.PHONE_BAD_LENGTH.format(count=len(digits)))
-    value = f"{given} {msg.PHONE_EXTENSION}{extension}" if extension else given
-    return FieldResult(ok=True, value=value)
+    return FieldResult(ok=True, value=typed)
 
 
 # --- メールアドレス ----------------------------------------------------------------
@@ -317,13 +398,50 @@ def normalize_text(text: str, max_len: int = 100, label: str = "") -> FieldResul
     return FieldResult(ok=True, value=value)
 
 
+def _has_letter(text: str) -> bool:
+    # Lo/Lu/Ll/Lt: kanji, kana, latin letters; not ー or 々 alone (Lm), not marks.
+    return any(unicodedata.category(ch) in ("Lo", "Lu", "Ll", "Lt") for ch in text)
+
+
+def check_person_name(text: str, key: str) -> FieldResult:
+    """回答責任者氏名 / 連絡先氏名: a person's name, not a phone number, an address or marks."""
+    label = RESPONDENT_LABELS[key]
+    result = normalize_text(text, FIELD_MAX_LENGTH[key], label)
+    if not result.ok:
+        return result
+    if any(ch.isdigit() for ch in result.value):
+        return _fail(msg.NAME_HAS_DIGITS.format(label=label))
+    if "@" in result.value or "＠" in result.value:
+        return _fail(msg.NAME_HAS_AT.format(label=label))
+    if not _has_letter(result.value):
+        return _fail(msg.NAME_ONLY_MARKS.format(label=label))
+    return result
+
+
 # --- dispatch ---------------------------------------------------------------------
 
-_TEXT_FIELDS = ("dept", "responsible_name", "contact_name")
+# Characters each field may hold, checked before anything else reads the text: long enough
+# for any real value (a 広域連合's formal name, a department with its section), short
+# enough that nothing pasted by mistake is stored or parsed.
+FIELD_MAX_LENGTH: dict[str, int] = {
+    "org_type": 40,
+    "org_name": 80,
+    "dept": 100,
+    "title": 50,
+    "responsible_name": 50,
+    "contact_name": 50,
+    "phone": 40,
+    "email": 254,
+}
 
 
 def parse_field(key: str, text: str, org_type: str | None = None) -> FieldResult:
     """Validate one RESPONDENT_FIELDS value by its key; KeyError for an unknown key."""
+    if key not in FIELD_MAX_LENGTH:
+        raise KeyError(f"unknown respondent field: {key}")
+    limit, length = FIELD_MAX_LENGTH[key], len((text or "").strip())
+    if length > limit:
+        return _fail(msg.TEXT_TOO_LONG.format(label=RESPONDENT_LABELS[key], limit=limit, length=length))
     if key == "org_type":
         return parse_org_type(text)
     if key == "org_name":
@@ -334,7 +452,6 @@ def parse_field(key: str, text: str, org_type: str | None = None) -> FieldResult
         return normalize_phone(text)
     if key == "email":
         return validate_email(text)
-    if key in _TEXT_FIELDS:
-        return normalize_text(text, label=RESPONDENT_LABELS[key])
-    raise KeyError(f"unknown respondent field: {key}")
-
+    if key in ("responsible_name", "contact_name"):
+        return check_person_name(text, key)
+    return normalize_text(text, limit, RESPONDENT_LABELS[key])

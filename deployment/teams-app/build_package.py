@@ -9,8 +9,12 @@ validate). This script puts the real values from the environment in their place:
     BOT_DOMAIN        the bot's host name, e.g. mn2307.example.lg.jp
                       (if unset, taken from BOT_PUBLIC_URL)
     APP_VERSION       optional, semver; defaults to the template's version
+    DEVELOPER_WEBSITE_URL, PRIVACY_URL, TERMS_OF_USE_URL
+                      your organisation's pages (https), shown in Teams' app details.
+                      The template's example.lg.jp pages are refused unless
+                      --example-urls says a trial package is intended.
 
-    python deployment/teams-app/build_package.py [--out path/to/app.zip]
+    python deployment/teams-app/build_package.py [--out path/to/app.zip] [--example-urls]
 """
 from __future__ import annotations
 
@@ -32,6 +36,9 @@ ICONS = ("color.png", "outline.png")
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 _SEMVER = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
 _HOST = re.compile(r"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
+# manifest "developer" field -> the setting that replaces the template's page.
+DEVELOPER_URLS = {"websiteUrl": "DEVELOPER_WEBSITE_URL", "privacyUrl": "PRIVACY_URL", "termsOfUseUrl": "TERMS_OF_USE_URL"}
+EXAMPLE_DOMAIN = "example.lg.jp"
 # A fixed timestamp keeps the zip byte-identical for identical inputs.
 _ZIP_TIME = (2023, 7, 1, 0, 0, 0)
 
@@ -64,9 +71,26 @@ def load_template(source_dir: Path = SOURCE_DIR) -> dict:
     return json.loads((source_dir / "manifest.json").read_text(encoding="utf-8"))
 
 
-def render_manifest(template: Mapping, env: Mapping[str, str]) -> dict:
-    """The template with the app id, bot id, domain and (optionally) version from env."""
+def _developer_urls(developer: dict, env: Mapping[str, str], example_urls: bool) -> None:
+    for field, name in DEVELOPER_URLS.items():
+        value = env.get(name, "").strip()
+        if value:
+            if not value.lower().startswith("https://") or not urlsplit(value).hostname:
+                raise PackageError(f"{name} must be an https:// URL, got {value!r}")
+            developer[field] = value
+    left = [DEVELOPER_URLS[f] for f in DEVELOPER_URLS if (urlsplit(developer.get(f, "")).hostname or "").endswith(EXAMPLE_DOMAIN)]
+    if left and not example_urls:
+        raise PackageError(
+            f"the app's developer pages still point at {EXAMPLE_DOMAIN}: set {', '.join(left)} to your "
+            "organisation's pages, or pass --example-urls if a trial package is intended"
+        )
+
+
+def render_manifest(template: Mapping, env: Mapping[str, str], example_urls: bool = False) -> dict:
+    """The template with the app id, bot id, domain, developer pages and (optionally)
+    version from env. `example_urls`: the template's example.lg.jp pages are intended."""
     manifest = copy.deepcopy(dict(template))
+    _developer_urls(manifest.setdefault("developer", {}), env, example_urls)
     manifest["id"] = _guid(env, "TEAMS_APP_ID")
     bot_id = _guid(env, "MICROSOFT_APP_ID")
     for bot in manifest.get("bots", []):
@@ -80,9 +104,11 @@ def render_manifest(template: Mapping, env: Mapping[str, str]) -> dict:
     return manifest
 
 
-def build_package(env: Mapping[str, str], out: Path = DEFAULT_OUT, source_dir: Path = SOURCE_DIR) -> Path:
+def build_package(
+    env: Mapping[str, str], out: Path = DEFAULT_OUT, source_dir: Path = SOURCE_DIR, example_urls: bool = False
+) -> Path:
     """Write the zip (manifest.json and the two icons at its root, as Teams requires)."""
-    manifest = render_manifest(load_template(source_dir), env)
+    manifest = render_manifest(load_template(source_dir), env, example_urls)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
@@ -96,9 +122,12 @@ def build_package(env: Mapping[str, str], out: Path = DEFAULT_OUT, source_dir: P
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write the zip")
+    parser.add_argument(
+        "--example-urls", action="store_true", help="accept the template's example.lg.jp developer pages (a trial package)"
+    )
     args = parser.parse_args(argv)
     try:
-        path = build_package(os.environ, args.out)
+        path = build_package(os.environ, args.out, example_urls=args.example_urls)
     except PackageError as err:
         print(f"build_package: {err}", file=sys.stderr)
         return 2

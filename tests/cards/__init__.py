@@ -86,7 +86,7 @@ def question_attachment(item: model.Item, kwargs: dict[str, Any]) -> dict[str, A
 ACTIONS = [("確認依頼", "確認依頼"), ("出力", "出力"), ("修正", "修正", "Q7-2")]
 
 
-TEXT_LIMIT = 1000  # the longest free text the engine accepts (bot/survey/answers.py)
+TEXT_LIMIT = 2000  # the longest free text of a synthetic item (real items declare max_length)
 
 
 def _review_rows(value: str) -> list[tuple[str, str, str]]:
@@ -106,7 +106,7 @@ def worst_review_rows() -> list[tuple[str, str, str]]:
         elif item.kind == model.KIND_MULTI:
             value = "".join(model.circled(o.number) for o in item.options)
         else:
-            value = "記" * TEXT_LIMIT
+            value = "記" * (item.max_length or TEXT_LIMIT)
         rows.append((item.heading, value, ""))
     return rows
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import functools
 import json
-from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -16,9 +15,11 @@ from botbuilder.schema.teams import FileConsentCard, FileInfoCard
 from bot import cards
 from bot.cards.common import ADAPTIVE_CARD_CONTENT_TYPE
 
+from tests.shared_refs import shared_file
+
 from . import adaptive_attachments
 
-SCHEMAS = Path(__file__).resolve().parents[2].parent / "shared" / "schemas"
+CARD_SCHEMA = "schemas/adaptive-card-1.5.schema.json"
 
 # The published schema knows nothing of Teams' host extension `msteams` and forbids
 # unknown card properties; it is allowed here with the one value the cards use, so the
@@ -32,7 +33,7 @@ MSTEAMS = {
 
 @functools.lru_cache(maxsize=1)
 def validator() -> jsonschema.Draft6Validator:
-    schema = json.loads((SCHEMAS / "adaptive-card-1.5.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads(shared_file(CARD_SCHEMA).read_text(encoding="utf-8"))
     schema["definitions"]["AdaptiveCard"]["properties"]["msteams"] = MSTEAMS
     jsonschema.Draft6Validator.check_schema(schema)
     return jsonschema.Draft6Validator(schema)

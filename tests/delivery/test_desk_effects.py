@@ -16,6 +16,7 @@ from bot.delivery import build_delivery
 from bot.dialogs.desk_effects import DeskEffects
 from bot.dialogs.session import Effect, Session
 from bot.export.record_reader import read_answer_workbook
+from bot.logs import user_ref
 from bot.messages import desk as msg
 from bot.messages import list_sheets as sheet_msg
 from bot.messages import teamwork as teamwork_msg
@@ -165,8 +166,9 @@ async def test_deadline_set_shown_and_cleared_with_audit(desk, caplog) -> None:
     assert cleared.texts == [msg.DEADLINE_CLEARED.format(prefecture="神奈川県")]
     again = await run(effects, "deadline", {"prefecture": "14", "clear": True})
     assert again.texts == [msg.DEADLINE_NOTHING_TO_CLEAR.format(prefecture="神奈川県")]
-    audits = [(r.audit["prefecture"], r.audit["at"], r.audit["by"]) for r in caplog.records if r.msg == "prefecture_deadline"]
-    assert audits == [("14", "2023-07-14T17:00+09:00", STAFF), ("14", "2023-07-01T17:00+09:00", STAFF), ("14", None, STAFF)]
+    audits = [(r.audit["prefecture"], r.audit["at"], r.audit["by"]) for r in caplog.records if r.event == "prefecture_deadline"]
+    by = user_ref(STAFF)  # a pseudonym, as every audit event names people
+    assert audits == [("14", "2023-07-14T17:00+09:00", by), ("14", "2023-07-01T17:00+09:00", by), ("14", None, by)]
 
 
 # --- 督促 --------------------------------------------------------------------------------------
@@ -190,7 +192,8 @@ async def test_remind_once_a_day_and_who_was_reached(desk, caplog) -> None:
     never = [m.name for m in municipalities.municipalities("14") if m.name not in ("相模原市", "厚木市", "愛川町", "箱根町", "大井町")]
     assert msg.REMIND_NEVER_CHATTED.format(count=len(never), names="、".join(never)) in reply
     assert msg.REMIND_FILES.format(count=1) in reply
-    assert [(r.audit["answers"], r.audit["reached"]) for r in caplog.records if r.msg == "remind"] == [(4, 3)]
+    assert [(r.audit["answers"], r.audit["reached"], r.audit["by"]) for r in caplog.records
+            if getattr(r, "event", "") == "remind"] == [(4, 3, user_ref(STAFF))]
 
     notifier.sent.clear()
     later = await run(effects, "remind", {"prefecture": "14"}, session("aad-other", "別の 担当", NOW.replace(hour=16)))
@@ -248,11 +251,12 @@ async def test_grant_by_name_and_revoke_with_audit(desk, caplog) -> None:
         who="鈴木 花子（suzuki）", prefecture="東京都")
     assert await effects.grants.prefecture_of("suzuki") is None
     assert await staff(effects, op="remove", who="鈴木 花子") == msg.STAFF_NOT_STAFF.format(who="鈴木 花子（suzuki）")
-    audits = [(r.msg, r.audit) for r in caplog.records if r.msg.startswith("staff_")]
+    audits = [(r.event, r.audit) for r in caplog.records if getattr(r, "event", "").startswith("staff_")]
+    suzuki, admin = user_ref("suzuki"), user_ref(ADMIN)
     assert audits == [
-        ("staff_grant", {"user": "suzuki", "prefecture": "14", "by": ADMIN, "previous": None}),
-        ("staff_grant", {"user": "suzuki", "prefecture": "13", "by": ADMIN, "previous": "14"}),
-        ("staff_revoke", {"user": "suzuki", "prefecture": "13", "by": ADMIN}),
+        ("staff_grant", {"user": suzuki, "prefecture": "14", "by": admin, "previous": None}),
+        ("staff_grant", {"user": suzuki, "prefecture": "13", "by": admin, "previous": "14"}),
+        ("staff_revoke", {"user": suzuki, "prefecture": "13", "by": admin}),
     ]
 
 

@@ -76,7 +76,7 @@ def test_ci_run_exit_status(tmp_path: Path, pip_rc: int, pytest_rc: int, expecte
     result, calls = _run_ci(tmp_path, pip_rc, pytest_rc)
     assert result.returncode == expected_rc, result.stderr
     assert calls[0].startswith("pip install") and calls[0].endswith("-r requirements-dev.txt")
-    assert (calls[1:] == ["python -m pytest -q"]) is pytest_ran
+    assert (calls[1:] == ["python -m pytest -q --require-shared"]) is pytest_ran
     if pytest_ran:
         # Nothing may follow pytest's summary: CI reads the last line.
         assert result.stdout.splitlines()[-1] == "======== 3 passed in 0.01s ========"

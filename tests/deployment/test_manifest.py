@@ -1,6 +1,8 @@
 """The Teams app manifest, its icons and the package build, checked offline.
 
-The manifest schema is ../shared/schemas/teams-manifest-1.29.schema.json (draft-04).
+The manifest schema is ../shared/schemas/teams-manifest-1.29.schema.json (draft-04); the
+commands are checked against the bot's own command words, and against the spec where
+../shared is present.
 """
 from __future__ import annotations
 
@@ -19,10 +21,13 @@ import jsonschema
 import pytest
 from jsonschema import Draft4Validator, Draft6Validator
 
+from bot.dialogs.inputs import read_input
+from tests.shared_refs import shared_file
+
 REPO = Path(__file__).resolve().parents[2]
 APP_DIR = REPO / "deployment" / "teams-app"
-SCHEMA = REPO.parent / "shared" / "schemas" / "teams-manifest-1.29.schema.json"
-CONVERSATION_SPEC = REPO.parent / "shared" / "spec" / "conversation.md"
+SCHEMA = "schemas/teams-manifest-1.29.schema.json"
+CONVERSATION_SPEC = "spec/conversation.md"
 
 # Limits Teams enforces for bot commands, stricter than the schema's maxLength.
 COMMAND_TITLE_MAX = 32
@@ -36,14 +41,16 @@ TEST_ENV = {
     "TEAMS_APP_ID": "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
     "MICROSOFT_APP_ID": "6ba7b810-9dad-11d1-80b4-00c04fd430c8",
     "BOT_DOMAIN": "mn2307.example.lg.jp",
+    "DEVELOPER_WEBSITE_URL": "https://www.pref.example.jp/mn2307",
+    "PRIVACY_URL": "https://www.pref.example.jp/mn2307/privacy",
+    "TERMS_OF_USE_URL": "https://www.pref.example.jp/mn2307/terms",
 }
+TEMPLATE_PAGES = {"DEVELOPER_WEBSITE_URL": "", "PRIVACY_URL": "", "TERMS_OF_USE_URL": ""}
 
 
 @lru_cache(maxsize=1)
 def _validator() -> jsonschema.protocols.Validator:
-    if not SCHEMA.exists():
-        pytest.skip(f"schema not found at ../shared/schemas/{SCHEMA.name}")
-    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    schema = json.loads(shared_file(SCHEMA).read_text(encoding="utf-8"))
     # No check_schema: the schema carries `\p{L}` patterns (Excel custom-function names
     # under `extensions`) that Python's `re` cannot compile. jsonschema compiles a
     # pattern only when an instance reaches it, and a bot-only manifest never does.
@@ -156,20 +163,23 @@ def _all_commands() -> list[tuple[str, dict]]:
 
 @lru_cache(maxsize=1)
 def _spec_commands() -> frozenset[str]:
-    if not CONVERSATION_SPEC.exists():
-        pytest.skip("conversation spec not found at ../shared/spec/")
     words = set()
-    for line in CONVERSATION_SPEC.read_text(encoding="utf-8").splitlines():
+    for line in shared_file(CONVERSATION_SPEC).read_text(encoding="utf-8").splitlines():
         cell = line.split("|")[1].strip() if line.startswith("| `") else ""
         words.update(re.findall(r"`([^` ]+)", cell))
     return frozenset(words)
 
 
 @pytest.mark.parametrize(("scopes", "command"), _all_commands(), ids=lambda v: v if isinstance(v, str) else v["title"])
-def test_command_fits_teams_limits_and_is_a_real_command(scopes: str, command: dict) -> None:
+def test_command_fits_teams_limits_and_the_bot_knows_it(scopes: str, command: dict) -> None:
     assert 0 < len(command["title"]) <= COMMAND_TITLE_MAX
     assert 0 < len(command.get("description", "")) <= COMMAND_DESCRIPTION_MAX
-    # Teams sends the title as the message text, so it must be a command the bot knows.
+    # Teams sends the title as the message text, so the bot must read it as a command.
+    assert read_input(command["title"], None).command is not None
+
+
+@pytest.mark.parametrize(("scopes", "command"), _all_commands(), ids=lambda v: v if isinstance(v, str) else v["title"])
+def test_command_is_one_the_spec_names(scopes: str, command: dict) -> None:
     assert command["title"] in _spec_commands()
 
 
@@ -252,6 +262,10 @@ def test_outline_icon_is_white_on_transparent() -> None:
         ({"BOT_DOMAIN": ""}, "BOT_DOMAIN (or BOT_PUBLIC_URL) is not set"),
         ({"BOT_DOMAIN": "https://mn2307.example.lg.jp/"}, "bare host name"),
         ({"APP_VERSION": "1.0"}, "APP_VERSION must be semver"),
+        (TEMPLATE_PAGES, "still point at example.lg.jp: set DEVELOPER_WEBSITE_URL, PRIVACY_URL, TERMS_OF_USE_URL"),
+        ({"PRIVACY_URL": ""}, "still point at example.lg.jp: set PRIVACY_URL to"),
+        ({"TERMS_OF_USE_URL": "https://example.lg.jp/terms"}, "set TERMS_OF_USE_URL to"),
+        ({"PRIVACY_URL": "http://www.pref.example.jp/privacy"}, "PRIVACY_URL must be an https:// URL"),
     ],
 )
 def test_build_refuses_bad_settings(build: ModuleType, tmp_path: Path, change: dict, message: str) -> None:
@@ -267,12 +281,28 @@ def test_build_refuses_bad_settings(build: ModuleType, tmp_path: Path, change: d
         ({"BOT_DOMAIN": "", "BOT_PUBLIC_URL": "https://Bot.Example.lg.jp:8443/base"}, "validDomains", ["bot.example.lg.jp"]),
         ({"APP_VERSION": "1.2.3"}, "version", "1.2.3"),
         ({}, "version", "1.0.0"),
+        ({}, "developer", {**_template()["developer"], "websiteUrl": TEST_ENV["DEVELOPER_WEBSITE_URL"],
+                           "privacyUrl": TEST_ENV["PRIVACY_URL"], "termsOfUseUrl": TEST_ENV["TERMS_OF_USE_URL"]}),
     ],
 )
 def test_build_takes_optional_settings(build: ModuleType, extra: dict, field: str, expected: object) -> None:
     manifest = build.render_manifest(_template(), {**TEST_ENV, **extra})
     assert manifest[field] == expected
     assert _schema_errors(manifest) == []
+
+
+def test_example_pages_only_when_said_to_be_intended(
+    build: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name, value in {**TEST_ENV, **TEMPLATE_PAGES}.items():
+        monkeypatch.setenv(name, value)
+    assert build.main(["--out", str(tmp_path / "refused.zip")]) == 2
+    assert "still point at example.lg.jp" in capsys.readouterr().err
+    assert not (tmp_path / "refused.zip").exists()
+    assert build.main(["--out", str(tmp_path / "trial.zip"), "--example-urls"]) == 0
+    with zipfile.ZipFile(tmp_path / "trial.zip") as zf:
+        developer = json.loads(zf.read("manifest.json"))["developer"]
+    assert developer == _template()["developer"]
 
 
 def test_build_is_reproducible(build: ModuleType, package: Path, tmp_path: Path) -> None:

@@ -40,19 +40,22 @@ def test_the_form_is_offered_on_every_field_card_and_prefilled() -> None:
     ("changes", "told", "next_heading", "stored"),
     [
         # everything valid: stored normalised, straight on to the first question
-        ({}, ["回答者情報を記録しました", "・組織名: 14神奈川県相模原市", "・電話番号: 042-754-1111"], "Q1-1",
-         {"org_name": "14神奈川県相模原市", "phone": "042-754-1111"}),
+        ({}, ["回答者情報を記録しました", "・組織名: 14神奈川県相模原市", "・電話番号: 042(754)1111"], "Q1-1",
+         {"org_name": "14神奈川県相模原市", "phone": "042(754)1111"}),
         # a 構成市町村: (広域) added, its 広域連合等 asked next (then Q13 first)
         ({"org_type": ORG_MEMBER, "org_name": "14神奈川県中井町"}, ["回答者情報を記録しました"], "所属する広域連合等",
          {"org_name": "14神奈川県中井町(広域)"}),
         # a bad phone: named with its reason, the rest kept, 電話番号 asked alone
         ({"phone": "電話なし"}, ["電話番号: "], "電話番号", {"email": "kaigo@city.sagamihara.lg.jp", "phone": None}),
-        # a title below 課長級: the rest stored, the title confirmed first
-        ({"title": "係長"}, ["回答者情報を記録しました", "係長"], None, {"title": None, "dept": "介護保険課"}),
+        # a title below 課長級: refused with its reason, the rest stored, the title asked alone
+        ({"title": "係長"}, ["回答者情報を記録しました", "回答責任者役職: 「係長」は課長級に当たらない"], "回答責任者役職",
+         {"title": None, "dept": "介護保険課"}),
+        # a title 課長級 in some organisations only: the rest stored, the title confirmed first
+        ({"title": "主幹"}, ["回答者情報を記録しました", "主幹"], None, {"title": None, "dept": "介護保険課"}),
         # fields left empty are asked one by one afterwards
         ({"dept": "", "email": ""}, ["回答者情報を記録しました"], "担当部署名", {"dept": None}),
     ],
-    ids=["all-valid", "member", "bad-phone", "title-warning", "blanks"],
+    ids=["all-valid", "member", "bad-phone", "title-refused", "title-warning", "blanks"],
 )
 def test_form_submit(changes: dict, told: list[str], next_heading: str | None, stored: dict) -> None:
     t = started()
@@ -67,9 +70,9 @@ def test_form_submit(changes: dict, told: list[str], next_heading: str | None, s
 
 def test_a_title_warning_from_the_form_is_confirmed_like_a_typed_one() -> None:
     t = started()
-    t.submit({"action": ACTION_FORM, **FULL, "title": "係長"})
+    t.submit({"action": ACTION_FORM, **FULL, "title": "主幹"})
     replies = t.say("はい")
-    assert t.respondent["title"] == "係長"
+    assert t.respondent["title"] == "主幹"
     assert replies.last_heading == "Q1-1"
 
 

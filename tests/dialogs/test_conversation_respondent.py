@@ -57,23 +57,33 @@ def test_org_name_changes_are_confirmed(typed: str, question: str, answer: str, 
 
 
 @pytest.mark.parametrize(
-    ("title", "warned"),
+    ("title", "outcome"),
     [
-        ("課長補佐", True),
-        ("係長", True),
-        ("主査", True),
-        ("担当", True),
-        ("参与", True),  # neither refused nor accepted: warned, never silently accepted
-        ("介護保険課長", False),
-        ("部長", False),
-        ("副市長", False),
+        ("課長補佐", "refused"),
+        ("係長", "refused"),
+        ("主査", "refused"),
+        ("担当", "refused"),
+        ("主幹", "warned"),  # 課長級 in some organisations only
+        ("センター長", "warned"),
+        ("副所長", "warned"),
+        ("システム管理者", "warned"),  # unrecognised: never silently accepted
+        ("参与", "warned"),
+        ("介護保険課長", "stored"),
+        ("部長", "stored"),
+        ("副市長", "stored"),
     ],
 )
-def test_title_below_kacho_is_warned(title: str, warned: bool) -> None:
+def test_title_below_kacho_is_refused_and_uncertain_ones_warned(title: str, outcome: str) -> None:
     t = at_field(ORG_MUNICIPALITY, "回答責任者役職")
     replies = t.say(title)
-    if warned:
-        assert "回答責任者は課長級以上の方にお願いしています。" in replies.all_text
+    if outcome == "refused":
+        assert "課長級に当たらないため、回答責任者の役職として記録できません。" in replies.all_text
+        assert "例：介護保険課長" in replies.all_text
+        assert replies.last_heading == "回答責任者役職"  # asked again
+        assert t.say("はい").last_heading != "回答責任者氏名"  # nothing to confirm
+        assert "title" not in t.respondent
+    elif outcome == "warned":
+        assert "課長級以上の役職の方が回答責任者となり" in replies.all_text
         assert "title" not in t.respondent
         assert replies.last_heading != "回答責任者氏名"
     else:
@@ -84,30 +94,48 @@ def test_title_below_kacho_is_warned(title: str, warned: bool) -> None:
 @pytest.mark.parametrize(
     ("second", "stored", "next_heading"),
     [
-        ("はい", "係長", "回答責任者氏名"),  # confirmed a second time: stored as typed
+        ("はい", "主幹", "回答責任者氏名"),  # confirmed: stored as typed
         ("いいえ", None, "回答責任者役職"),  # asked again
         ("介護保険課長", "介護保険課長", "回答責任者氏名"),  # typed a proper title instead
     ],
 )
 def test_title_warning_then_second_confirmation(second: str, stored: str | None, next_heading: str) -> None:
     t = at_field(ORG_MUNICIPALITY, "回答責任者役職")
-    t.say("係長")
+    t.say("主幹")
     assert t.say(second).last_heading == next_heading
     assert t.respondent.get("title") == stored
 
 
 def test_title_warning_by_card_buttons() -> None:
     t = at_field(ORG_MUNICIPALITY, "回答責任者役職")
-    t.submit(field_data("title", "課長補佐"))
+    t.submit(field_data("title", "副所長"))
     assert t.click("はい").last_heading == "回答責任者氏名"
-    assert t.respondent["title"] == "課長補佐"
+    assert t.respondent["title"] == "副所長"
+
+
+@pytest.mark.parametrize(
+    ("heading", "typed", "stored"),
+    [
+        ("連絡先氏名", "045-123-4567", None),  # issue 9: a phone number is not a name
+        ("連絡先氏名", "厚労 花子", "厚労 花子"),
+        ("電話番号", "03-5253-1111（内線2164）", "03-5253-1111（内線2164）"),  # kept as typed
+        ("電話番号", "045-123-4567（直通）", "045-123-4567（直通）"),
+    ],
+)
+def test_contact_name_and_phone_as_staff_write_them(heading: str, typed: str, stored: str | None) -> None:
+    t = at_field(ORG_MUNICIPALITY, heading)
+    key = {"連絡先氏名": "contact_name", "電話番号": "phone"}[heading]
+    replies = t.say(typed)
+    assert t.respondent.get(key) == stored
+    if stored is None:
+        assert "数字は使えません" in replies.all_text and replies.last_heading == heading
 
 
 def test_retyped_title_clears_the_warning() -> None:
     t = Transcript()
     steps = respondent_steps(ORG_MUNICIPALITY)
     t.play(steps_until(steps, "回答責任者役職"))
-    t.say("主査")  # warned
+    t.say("主査")  # refused
     t.say("介護保険課長")  # typed a proper title instead of yes/no
     t.play(steps[steps.index(steps_until(steps, "回答責任者氏名")[-1]) + 1 :])  # the other fields
     assert t.last.last_heading == "Q1-1"

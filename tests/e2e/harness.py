@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import socket
@@ -80,6 +81,16 @@ class BotProcess:
             return self.log_path.read_text(encoding="utf-8", errors="replace")[-tail:]
         except OSError:
             return ""
+
+    def log_events(self, event: str) -> list[dict[str, Any]]:
+        """The JSON log lines (bot/logs.py) whose `event` is `event`."""
+        found = []
+        for line in self.log_text(10_000_000).splitlines():
+            if line.startswith("{"):
+                record = json.loads(line)
+                if record.get("event") == event:
+                    found.append(record)
+        return found
 
     async def start(self) -> "BotProcess":
         if self.is_running():

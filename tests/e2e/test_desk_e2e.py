@@ -96,7 +96,7 @@ async def sharepoint(ca: TestCA) -> AsyncIterator[FileHost]:
 async def bot(bot_factory, redis_client, sharepoint: FileHost, ca: TestCA) -> BotProcess:
     # No PREFECTURE_STAFF: the staff member is made one in the chat.
     return await bot_factory(env={
-        "ADMINS": ADMIN.aad_object_id, "REMINDER_INTERVAL_SECONDS": "0", "FILE_LINK_SECRET": "e2e-desk-link-secret",
+        "ADMINS": ADMIN.aad_object_id, "REMINDER_INTERVAL_SECONDS": "0", "FILE_LINK_SECRET": "e2e-desk-link-secret-of-32-bytes-or-more",
         "DOWNLOAD_HOSTS": f"localhost:{sharepoint.https_port}", "SSL_CERT_FILE": str(ca.cert_file),
     })
 

@@ -29,7 +29,7 @@ from tests.fakes.connector import FakeConnector
 from tests.fakes.file_host import FileHost, TestCA, serving
 from tests.fakes.teams import FILE_CONSENT_CARD, FILE_INFO_CARD, TeamsClient, TeamsUser
 
-SECRET = "e2e-file-link-secret"
+SECRET = "e2e-file-link-secret-of-32-bytes-or-more"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STAFF = TeamsUser(name="県 担当", aad_object_id="6f1c0000-0000-0000-0000-00000000c014")
 

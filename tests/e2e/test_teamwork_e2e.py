@@ -53,7 +53,7 @@ async def bot(bot_factory, redis_client) -> BotProcess:
     return await bot_factory(env={
         "PREFECTURE_STAFF": f"{STAFF.aad_object_id}:14",
         "REMINDER_INTERVAL_SECONDS": "0",
-        "FILE_LINK_SECRET": "e2e-teamwork",
+        "FILE_LINK_SECRET": "e2e-teamwork-file-link-secret-32-bytes",
     })
 
 

@@ -301,7 +301,7 @@ def test_multi_select_rows_one_per_option_with_mark_list(survey, item_id):
     item = survey.item(item_id)
     assert sheet.cell(rows[item_id], 2).value == item.sheet_text
     for option in item.options:
-        r = rows[f"{item_id}:{option.label}"]
+        r = rows[f"{item_id}:{item.sheet_option_label(option.number)}"]
         assert lists[(r, 3)] == ["○"]
         expected = "○" if option.number in record_.answers[item_id] else None
         assert sheet.cell(r, 3).value == expected
@@ -359,9 +359,88 @@ def test_sheet_lists_items_in_seed_order_with_sub_items(survey):
     numbers = [r[0] for r in rows[start:] if r[0]]
     assert numbers == ["1-1", "1-2", "2", "3", "4", "5", "6", "7-1", "7-2", "7-3", "7-4", "8-1", "8-2", "9", "10", "11", "12", "13"]
     questions = [r[1] for r in rows[start:]]
-    for sub_id, parent in [("2_予定年月", "2"), ("8-1_概要", "8-1"), ("10_概要", "10")]:
+    for sub_id, parent in [("2_予定年月", "2"), ("8-1_概要", "8-1")]:
         parent_row = next(i for i, r in enumerate(rows[start:]) if r[0] == parent)
         assert questions[parent_row + 1] == survey.item(sub_id).sheet_text
+
+
+def test_no_attach_row_under_10_on_the_sheet_but_the_outline_is_in_the_list(survey):
+    # issue 9 (10): the seed's answer sheet has no row under 10; the chat asks for the attachment.
+    record_ = record()
+    workbook, rows = _sheet_rows(build_answer_workbook(survey, record_), "回答シート")
+    start = [r[0] for r in rows].index("項番") + 1
+    after_10 = next(i for i, r in enumerate(rows[start:]) if r[0] == "10") + 1
+    assert rows[start + after_10][0] == "11"
+    assert not any("概要を添付してください。" == r[1] for r in rows)
+    assert record_.answers["10_概要"] not in [r[2] for r in rows]
+    assert read_list_row(build_answer_workbook(survey, record_), "a.xlsx")[HEADERS.index("10_概要")] == record_.answers["10_概要"]
+
+
+# issue 9 (10): option rows use the answer sheet's own wording (the seed's 回答シート table).
+SHEET_OPTION_ROWS = {
+    "6": ["①住基ネットの利用(J-LIS照会)により確認している。", "②組織内の住基システム等により確認している。"],
+    "7-4": ["①漢字氏名", "②カナ氏名", "③生年月日", "④性別", "⑤住所"],
+    "13": [
+        "①構成市町村において紐付けを実施し、その情報が自動的に連携されている。 →構成市町村がQ1~12を回答してください",
+        "②広域連合において住基ネット(J-LIS照会)へマイナンバーを照会し、広域連合において紐付けを実施している。 →広域連合がQ1~12を回答してください",
+        "③広域連合において構成市町村へマイナンバーを照会し、広域連合において紐付けを実施している。 →構成市町村及び広域連合の双方がQ1~12を回答してください",
+    ],
+}
+
+
+@pytest.mark.parametrize("item_id", list(SHEET_OPTION_ROWS))
+def test_option_rows_use_the_answer_sheets_wording(survey, item_id):
+    _, rows = _sheet_rows(build_answer_workbook(survey, record()), "回答シート")
+    start = next(i for i, r in enumerate(rows) if r[0] == item_id) + 1
+    assert [r[1] for r in rows[start : start + len(SHEET_OPTION_ROWS[item_id])]] == SHEET_OPTION_ROWS[item_id]
+
+
+# --- the sheet prints (issue 9 (10)): A4 portrait, one page wide, borders, header repeated ---
+
+
+def _answer_sheet(survey, record_):
+    return load_workbook(io.BytesIO(build_answer_workbook(survey, record_)))["回答シート"]
+
+
+def test_answer_sheet_page_setup(survey):
+    sheet = _answer_sheet(survey, record())
+    setup = sheet.page_setup
+    assert (int(setup.paperSize), setup.orientation) == (9, "portrait")  # A4 portrait
+    assert (int(setup.fitToWidth), int(setup.fitToHeight)) == (1, 0)  # one page wide, as tall as needed
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    header = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "項番")
+    assert sheet.print_title_rows == f"${header}:${header}"
+    assert sheet.print_area == f"'回答シート'!$A$1:$C${sheet.max_row}"
+    assert "&P" in sheet.oddFooter.center.text
+
+
+def test_answer_table_cells_are_framed_and_wrapped(survey):
+    sheet = _answer_sheet(survey, record())
+    header = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "項番")
+    for row in range(header, sheet.max_row + 1):
+        for column in (1, 2, 3):
+            cell = sheet.cell(row, column)
+            assert cell.border.left.style == cell.border.bottom.style == "thin", cell.coordinate
+            assert cell.alignment.wrap_text, cell.coordinate
+
+
+def test_long_rows_get_a_height_that_shows_their_text(survey):
+    sheet = _answer_sheet(survey, record())
+    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "1-2")
+    height = sheet.row_dimensions[row].height
+    assert height and height >= 5 * 15  # 1-2's question wraps over five lines at least
+
+
+def test_a_long_outline_goes_on_continuation_rows_that_each_fit_a_row(survey):
+    outline = ("マニュアルあり。複数職員で4情報を確認し、確認した記録を残す。" * 100)[:2000]
+    sheet = _answer_sheet(survey, record(answers={**FULL_BLOCK, "8-1": 1, "8-1_概要": outline}))
+    first = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 2).value == survey.item("8-1_概要").sheet_text)
+    rows = [first]
+    while sheet.cell(rows[-1] + 1, 2).value == "（前の行の続き）":
+        rows.append(rows[-1] + 1)
+    assert len(rows) > 1
+    assert "".join(sheet.cell(r, 3).value for r in rows) == outline
+    assert all(sheet.row_dimensions[r].height <= 409 for r in rows)  # Excel's tallest row
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ import asyncio
 import itertools
 import json
 import re
+import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
@@ -30,6 +31,7 @@ class Sent:
     conversation_id: str
     activity: dict[str, Any]  # as posted, with "id" set to the id the connector gave it
     reply_to_id: str | None = None  # the {activityId} of POST …/activities/{activityId}
+    authorization: str | None = None  # the request's Authorization header
 
     @property
     def id(self) -> str:
@@ -56,6 +58,17 @@ class _Failure:
     path: re.Pattern[str]
     status: int
     times: int
+    retry_after: str | None = None
+
+
+@dataclass(frozen=True)
+class Received:
+    """One request the connector answered, injected failures included."""
+
+    method: str
+    path: str
+    status: int
+    at: float  # time.monotonic() when it arrived
 
 
 class FakeConnector:
@@ -78,6 +91,7 @@ class FakeConnector:
         self.download_requests: list[str] = []
         self.posted_count = 0  # counted even when activities are not kept
         self._failures: list[_Failure] = []
+        self.received: list[Received] = []  # every request and its status, in arrival order
 
     # --- lifecycle ------------------------------------------------------------------
 
@@ -132,6 +146,7 @@ class FakeConnector:
         self.downloads.clear()
         self.download_requests.clear()
         self._failures.clear()
+        self.received.clear()
         self.posted_count = 0
 
     # --- what tests read ------------------------------------------------------------
@@ -167,9 +182,12 @@ class FakeConnector:
         if account.get("aadObjectId"):
             self.members[account["aadObjectId"]] = account
 
-    def fail_next(self, method: str, path_pattern: str, status: int = 500, times: int = 1) -> None:
-        """The next `times` requests whose method and path (regex search) match get `status`."""
-        self._failures.append(_Failure(method.upper(), re.compile(path_pattern), status, times))
+    def fail_next(
+        self, method: str, path_pattern: str, status: int = 500, times: int = 1, retry_after: str | None = None
+    ) -> None:
+        """The next `times` requests whose method and path (regex search) match get `status`
+        (with a Retry-After header, as Teams sends on 429, when `retry_after` is given)."""
+        self._failures.append(_Failure(method.upper(), re.compile(path_pattern), status, times, retry_after))
 
     # --- the REST API ---------------------------------------------------------------
 
@@ -184,11 +202,20 @@ class FakeConnector:
 
     @web.middleware
     async def _inject_failures(self, request: web.Request, handler: Callable) -> web.StreamResponse:
+        arrived = time.monotonic()
+        response = await self._answer(request, handler)
+        if self._keep_activities:
+            self.received.append(Received(request.method, request.path, response.status, arrived))
+        return response
+
+    async def _answer(self, request: web.Request, handler: Callable) -> web.StreamResponse:
         for failure in self._failures:
             if failure.times > 0 and failure.method == request.method and failure.path.search(request.path):
                 failure.times -= 1
+                headers = {"Retry-After": failure.retry_after} if failure.retry_after is not None else None
                 return web.json_response(
-                    {"error": {"code": "ServiceError", "message": "injected failure"}}, status=failure.status
+                    {"error": {"code": "ServiceError", "message": "injected failure"}}, status=failure.status,
+                    headers=headers,
                 )
         return await handler(request)
 
@@ -198,9 +225,12 @@ class FakeConnector:
         self.posted_count += 1
         if self._keep_activities:
             activity["id"] = activity_id
-            self.activities.append(Sent(request.match_info["cid"], activity, reply_to_id))
+            self.activities.append(
+                Sent(request.match_info["cid"], activity, reply_to_id, request.headers.get("Authorization"))
+            )
             await self._notify()
-        return web.json_response({"id": activity_id})
+        # Teams answers a posted activity with 201 Created and its id.
+        return web.json_response({"id": activity_id}, status=201)
 
     async def _send_to_conversation(self, request: web.Request) -> web.Response:
         return await self._record(request, None)

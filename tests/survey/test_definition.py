@@ -9,9 +9,9 @@ import pytest
 
 from bot.survey.engine import DefinitionError, load_survey
 from bot.survey.model import KIND_MULTI, KIND_SINGLE, KIND_TEXT, KIND_YEARMONTH
+from tests.shared_refs import shared_file
 
-REPO = Path(__file__).resolve().parents[2]
-SEED = REPO.parent / "shared" / "seed" / "mhlw-kaigo-mynumber-survey-2307.txt"
+SEED = "seed/mhlw-kaigo-mynumber-survey-2307.txt"
 
 ORDER = [
     "13", "1-1", "1-2", "2", "2_予定年月", "3", "4", "5", "6", "7-1", "7-2", "7-3", "7-4",
@@ -21,9 +21,7 @@ ORDER = [
 
 @pytest.fixture(scope="module")
 def seed_joined() -> str:
-    if not SEED.exists():
-        pytest.skip(f"seed text not found at ../shared/seed/{SEED.name}")
-    lines = SEED.read_text(encoding="utf-8").splitlines()
+    lines = shared_file(SEED).read_text(encoding="utf-8").splitlines()
     # The seed wraps some options over lines and prints bullets ("- ①"); texts in the
     # definition join wrapped lines, so compare against the lines joined without bullets.
     return "".join(re.sub(r"^\s*(?:- )?\s*", "", line) for line in lines)
@@ -33,9 +31,12 @@ def _texts():
     survey = load_survey()
     for item in survey.items:
         yield item.id, "prompt", item.prompt
-        yield item.id, "sheet_text", item.sheet_text
+        if item.on_sheet:
+            yield item.id, "sheet_text", item.sheet_text
         for option in item.options:
             yield item.id, f"option {option.number}", option.text
+        for number, text in enumerate(item.sheet_options, 1):
+            yield item.id, f"sheet option {number}", text
         for index, note in enumerate(item.notes):
             yield item.id, f"note {index + 1}", note
 
@@ -49,6 +50,14 @@ def test_doubt_rule_quotes_the_cover_letter(seed_joined: str) -> None:
     quote = "回答の選択に迷う場合や一部で対応できていない紐付け事務がある場合には、より紐付け業務について対応できていない選択肢を選択するなど、より慎重な選択肢を選択するようお願いいたします。"
     assert quote in seed_joined
     assert f"「{quote}」" in load_survey().doubt_rule
+
+
+def test_known_causes_are_quoted_from_the_cover_letter(seed_joined: str) -> None:
+    text = load_survey().glossary["紐付け誤りの原因"]
+    quotes = re.findall(r"「([^」]+)」", text)
+    assert len(quotes) == 2
+    for quote in quotes:
+        assert quote in seed_joined
 
 
 def test_items_in_asking_order() -> None:
@@ -131,12 +140,38 @@ def test_glossary_has_term(term: str) -> None:
         ("完全一致", ["5丁目-4-3、5-4-3、5の4の3", "異体字", "旧字", "カナ", "方書", "慎重"]),
         ("別途の方法", ["例1 当初のマイナンバー照会の際には", "例2 住所として表示された場所に"]),
         ("広域連合等", ["「組織内の住基システム」を「構成市町村への照会」"]),
+        # issue 9 (9): 事業主等 from the seed's own wording; family/agents not settled by it
+        ("事業主等", ["「本人以外（事業主等）からマイナンバーを得ている場合", "調査票からは決まりません", "家族や代理人"]),
     ],
 )
 def test_glossary_content(term: str, must_say: list[str]) -> None:
     text = load_survey().glossary[term]
     for part in must_say:
         assert part in text
+
+
+def test_jigyonushi_does_not_claim_what_the_seed_does_not_say() -> None:
+    # The previous text named 介護施設・居宅介護支援事業者, which the seed does not mention.
+    text = load_survey().glossary["事業主等"]
+    for claim in ("介護施設", "居宅介護支援事業者", "雇用"):
+        assert claim not in text
+
+
+def test_q13_caution_states_no_linking_method_as_fact() -> None:
+    # issue 9 (9): ③ is a linking method, not "both answer"; the advice says to check the facts.
+    text = load_survey().item("13").cautious
+    assert "③（構成市町村・広域連合等の双方が回答）を選んでください" not in text
+    assert "広域連合等において構成市町村へマイナンバーを照会し、広域連合等において紐付けを実施している" in text
+    assert "確かめ" in text and "このボットの読む" in text
+
+
+@pytest.mark.parametrize("item_id,limit", [("2_予定年月", 20), ("8-1_概要", 2000), ("10_概要", 2000)])
+def test_free_text_items_declare_their_limit(item_id: str, limit: int) -> None:
+    assert load_survey().item(item_id).max_length == limit
+
+
+def test_only_10_outline_is_off_the_sheet() -> None:
+    assert [item.id for item in load_survey().items if not item.on_sheet] == ["10_概要"]
 
 
 def test_default_survey_is_cached() -> None:
@@ -215,6 +250,11 @@ def test_definition_errors_name_the_item(tmp_path: Path, rule2: str, rule3: str,
         ('id: "3"', 'id: "2"', ["item 2", "twice"]),
         ("options: [a, b]\n    relevant", "options: [a]\n    relevant", ["item 3"]),
         ("prompt: p3", "prompt: ''", ["item 3", "prompt"]),
+        ("sheet_text: s3", "sheet_text: ''", ["item 3", "sheet_text"]),
+        ("options: [a, b, c]", "options: [a, b, c]\n    max_length: 10", ["item 2", "max_length"]),
+        ("options: [a, b, c]", "options: [a, b, c]\n    sheet_options: [x, y]", ["item 2", "sheet_options"]),
+        ("options: [a, b, c]", "options: [a, b, c]\n    on_sheet: maybe", ["item 2", "on_sheet"]),
+        ("options: [a, b, c]", "options: [a, b, c]\n    why: w", ["item 2", "known_causes"]),
     ],
 )
 def test_shape_errors_name_the_item(tmp_path: Path, bad: str, replacement: str, names) -> None:
@@ -225,6 +265,31 @@ def test_shape_errors_name_the_item(tmp_path: Path, bad: str, replacement: str, 
         load_survey(path)
     for name in names:
         assert name in str(caught.value)
+
+
+TEXT_ITEM = """
+  - id: "4"
+    kind: text
+    heading: Q4
+    prompt: p4
+    sheet_text: s4
+"""
+
+
+@pytest.mark.parametrize(
+    "limit,ok",
+    [("", False), ("max_length: 0", False), ("max_length: many", False), ("max_length: 40000", False),
+     ("max_length: true", False), ("max_length: 500", True)],
+)
+def test_text_items_must_declare_a_limit(tmp_path: Path, limit: str, ok: bool) -> None:
+    text = BASE.format(rule2='"true"', rule3='"true"') + TEXT_ITEM + (f"    {limit}\n" if limit else "")
+    path = _write(tmp_path, text)
+    if ok:
+        assert load_survey(path).item("4").max_length == 500
+        return
+    with pytest.raises(DefinitionError) as caught:
+        load_survey(path)
+    assert "item 4" in str(caught.value) and "max_length" in str(caught.value)
 
 
 def test_block_rule_applies_to_block_items(tmp_path: Path) -> None:

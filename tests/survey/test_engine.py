@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.messages import survey as msg
 from bot.survey.engine import load_survey
 from bot.survey.model import ORG_MEMBER, ORG_MUNICIPALITY, ORG_PREFECTURE, ORG_UNION
 
@@ -359,8 +360,44 @@ def test_reminder_texts(survey, key, must_say) -> None:
 @pytest.mark.parametrize("item", load_survey().items, ids=lambda i: i.id)
 def test_explain_covers_every_term(survey, item) -> None:
     pairs = survey.explain(item.id)
-    assert [term for term, _ in pairs] == list(item.terms)
+    why = [msg.WHY_HEADING] if item.why else []
+    assert [term for term, _ in pairs] == why + list(item.terms)
     assert all(text for _, text in pairs)
+
+
+# issue 9 (9): the Digital Agency's known causes of wrong links, quoted, as the reason
+# these items matter; the quotes are checked against the seed in test_definition.py.
+KNOWN_CAUSE_QUOTES = (
+    "「①紐付け実施機関が住基ネットの利用（J-LIS 照会）等により、対象者のマイナンバーを取得する際に住所を含まないカナ氏名及び生年月日のみを用いて照会を行い、マイナンバーを取得していた。」",
+    "「住基ネットの利用（J-LIS 照会）等により同姓同名の情報が出力された場合、カナ氏名及び生年月日に加え、氏名、住所情報等を活用してマイナンバーを特定する必要があるが、十分な確認が行われないうまま、個人情報にマイナンバーが紐付けられていた。」",
+)
+
+
+@pytest.mark.parametrize(
+    "item_id,says",
+    [
+        ("7-3", "住所を含まないカナ氏名と生年月日だけで照会"),
+        ("7-4", "住所を含まないカナ氏名と生年月日だけで照会"),
+        ("8-1", "同姓同名"),
+        ("8-2", "十分な確認が行われないまま"),
+        ("9", "十分な確認が行われないまま"),
+    ],
+)
+def test_explain_quotes_the_known_causes_where_they_matter(survey, item_id, says) -> None:
+    heading, text = survey.explain(item_id)[0]
+    assert heading == msg.WHY_HEADING
+    assert says in text
+    for quote in KNOWN_CAUSE_QUOTES:
+        assert quote in text
+
+
+@pytest.mark.parametrize("item_id", ["13", "1-1", "2", "4", "7-1", "7-2", "10", "12"])
+def test_items_without_a_known_cause_do_not_quote_them(survey, item_id) -> None:
+    assert msg.WHY_HEADING not in dict(survey.explain(item_id))
+
+
+def test_known_causes_can_be_looked_up_as_a_term(survey) -> None:
+    assert all(quote in survey.glossary[msg.KNOWN_CAUSES_TERM] for quote in KNOWN_CAUSE_QUOTES)
 
 
 def test_explain_7_1_has_complete_match(survey) -> None:

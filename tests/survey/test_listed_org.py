@@ -8,6 +8,7 @@ import pytest
 from bot.messages import listed_org as msg
 from bot.survey.listed_org import named_prefecture, parse_listed_field
 from bot.survey.model import ORG_MEMBER, ORG_MUNICIPALITY, ORG_PREFECTURE, ORG_UNION
+from bot.survey.respondent import parse_field
 
 FUCHU_OFFERS = "東京都の場合は「13東京都府中市」、広島県の場合は「34広島県府中市」"
 
@@ -42,9 +43,9 @@ def test_org_name_in_the_chat(org_type: str, typed: str, ok: bool, value: str, t
         assert result.confirm == ""
 
 
-def test_other_fields_are_only_the_format_check() -> None:
-    assert parse_listed_field("title", "係長", ORG_MUNICIPALITY).confirm  # 課長級 warning, untouched
-    assert parse_listed_field("phone", "0465811111").value == "0465811111"
+@pytest.mark.parametrize(("key", "text"), [("title", "係長"), ("title", "介護保険課長"), ("phone", "0465811111"), ("dept", "介護保険課")])
+def test_other_fields_are_only_the_format_check(key: str, text: str) -> None:
+    assert parse_listed_field(key, text, ORG_MUNICIPALITY) == parse_field(key, text, ORG_MUNICIPALITY)
 
 
 PLACED = [

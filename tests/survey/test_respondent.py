@@ -11,6 +11,7 @@ from bot.survey.model import (
     ORG_TYPES,
     ORG_UNION,
     RESPONDENT_FIELDS,
+    RESPONDENT_LABELS,
 )
 from bot.survey.prefectures import (
     PREFECTURES,
@@ -23,6 +24,8 @@ from bot.survey.respondent import (
     check_title,
     normalize_org_name,
     normalize_phone,
+    FIELD_MAX_LENGTH,
+    lg_code_check_digit,
     normalize_text,
     parse_field,
     parse_org_type,
@@ -111,6 +114,16 @@ def test_prefecture_code_of_org(org_name, expected):
         ("都道", ORG_PREFECTURE),  # unambiguous start of a label
         ("市区町村（広域", ORG_MEMBER),
         (" 市区町村 ", ORG_MUNICIPALITY),
+        # issue 9 (12): what people call their own organisation
+        ("政令市", ORG_MUNICIPALITY),
+        ("政令指定都市", ORG_MUNICIPALITY),
+        ("指定都市", ORG_MUNICIPALITY),
+        ("中核市", ORG_MUNICIPALITY),
+        ("特別区", ORG_MUNICIPALITY),
+        ("町", ORG_MUNICIPALITY),
+        ("村", ORG_MUNICIPALITY),
+        ("町村", ORG_MUNICIPALITY),
+        ("市", ORG_MUNICIPALITY),
     ],
 )
 def test_parse_org_type_accepts(given, expected):
@@ -155,6 +168,17 @@ OK = "ok"
         (ORG_MUNICIPALITY, "1北海道札幌市", CONFIRM, "01北海道札幌市", "01北海道札幌市"),
         (ORG_MUNICIPALITY, "１北海道札幌市中央区", CONFIRM, "01北海道札幌市", "中央区"),
         (ORG_MUNICIPALITY, "神奈川県相模原市", CONFIRM, "14神奈川県相模原市", "14"),
+        # 団体コード typed with the name: its first two digits are the prefecture (issue 9 (12))
+        (ORG_MUNICIPALITY, "141003 横浜市", CONFIRM, "14神奈川県横浜市", "団体コード（141003）"),
+        (ORG_MUNICIPALITY, "１４１００３　横浜市", CONFIRM, "14神奈川県横浜市", "団体コード（141003）"),
+        (ORG_MUNICIPALITY, "141003横浜市", CONFIRM, "14神奈川県横浜市", "団体コード（141003）"),
+        (ORG_MUNICIPALITY, "141003 神奈川県横浜市", CONFIRM, "14神奈川県横浜市", "団体コード（141003）"),
+        (ORG_MUNICIPALITY, "141011 横浜市鶴見区", CONFIRM, "14神奈川県横浜市", "鶴見区"),
+        (ORG_MUNICIPALITY, "14100 横浜市", CONFIRM, "14神奈川県横浜市", "団体コード（14100）"),
+        (ORG_MUNICIPALITY, "131016 千代田区", CONFIRM, "13東京都千代田区", "団体コード（131016）"),
+        (ORG_MUNICIPALITY, "011002 札幌市", CONFIRM, "01北海道札幌市", "団体コード（011002）"),
+        (ORG_MEMBER, "143618 中井町", CONFIRM, "14神奈川県中井町(広域)", "団体コード（143618）"),
+        (ORG_PREFECTURE, "140007 神奈川県", CONFIRM, "14神奈川県", "団体コード（140007）"),
         # 構成市町村
         (ORG_MEMBER, "14神奈川県相模原市(広域)", OK, "14神奈川県相模原市(広域)", ""),
         (ORG_MEMBER, "14神奈川県相模原市（広域）", OK, "14神奈川県相模原市(広域)", ""),
@@ -191,6 +215,10 @@ def test_normalize_org_name_accepts(org_type, given, outcome, value, must_say):
         (ORG_MUNICIPALITY, "14相模原市", "14神奈川県相模原市"),
         (ORG_MUNICIPALITY, "相模原市", "都道府県名"),
         (ORG_MUNICIPALITY, "114神奈川県相模原市", "2桁"),
+        (ORG_MUNICIPALITY, "141004 横浜市", "検査数字"),  # a typo in the 団体コード
+        (ORG_MUNICIPALITY, "991003 横浜市", "99"),
+        (ORG_MUNICIPALITY, "131016 神奈川県千代田区", "東京都（13）のコード"),
+        (ORG_MUNICIPALITY, "1410031 神奈川県横浜市", "2桁"),
         (ORG_MUNICIPALITY, "", "組織名"),
         (ORG_UNION, "40福岡県介護保険広域連合(広域)", ORG_MEMBER),
         (ORG_UNION, "40福岡県", "正式名称"),
@@ -206,6 +234,14 @@ def test_normalize_org_name_rejects(org_type, given, must_say):
     assert must_say in result.error
 
 
+@pytest.mark.parametrize(
+    ("first_five", "digit"),
+    [("14100", "3"), ("13101", "6"), ("01100", "2"), ("14000", "7"), ("14361", "8"), ("27140", "3")],
+)
+def test_lg_code_check_digit(first_five, digit):
+    assert lg_code_check_digit(first_five) == digit
+
+
 def test_wrong_code_error_suggests_the_corrected_name():
     error = normalize_org_name(ORG_MEMBER, "13神奈川県相模原市").error
     assert "「14神奈川県相模原市(広域)」" in error
@@ -213,69 +249,103 @@ def test_wrong_code_error_suggests_the_corrected_name():
 
 # --- 回答責任者役職 -----------------------------------------------------------------
 
-REFUSED = "refused"
+REFUSED = "refused"  # not stored; the reason and an example
 ACCEPTED = "accepted"
-UNKNOWN = "unknown"
+DEPENDS = "depends"  # 課長級 in some organisations: warned, stored on a yes
+UNKNOWN = "unknown"  # not recognised: warned, stored on a yes
 
 
 @pytest.mark.parametrize(
     ("title", "expected"),
     [
-        # refusals (checked before acceptances: 課長補佐 contains 課長)
+        # survey-rules.md: clearly below 課長級
         ("課長補佐", REFUSED),
         ("介護保険課長補佐", REFUSED),
+        ("総括課長補佐", REFUSED),
         ("課長代理", REFUSED),
+        ("統括課長代理", REFUSED),
         ("副課長", REFUSED),
         ("係長", REFUSED),
         ("介護保険係長", REFUSED),
+        ("担当係長", REFUSED),
         ("主査", REFUSED),
         ("主任", REFUSED),
         ("主事", REFUSED),
+        ("主任主事", REFUSED),
         ("担当", REFUSED),
         ("介護保険担当", REFUSED),
         ("担当者", REFUSED),
+        ("係員", REFUSED),
+        # …and the like
+        ("主事補", REFUSED),
+        ("技師", REFUSED),
+        ("副係長", REFUSED),
         ("室長補佐", REFUSED),
-        ("所長代理", REFUSED),
-        # acceptances
+        ("会計年度任用職員", REFUSED),
+        ("課長補佐兼係長", REFUSED),
+        ("係長（介護保険担当）", REFUSED),
+        ("課長補佐級", REFUSED),  # the rank named instead of the title
+        # 課長級 or above: a title ending in one of these, not after 副, not before 補佐/代理
         ("課長", ACCEPTED),
         ("介護保険課長", ACCEPTED),
+        ("担当課長", ACCEPTED),
+        ("介護保険担当課長", ACCEPTED),
         ("室長", ACCEPTED),
         ("所長", ACCEPTED),
         ("参事", ACCEPTED),
+        ("参事（介護保険担当）", ACCEPTED),
         ("次長", ACCEPTED),
         ("部長", ACCEPTED),
         ("福祉部長", ACCEPTED),
+        ("担当部長", ACCEPTED),
         ("局長", ACCEPTED),
+        ("事務局長", ACCEPTED),
         ("理事", ACCEPTED),
         ("副市長", ACCEPTED),
         ("副町長", ACCEPTED),
         ("副村長", ACCEPTED),
         ("市長", ACCEPTED),
-        ("町長", ACCEPTED),
-        ("村長", ACCEPTED),
-        ("区長", ACCEPTED),
         ("知事", ACCEPTED),
         ("副知事", ACCEPTED),
-        ("センター長", ACCEPTED),
-        ("館長", ACCEPTED),
-        ("担当課長", ACCEPTED),
-        ("事務局長", ACCEPTED),
-        # neither: a confirmation, never a silent accept
-        ("主幹", UNKNOWN),
-        ("副参事", UNKNOWN),
+        ("高齢福祉課長兼介護保険課長", ACCEPTED),
+        ("介護保険 課長", ACCEPTED),
+        ("課長級", ACCEPTED),
+        ("部長相当", ACCEPTED),
+        # survey-rules.md: 課長級 in some organisations only
+        ("主幹", DEPENDS),
+        ("介護保険課主幹", DEPENDS),
+        ("副参事", DEPENDS),
+        ("専門監", DEPENDS),
+        ("副所長", DEPENDS),
+        ("副室長", DEPENDS),
+        ("センター長", DEPENDS),
+        ("地域包括支援センター長", DEPENDS),
+        ("副センター長", DEPENDS),
+        ("所長代理", DEPENDS),
+        ("室長代理", DEPENDS),
+        ("副部長", DEPENDS),
+        ("副局長", DEPENDS),
+        ("館長", DEPENDS),
+        ("主幹兼係長", DEPENDS),  # 「A兼B」: its highest part
+        # anything unrecognised: never a silent accept
+        ("システム管理者", UNKNOWN),
+        ("参与", UNKNOWN),
         ("グループリーダー", UNKNOWN),
         ("マネージャー", UNKNOWN),
+        ("級", UNKNOWN),
+        ("保健師", UNKNOWN),
     ],
 )
 def test_check_title(title, expected):
     result = check_title(title)
+    if expected == REFUSED:
+        assert result == FieldResult(ok=False, error=msg.TITLE_REFUSED.format(title=title))
+        assert "課長級以上の役職の方が回答責任者となり" in result.error  # the reason, from the seed
+        assert "例：介護保険課長" in result.error  # and an example
+        return
     assert result.ok and result.value == title and not result.error
-    if expected == ACCEPTED:
-        assert result.confirm == ""
-    elif expected == REFUSED:
-        assert result.confirm == msg.TITLE_REFUSED.format(title=title)
-    else:
-        assert result.confirm == msg.TITLE_UNKNOWN.format(title=title)
+    confirm = {ACCEPTED: "", DEPENDS: msg.TITLE_DEPENDS, UNKNOWN: msg.TITLE_UNKNOWN}[expected]
+    assert result.confirm == (confirm.format(title=title) if confirm else "")
 
 
 def test_check_title_normalises_and_rejects_empty():
@@ -289,18 +359,29 @@ def test_check_title_normalises_and_rejects_empty():
 @pytest.mark.parametrize(
     ("given", "expected"),
     [
+        # kept as typed (issue 9): the notes staff write next to the number stay
         ("03-5253-1111", "03-5253-1111"),
-        ("０３－５２５３－１１１１", "03-5253-1111"),
-        ("03(5253)1111", "03-5253-1111"),
-        ("(03)5253-1111", "03-5253-1111"),
-        ("03 5253 1111", "03-5253-1111"),
+        ("03-5253-1111（内線2164）", "03-5253-1111（内線2164）"),
+        ("03-5253-1111（内線：2164）", "03-5253-1111（内線：2164）"),  # the seed's own way
+        ("03-5253-1111 内線2164", "03-5253-1111 内線2164"),
+        ("03-5253-1111内線2164", "03-5253-1111内線2164"),
+        ("03-5253-1111 内線 2164", "03-5253-1111 内線 2164"),
+        ("045-123-4567(代表)", "045-123-4567(代表)"),
+        ("045-123-4567（代表）", "045-123-4567（代表）"),
+        ("045-123-4567（直通）", "045-123-4567（直通）"),
+        ("045-123-4567 代表", "045-123-4567 代表"),
+        ("03-5253-1111 ext.2164", "03-5253-1111 ext.2164"),
+        ("03(5253)1111", "03(5253)1111"),
+        ("(03)5253-1111", "(03)5253-1111"),
+        ("03 5253 1111", "03 5253 1111"),
         ("0352531111", "0352531111"),
         ("090-1234-5678", "090-1234-5678"),
+        ("+81 3-5253-1111", "+81 3-5253-1111"),
+        # …after full-width digits, letters and dashes between digits are made half-width
+        ("０３－５２５３－１１１１", "03-5253-1111"),
+        ("０３－５２５３－１１１１（内線２１６４）", "03-5253-1111（内線2164）"),
         ("03ー5253ー1111", "03-5253-1111"),
-        ("03-5253-1111（内線2164）", "03-5253-1111 内線2164"),
-        ("03-5253-1111 内線 2164", "03-5253-1111 内線2164"),
-        ("03-5253-1111 ext.2164", "03-5253-1111 内線2164"),
-        ("+81 3-5253-1111", "03-5253-1111"),
+        ("　03-5253-1111　", "03-5253-1111"),
     ],
 )
 def test_normalize_phone_accepts(given, expected):
@@ -312,10 +393,14 @@ def test_normalize_phone_accepts(given, expected):
     [
         ("", msg.PHONE_EMPTY),
         ("5253-1111", msg.PHONE_NO_LEADING_ZERO),
+        ("+1 212-555-0100", msg.PHONE_NO_LEADING_ZERO),
         ("03-5253-111", msg.PHONE_BAD_LENGTH.format(count=9)),
         ("03-5253-1111-22", msg.PHONE_BAD_LENGTH.format(count=12)),
+        ("03-5253-1111（045-123-4567）", msg.PHONE_BAD_LENGTH.format(count=20)),
         ("03-5253-abcd", msg.PHONE_BAD_CHARS),
         ("電話ください", msg.PHONE_BAD_CHARS),
+        ("kaigo@example.jp", msg.PHONE_BAD_CHARS),
+        ("03-5253-1111、03-5253-1112", msg.PHONE_BAD_CHARS),
     ],
 )
 def test_normalize_phone_rejects(given, error):
@@ -404,12 +489,74 @@ def test_normalize_text_limits(given, max_len, ok):
         ("title", "介護保険課長", None, "介護保険課長"),
         ("responsible_name", "厚労　太郎", None, "厚労 太郎"),
         ("contact_name", "厚労　花子", None, "厚労 花子"),
-        ("phone", "03(5253)1111", None, "03-5253-1111"),
+        ("phone", "０３(5253)1111", None, "03(5253)1111"),
         ("email", "Kaigo@Example.JP", None, "Kaigo@example.jp"),
     ],
 )
 def test_parse_field_dispatches_every_field(key, text, org_type, expected):
     assert parse_field(key, text, org_type).value == expected
+
+
+# --- 回答責任者氏名・連絡先氏名 -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["responsible_name", "contact_name"])
+@pytest.mark.parametrize(
+    ("given", "expected", "error"),
+    [
+        ("厚労 花子", "厚労 花子", None),
+        ("厚労　花子", "厚労 花子", None),
+        ("ｺｳﾛｳ ﾊﾅｺ", "ｺｳﾛｳ ﾊﾅｺ", None),
+        ("髙橋 一郎", "髙橋 一郎", None),  # kanji numerals are part of names
+        ("Hanako KORO", "Hanako KORO", None),
+        ("厚労・花子", "厚労・花子", None),
+        ("045-123-4567", None, msg.NAME_HAS_DIGITS),  # issue 9: a phone number as a name
+        ("厚労 花子 内線2164", None, msg.NAME_HAS_DIGITS),
+        ("厚労花子（０４５）", None, msg.NAME_HAS_DIGITS),
+        ("②", None, msg.NAME_HAS_DIGITS),
+        ("kaigo@example.jp", None, msg.NAME_HAS_AT),
+        ("厚労＠介護保険課", None, msg.NAME_HAS_AT),
+        ("－", None, msg.NAME_ONLY_MARKS),
+        ("・・・", None, msg.NAME_ONLY_MARKS),
+        ("ー", None, msg.NAME_ONLY_MARKS),
+        ("（　）", None, msg.NAME_ONLY_MARKS),
+    ],
+)
+def test_person_names(key, given, expected, error):
+    result = parse_field(key, given)
+    label = RESPONDENT_LABELS[key]
+    if error is None:
+        assert result == FieldResult(ok=True, value=expected)
+    else:
+        assert result == FieldResult(ok=False, error=error.format(label=label))
+
+
+# --- length limits: each field refused above its limit, the limit named ------------------------
+
+
+@pytest.mark.parametrize("key", [key for key, _ in RESPONDENT_FIELDS])
+def test_every_field_has_a_limit_named_in_its_refusal(key):
+    limit = FIELD_MAX_LENGTH[key]
+    result = parse_field(key, "あ" * (limit + 1), ORG_MUNICIPALITY)
+    assert result == FieldResult(
+        ok=False, error=msg.TEXT_TOO_LONG.format(label=RESPONDENT_LABELS[key], limit=limit, length=limit + 1)
+    )
+    assert parse_field(key, "あ" * 100_000, ORG_MUNICIPALITY).error.startswith(RESPONDENT_LABELS[key])
+
+
+@pytest.mark.parametrize(
+    ("key", "longest_real"),
+    [
+        ("org_name", "46鹿児島県大島郡与論町"),
+        ("org_name", "01北海道後志広域連合"),
+        ("dept", "健康福祉局高齢健康福祉部介護保険課介護保険事業担当"),
+        ("title", "健康福祉局高齢健康福祉部介護保険課担当課長"),
+        ("phone", "03-5253-1111（内線2164）（直通）"),
+        ("email", "kaigo-hoken.jigyo-tanto@city.sagamihara.kanagawa.lg.jp"),
+    ],
+)
+def test_limits_fit_real_values(key, longest_real):
+    assert len(longest_real) <= FIELD_MAX_LENGTH[key]
 
 
 def test_parse_field_covers_all_respondent_fields_and_names_them_in_errors():

@@ -1,0 +1,4 @@
+"""`python -m bot.admin`: the administrator's data tool (backup, restore, deletion).
+
+Connects to the bot's Redis as the bot does; never asks anything interactively.
+"""

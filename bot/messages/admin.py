@@ -1,0 +1,52 @@
+"""What `python -m bot.admin` prints (Japanese text for the administrator)."""
+from __future__ import annotations
+
+DESCRIPTION = "2307 マイナンバー調査ボットのデータ管理（バックアップ・復元・削除）"
+HELP_EXPORT = "すべての回答・履歴・参加者・コード・索引を FILE（JSON Lines）に書き出す"
+HELP_IMPORT = "FILE から復元する（空の Redis にのみ。--merge で既存のデータに重ねる）"
+HELP_MERGE = "既存のデータがあっても復元する（ファイルの記録が優先。索引は合わせる）"
+HELP_DELETE = "組織の回答を、履歴・索引・コードごと削除する（監査ログに記録）"
+HELP_ANSWER_ID = "同じ組織名の回答が複数あるとき、削除する回答のID"
+HELP_ALL = "同じ組織名の回答をすべて削除する"
+HELP_FILE = "ファイルのパス"
+HELP_ORG = "組織名（例: 14神奈川県相模原市）"
+
+NO_REDIS = "Redis に接続できません（REDIS_URL・DATA_DIR を確かめてください）: {error}"
+BAD_SETTING = "設定が正しくありません: {error}"
+
+EXPORTED = "{path} に書き出しました: {counts}（{taken_at} 時点のスナップショット）"
+EXPORT_SKIPPED = "注意: ボットの形式でないキーは書き出していません: {keys}"
+CANNOT_WRITE = "{path} に書き出せません: {error}"
+IMPORTED = "{path} から復元しました: {counts}"
+IMPORT_EXPIRED = "（有効期限切れのため復元しなかったもの: {count}件）"
+IMPORT_REPLACED = "（既存の記録を置き換えたもの: {count}件）"
+NOT_EMPTY = (
+    "Redis（名前空間 {namespace}）にはすでにデータがあります（例: {example}）。"
+    "空の Redis に復元するか、重ねてよい場合は --merge を付けてください。何も書き込んでいません。"
+)
+BAD_FILE = "{path} は復元できません: {reason}。何も書き込んでいません。"
+NO_FILE = "{path} を読めません: {error}"
+COUNT = "{kind} {count}件"
+NOTHING = "0件"
+
+DELETED = "削除しました: {org}（回答ID {answer_id}、{state}、履歴 {history}件、コード {codes}件）"
+NOT_FOUND = "組織名「{org}」の回答はありません。"
+SEVERAL = "組織名「{org}」の回答が {count}件あります。--answer-id で1件を選ぶか、--all ですべて削除してください:"
+SEVERAL_LINE = "  {answer_id}  {state}  更新 {updated_at}"
+CHANGED = "回答ID {answer_id} は削除の間に何度も変更されたため、削除していません。もう一度実行してください。"
+STATE_CONFIRMED = "確認済"
+STATE_UNCONFIRMED = "未確認"
+
+# Why a file cannot be imported (DataFileError reasons).
+LINE = "{line}行目: {reason}"
+NOT_JSON = "JSON ではありません"
+NOT_OBJECT = "JSON オブジェクトではありません"
+NOT_OURS = "このボットの書き出しファイル（{format}）ではありません"
+WRONG_VERSION = "形式のバージョン {version} は読めません（読めるのは {supported}）"
+UNKNOWN_KIND = "種類 {kind} は復元の対象ではありません"
+NO_ID = "id がありません"
+BAD_VALUE = "{kind} {id} の値が正しくありません（{error}）"
+AFTER_END = "終わりの行のあとにも行があります"
+COUNT_MISMATCH = "終わりの行の件数 {expected} とファイルの件数 {found} が違います"
+EMPTY_FILE = "ファイルが空です"
+CUT_SHORT = "終わりの行がありません（ファイルが途中で切れています）"
