@@ -14,6 +14,7 @@ from bot.config import Config
 from bot.dialogs.conversation import Conversation
 from bot.delivery import Delivery, build_delivery
 from bot.delivery.files import FILES_ROUTE
+from bot.delivery.import_files import ImportFiles
 from bot.dialogs.deletion_effects import DeletionEffects
 from bot.dialogs.desk_effects import DeskEffects
 from bot.dialogs.survey_bot import SurveyBot
@@ -113,7 +114,8 @@ def create_app(config: Config) -> web.Application:
             config, store, Conversation(survey, deadline=config.deadline, admins=config.admins), history,
             Codes(client, config.redis_namespace),
             effects={**delivery.effects, **teamwork.handlers(), **deletion.handlers(), **desk.handlers()},
-            invokes={**delivery.invokes, **unsupported_invokes()}, unions=q13, roles=RoleReads(client, grants, deadlines),
+            invokes={**delivery.invokes, **unsupported_invokes()}, unions=q13,
+            imports=ImportFiles(survey, delivery.downloader), roles=RoleReads(client, grants, deadlines),
         )
         reminders = Reminders(config, client, survey, notifier, deadlines=deadlines)
         app[BACKGROUND] = [asyncio.create_task(reminders.run_forever())] if config.reminder_interval > 0 else []

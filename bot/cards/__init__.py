@@ -2,6 +2,7 @@
 from .confirm import confirm_card
 from .desk import progress_card, risk_card
 from .files import download_link_card, file_consent_card, file_info_card
+from .import_offer import import_offer_card
 from .info import explain_card, help_card, message_card, resume_card
 from .question import question_card
 from .respondent import field_card, org_type_card, respondent_form_card, union_card
@@ -15,6 +16,7 @@ __all__ = [
     "file_consent_card",
     "file_info_card",
     "help_card",
+    "import_offer_card",
     "message_card",
     "org_type_card",
     "progress_card",

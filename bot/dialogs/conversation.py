@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any, Callable, Collection, Mapping
 
 from bot import cards
 from bot.cards.common import ACTION_FORM, ACTION_KEEP, ACTION_UNION
 from bot.config import DEFAULT_DEADLINE
 from bot.dialogs.deletion import Deletion
+from bot.dialogs.import_flow import ImportFlow
 from bot.dialogs.inputs import UserInput
 from bot.dialogs.limits import message_refusal
 from bot.dialogs.session import Effect, Session
@@ -94,6 +95,8 @@ class Conversation:
         self._commands.update(deletion.commands())
         # Yes/no questions asked by other modules, answered by them (by pending topic).
         self._resolvers = deletion.resolvers()
+        self._imports = ImportFlow(self)
+        self._commands.update(self._imports.commands())
 
     # ------------------------------------------------------------------ entry
     def handle(self, s: Session, inp: UserInput) -> None:
@@ -106,6 +109,8 @@ class Conversation:
         if s.user.get("name") != s.user_name:
             s.effects.append(Effect("index_name", {"old": s.user.get("name", ""), "new": s.user_name}))
             s.user["name"] = s.user_name
+        if self._imports.intercept(s, inp):  # a dropped 回答シート, or a yes/no to its offer
+            return
 
         if inp.command:
             handler = self._commands.get(inp.command)
@@ -169,12 +174,16 @@ class Conversation:
             self._offer_resume(s)
 
     # --------------------------------------------------------------- commands
+    def open_answer(self, s: Session) -> None:
+        """A new answer for a user who has none (開始, or an import into a new chat)."""
+        answer_id = self._new_id()
+        s.answer = new_answer(answer_id, s.user_key, s.now.isoformat(timespec="seconds"))
+        s.user["answer_id"] = answer_id
+        s.user["paused"] = False
+
     def _cmd_start(self, s: Session, inp: UserInput) -> None:
         if s.answer is None:
-            answer_id = self._new_id()
-            s.answer = new_answer(answer_id, s.user_key, s.now.isoformat(timespec="seconds"))
-            s.user["answer_id"] = answer_id
-            s.user["paused"] = False
+            self.open_answer(s)
             s.log("start")
             self._go_next_with(s, msg.STARTED)
             return
@@ -477,47 +486,62 @@ class Conversation:
         self._store_field(s, key, result.value)
 
     def _answer_form(self, s: Session, data: dict[str, Any]) -> None:
-        """Every field of the form, checked exactly as if typed one by one: valid ones are
-        stored; an error is named and that field asked again; the first field that needs
-        a yes (a 役職 below 課長級, a code added to 組織名) is asked to confirm."""
+        """Every field of the form, checked exactly as if typed one by one (take_fields)."""
         if self._locked(s):
             return
-        stored, problems = [], []
-        confirm: dict[str, Any] | None = None
+        stored, problems, confirms = self.take_fields(s, data)
+        lines = [msg.FORM_STORED, *stored] if stored else []
+        lines += problems
+        if not stored and not problems and not confirms:
+            lines.append(msg.FORM_EMPTY)
+        self.ask_confirmations(s, "\n".join(filter(None, lines)), confirms)
+
+    def take_fields(self, s: Session, values: Mapping[str, Any]) -> tuple[list[str], list[str], list[dict[str, Any]]]:
+        """回答者情報 values (the form's, an imported file's) checked exactly as if typed one
+        by one: valid ones are stored, with what follows from each change; an error leaves
+        the field as it was (asked later when empty); a value that needs a yes (a 役職
+        whose rank depends on the organisation, a code added to 組織名) waits for it.
+        Returns (stored lines, errors and consequences, confirmations to ask)."""
+        stored, problems, confirms = [], [], []
         before = dict(s.respondent)
         for key, label in RESPONDENT_FIELDS:
-            text = str(data.get(key, "") or "").strip()
+            text = str(values.get(key, "") or "").strip()
             if not text or text == s.respondent.get(key):
                 continue
             result = parse_listed_field(key, text, s.respondent.get("org_type"))
             if not result.ok:
                 problems.append(msg.FORM_NOT_STORED.format(label=label, error=result.error))
             elif result.confirm:
-                confirm = confirm or {"topic": "field", "key": key, "value": result.value, "text": result.confirm}
+                confirms.append({"topic": "field", "key": key, "value": result.value, "text": result.confirm})
             else:
                 s.respondent[key] = result.value
                 stored.append(msg.FORM_FIELD.format(label=label, value=result.value))
-        lines = [msg.FORM_STORED, *stored] if stored else []
-        lines += problems
-        if not stored and not problems and confirm is None:
-            lines.append(msg.FORM_EMPTY)
         for key, _ in RESPONDENT_FIELDS:
             if s.respondent.get(key) != before.get(key):
-                self._field_changed(s, key, before.get(key, ""), lines)
-        if confirm is not None:
-            s.cursor = {"kind": "field", "key": confirm["key"]}
-            s.pending = confirm
-            s.say("\n".join(filter(None, lines)), cards.confirm_card(confirm["text"], f"field:{confirm['key']}"))
+                self._field_changed(s, key, before.get(key, ""), problems)
+        return stored, problems, confirms
+
+    def ask_confirmations(self, s: Session, note: str, confirms: list[dict[str, Any]]) -> None:
+        """The first value waiting for a yes is asked (the others after it, one by one),
+        or, with none waiting, what comes next."""
+        if not confirms:
+            self._go_next_with(s, note)
             return
-        self._go_next_with(s, "\n".join(filter(None, lines)))
+        first, *rest = confirms
+        s.cursor = {"kind": "field", "key": first["key"]}
+        s.pending = {**first, "then": rest} if rest else first
+        s.say(note, cards.confirm_card(first["text"], f"field:{first['key']}"))
 
     def _store_field(self, s: Session, key: str, value: str) -> None:
+        self._go_next_with(s, "\n".join(filter(None, self._set_field(s, key, value))))
+
+    def _set_field(self, s: Session, key: str, value: str) -> list[str]:
         old = s.respondent.get(key, "")
         s.respondent[key] = value
         lines = [msg.FIELD_STORED.format(label=RESPONDENT_LABELS[key], value=value)]
         if old != value:
             self._field_changed(s, key, old, lines)
-        self._go_next_with(s, "\n".join(filter(None, lines)))
+        return lines
 
     def _field_changed(self, s: Session, key: str, old: str, lines: list[str]) -> None:
         """History, the prefecture index, a withdrawn request, and for 組織区分 the rules."""
@@ -688,17 +712,21 @@ class Conversation:
         review.clear(s, [item_id])  # answered anew: reviewed
         lines = [msg.ANSWER_STORED.format(heading=item.heading, value=survey.format_value(item_id, value))]
         lines += self._drop_not_applicable(s, before, report=old is not None and old != value)
-        lines += self._put_under_review(s, item_id, old, value)
+        lines += self.put_under_review(s, item_id, old, value)
         if old != value:
             lines.append(withdraw_on_change(s))
             if item_id == "13":
                 s.effects.append(Effect("check_13", {"answer_id": s.answer["answer_id"]}))
         self._go_next_with(s, "\n".join(filter(None, lines)))
 
-    def _put_under_review(self, s: Session, item_id: str, old: Any, new: Any) -> list[str]:
-        """Later answers about other people now (the engine says which): kept, 要確認."""
+    def put_under_review(
+        self, s: Session, item_id: str, old: Any, new: Any, answered_anew: Collection[str] = ()
+    ) -> list[str]:
+        """Later answers about other people now (the engine says which): kept, 要確認;
+        except those given anew with the change (an imported file's own answers)."""
         survey = self.survey
         flagged = survey.review_after_change(item_id, old, new, s.org_type, s.answers, s.notes)
+        flagged = [i for i in flagged if i not in answered_anew]
         if not flagged:
             return []
         review.mark(s, flagged, because=item_id)
@@ -785,12 +813,16 @@ class Conversation:
         if self._locked(s):  # confirmed since the question was asked
             return
         if pending.get("topic") == "field":
-            key = pending["key"]
+            key, queued = pending["key"], list(pending.get("then") or [])
             if yes:
-                self._store_field(s, key, pending["value"])
+                lines = self._set_field(s, key, pending["value"])
+            elif queued:  # more values wait for a yes: this field is asked later, when empty
+                lines = [msg.FIELD_NOT_STORED.format(label=RESPONDENT_LABELS[key])]
             else:
                 s.say(msg.ENTER_AGAIN)
                 self._ask_field(s, key)
+                return
+            self.ask_confirmations(s, "\n".join(filter(None, lines)), queued)
         elif pending.get("topic") == "none":
             item_id = pending["item"]
             if yes:

@@ -55,6 +55,9 @@ class Session:
     # The 広域連合等 of the user's prefecture the bot knows (組織名s), read when a
     # 構成市町村 may be asked to name its own.
     known_unions: list[str] | None = None
+    # The 回答シート dropped with this message, fetched and read before the turn when it is
+    # to be offered for import (bot/dialogs/import_flow.DroppedFile).
+    dropped_file: Any = None
 
     # --- the answer record ---------------------------------------------------
     def record(self) -> AnswerRecord:

@@ -17,6 +17,7 @@ from bot.config import Config
 from bot.dialogs.conversation import Conversation
 from bot.dialogs.inputs import UserInput, read_input
 from bot.dialogs.session import Effect, Session
+from bot.dialogs.import_flow import union_prefecture
 from bot.dialogs.union_link import prefecture_to_read
 from bot.dialogs.survey_dialog import SurveyDialogRunner
 from bot.messages import conversation as msg
@@ -87,6 +88,12 @@ class KnownUnions(Protocol):
     async def unions(self, prefecture_code: str) -> list[str]: ...
 
 
+class DroppedFileReader(Protocol):
+    """bot/delivery/import_files.ImportFiles: a message's dropped 回答シート, read once."""
+
+    def for_message(self, inp: UserInput | None) -> Any: ...
+
+
 class SurveyBot(ActivityHandler):
     """`effects` run after the turn's state is saved (file delivery, notifications, the
     prefecture index); `invokes` answer invoke activities by name (fileConsent/invoke)."""
@@ -101,6 +108,7 @@ class SurveyBot(ActivityHandler):
         effects: Mapping[str, EffectHandler] | None = None,
         invokes: Mapping[str, InvokeHandler] | None = None,
         unions: KnownUnions | None = None,
+        imports: DroppedFileReader | None = None,
         roles: RoleReads | None = None,
     ) -> None:
         self.config = config
@@ -111,6 +119,7 @@ class SurveyBot(ActivityHandler):
         self.invokes = dict(invokes or {})
         self.codes = codes
         self.unions = unions  # the known 広域連合等 of a prefecture (Q13Board)
+        self.imports = imports  # a dropped 回答シート to import, fetched and read before the turn
         self.roles = roles  # staff grants and prefecture deadlines; None: the settings only
         self.runner = SurveyDialogRunner(conversation)
         self._heap_frozen = False
@@ -158,6 +167,7 @@ class SurveyBot(ActivityHandler):
         first_answers: list[dict[str, Any] | None] = []
         # Once per turn, not per attempt: a wrong code counts as one guess.
         code_lookup = await self.look_up_code(user_key, inp)
+        dropped = self.imports.for_message(inp) if self.imports is not None else None
 
         async def step(state: TurnState) -> Session:
             session = Session(
@@ -169,6 +179,8 @@ class SurveyBot(ActivityHandler):
                 answer=state.answer,
             )
             await self.read_beyond(session, inp, code_lookup)
+            if dropped is not None:  # fetched on the first attempt that offers it, then kept
+                session.dropped_file = await dropped.read(session)
             if session.other is not None and session.other_id and session.other_id != state.answer_id:
                 # Saved with the user's records in one call: a confirmation, its history
                 # entry and the reviewer's own record exist together or not at all.
@@ -229,7 +241,7 @@ class SurveyBot(ActivityHandler):
             await self._load_other(session, session.user["reviewing"]["answer_id"])
         elif command == "history" and session.answer is not None:
             session.history = await self.history.read(session.answer["answer_id"], count=HISTORY_SHOWN)
-        prefecture = prefecture_to_read(session, inp) if self.unions is not None else None
+        prefecture = (prefecture_to_read(session, inp) or union_prefecture(session, inp)) if self.unions is not None else None
         if prefecture is not None:
             session.known_unions = await self.unions.unions(prefecture)
 

@@ -219,10 +219,11 @@ class Teamwork:
             new = self.survey.format_value(item, new) if new not in (None, "") else new
             item = self.survey.item(item).heading
         template = msg.HISTORY_KINDS.get(kind, "{kind}")
-        line = f"{when} {who}: " + template.format(
-            kind=kind, item=item, old=old or msg.EMPTY, new=new or msg.EMPTY,
-            reason=entry.get("reason", ""), at=entry.get("confirmed_at", ""),
-        )
+        line = f"{when} {who}: " + template.format(**{
+            **entry,  # an entry's own details (an import's file and counts)
+            "kind": kind, "item": item, "old": old or msg.EMPTY, "new": new or msg.EMPTY,
+            "reason": entry.get("reason", ""), "at": entry.get("confirmed_at", ""),
+        })
         differs = entry.get("name_differs")
         if isinstance(differs, dict) and differs:
             # The confirmer was not the person the sheet names: keep that visible.

@@ -26,6 +26,12 @@ COMMAND_WORDS: dict[str, tuple[str, ...]] = {
     "history": ("履歴",),
     "collect": ("集計",),
     "delete": ("削除依頼",),
+    # 取込 (bot/dialogs/import_flow.py): the door, and the offer's buttons as typed words
+    "import": ("取込", "取り込み", "取込み", "インポート"),
+    "import_accept": ("取り込む", "取込む"),
+    "import_take": ("ファイルの回答にする", "ファイルの回答"),
+    "import_gaps": ("空欄だけ埋める", "空欄だけ"),
+    "import_cancel": ("取り込まない", "取込をやめる"),
     **_desk.COMMAND_WORDS,
 }
 
@@ -63,6 +69,7 @@ HELP_LINES: list[tuple[str, str]] = [
     ("まとめて入力", "回答者情報の8項目を1枚のカードでまとめて入力"),
     ("住所比較 A / B", "2つの住所が「完全一致」とみなせるか（住所表記のゆれ）を判定"),
     ("出力", "回答のエクセルファイル（回答シート・一覧用）を受け取る"),
+    ("取込", "回答シート（.xlsx）を添付して送ると、その回答を取り込む（都道府県の担当者は「取込」と書き添えて）"),
     ("確認依頼", "回答責任者（課長級以上）に確認を依頼する"),
     ("共有 / 参加 コード", "同じ組織の同僚と一つの回答を分担する"),
     ("集計 都道府県名", "（都道府県の担当者）管内の回答を一覧にしたファイルを作る"),
@@ -156,6 +163,7 @@ FORM_FIELD = "・{label}: {value}"
 FORM_NOT_STORED = "{label}: {error}"
 FORM_EMPTY = "入力された項目がありませんでした。"
 ENTER_AGAIN = "もう一度入力してください。"
+FIELD_NOT_STORED = "{label}は記録しませんでした。"
 ORG_NAME_AGAIN = "組織区分が「{org_type}」になったため、組織名をもう一度入力してください。"
 NOW_NOT_APPLICABLE = "この回答により、次の項目が対象外になりました: {items}"
 ANSWERS_SET_ASIDE = "対象外になった項目の回答は、履歴に残し、回答からは外しました: {items}"

@@ -64,6 +64,7 @@ HISTORY_KINDS = {
     "join": "回答に参加",
     "under_review": "{item}の変更により要確認: {new}",
     "review_kept": "{item}: 要確認の回答をそのまま確認",
+    "import": "回答シート「{file}」を取り込み（回答者情報 {fields}項目、回答 {answers}問）",
 }
 
 REMINDER = "「2307 マイナンバー調査」の回答についてのお知らせです。{deadline}{state}\n「再開」で続きから回答できます。"

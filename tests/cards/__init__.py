@@ -156,6 +156,19 @@ OTHER_CARDS: tuple[tuple[str, Callable[[], dict[str, Any]]], ...] = (
     ("message", lambda: cards.message_card("お知らせ", ["一行目", LONG])),
     ("message-actions", lambda: cards.message_card("共有", ["コード: ABCD-EFGH"], [("ヘルプ", "ヘルプ")])),
     ("resume", lambda: cards.resume_card("18問中 9問回答済み", "Q7-2")),
+    ("import-offer", lambda: cards.import_offer_card(
+        "回答シートの取込", ["「a.xlsx」の「回答シート」を読み取りました。", "回答者情報 8項目、回答 14問を取り込めます。"],
+        [], ["「取り込む」と、ファイルの回答を記録します。"],
+        [("取り込む", "取り込む", "0a1b2c3d"), ("取り込まない", "取り込まない", "0a1b2c3d")],
+    )),
+    ("import-offer-worst", lambda: cards.import_offer_card(
+        "回答シートの取込", ["「" + "長" * 120 + ".xlsx」の「回答シート」を読み取りました。", "回答者情報 8項目、回答 19問を取り込めます。"],
+        [("取り込めないもの（45件）", [f"・Q{n}「{'値' * 40}」: {LONG[:200]}" for n in range(10)] + ["ほか35件"]),
+         ("今の回答と違う項目（27件）", [f"・Q{n}: {'旧' * 40} → {'新' * 40}" for n in range(27)])],
+        ["空欄に入る項目（19件）: " + "、".join(f"Q{n}" for n in range(19)), LONG[:300], LONG[:300], LONG[:200]],
+        [("ファイルの回答にする", "ファイルの回答にする", "0a1b2c3d"), ("空欄だけ埋める", "空欄だけ埋める", "0a1b2c3d"),
+         ("取り込まない", "取り込まない", "0a1b2c3d")],
+    )),
     ("download", lambda: cards.download_link_card("2307_14神奈川県相模原市.xlsx", "https://bot.example.jp/files/abc", "有効期限は24時間です。")),
     ("download-no-note", lambda: cards.download_link_card("a.xlsx", "https://bot.example.jp/files/x", "")),
 )

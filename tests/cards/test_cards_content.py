@@ -423,3 +423,15 @@ def test_union_card_offers_the_known_ones_and_a_typed_name() -> None:
     (text_input,) = _of_type(attachment, "Input.Text")
     assert text_input["label"] == "広域連合等の名称" and text_input["id"] == "value"
     assert "現在の値: 14神奈川県足柄上広域連合" in _texts(attachment)
+
+
+def test_import_offer_buttons_are_words_that_can_be_typed() -> None:
+    """Each choice sends its own title as the command word (typed, it does the same) and
+    the offer's id, so a click on an older offer's card is told apart."""
+    buttons = [("ファイルの回答にする", "ファイルの回答にする", "ab12"), ("空欄だけ埋める", "空欄だけ埋める", "ab12"),
+               ("取り込まない", "取り込まない", "ab12")]
+    attachment = cards.import_offer_card("取込", ["読み取りました。"], [("違う項目（1件）", ["・Q2: ① → ③"])], ["選んでください。"], buttons)
+    assert _texts(attachment) == ["取込", "読み取りました。", "違う項目（1件）", "・Q2: ① → ③", "選んでください。"]
+    sent = [s["data"] for s in _submits(attachment)]
+    assert sent == [{"action": "command", "command": title, "arg": "ab12"} for title, _, _ in buttons]
+    assert {d["command"] for d in sent} <= COMMANDS

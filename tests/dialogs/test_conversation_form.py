@@ -76,6 +76,25 @@ def test_a_title_warning_from_the_form_is_confirmed_like_a_typed_one() -> None:
     assert replies.last_heading == "Q1-1"
 
 
+def test_every_value_waiting_for_a_yes_is_asked_in_turn() -> None:
+    t = started()
+    replies = t.submit({"action": ACTION_FORM, **FULL, "org_name": "神奈川県相模原市", "title": "主幹"})
+    assert "都道府県コード（14）を補います。" in replies.all_text
+    assert "「主幹」は" in t.say("はい").all_text
+    assert t.respondent["org_name"] == "14神奈川県相模原市"
+    assert t.say("はい").last_heading == "Q1-1"
+    assert t.respondent["title"] == "主幹"
+
+
+def test_a_no_while_others_wait_leaves_that_field_to_be_asked() -> None:
+    t = started()
+    t.submit({"action": ACTION_FORM, **FULL, "org_name": "神奈川県相模原市", "title": "主幹"})
+    replies = t.say("いいえ")
+    assert "組織名は記録しませんでした。" in replies.all_text and "「主幹」は" in replies.all_text
+    assert t.say("はい").last_heading == "組織名"
+    assert (t.respondent.get("org_name"), t.respondent["title"]) == (None, "主幹")
+
+
 def test_an_empty_form_changes_nothing() -> None:
     t = started()
     before = t.snapshot()

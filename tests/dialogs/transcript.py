@@ -13,7 +13,10 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, Iterable
 
+from bot.delivery.download import MAX_BYTES
+from bot.delivery.import_files import read_workbook
 from bot.dialogs.conversation import Conversation
+from bot.dialogs.import_flow import FILE_DOWNLOAD_INFO, DroppedFile, file_to_read, union_prefecture
 from bot.dialogs.inputs import UserInput, read_input
 from bot.dialogs.session import Session
 from bot.dialogs.union_link import prefecture_to_read
@@ -40,6 +43,7 @@ class Transcript:
         self.user_key = user_key or f"user-{next(_ids)}"
         self.user_name = user_name
         self.conversation_id = f"chat-{next(_ids)}"
+        self.conversation_type = "personal"
         extra = {"deadline": deadline} if deadline else {}
         self.conversation = Conversation(survey(), new_id=lambda: f"answer-{next(_ids)}", **extra)
         self.staff_prefecture = staff_prefecture  # as SurveyBot reads it (PREFECTURE_STAFF or a grant)
@@ -49,29 +53,45 @@ class Transcript:
         # The known 広域連合等 by prefecture code, as SurveyBot.read_beyond reads them (Q13Board).
         self.known_unions: dict[str, list[str]] = {}
         self.unions_read: list[str] = []  # the prefectures read, turn by turn
+        self.files_read: list[str] = []  # the dropped files fetched and read before a turn
+        self.history: list[dict[str, Any]] = []  # every turn's history entries, as saved
         self.user: dict[str, Any] = {}
         self.stored: dict[str, Any] | None = None  # the answer record, as saved
         self.last = Replies()
+        self.last_effects: list[Any] = []  # the effects of the last turn (run by SurveyBot after the save)
 
     # --- turns ---------------------------------------------------------------------
-    def _turn(self, run: Any, inp: UserInput | None = None) -> Replies:
+    def _turn(self, run: Any, inp: UserInput | None = None, dropped: bytes | str | None = None) -> Replies:
         # A turn works on copies and "saves" them at the end, like TurnStore does.
         session = Session(
             user_key=self.user_key,
             user_name=self.user_name,
             conversation_id=self.conversation_id,
-            conversation_type="personal",
+            conversation_type=self.conversation_type,
             user=copy.deepcopy(self.user),
             answer=copy.deepcopy(self.stored),
             staff_prefecture=self.staff_prefecture,
             admin=self.admin,
             prefecture_deadline=self.prefecture_deadline,
         )
-        prefecture = prefecture_to_read(session, inp)
+        prefecture = prefecture_to_read(session, inp) or union_prefecture(session, inp)
         if prefecture is not None:
             self.unions_read.append(prefecture)
             session.known_unions = list(self.known_unions.get(prefecture, []))
+        attachment = file_to_read(session, inp)
+        if attachment is not None:
+            # As SurveyBot has ImportFiles fetch and read it: the bytes, or why not (str).
+            self.files_read.append(attachment["name"])
+            name = attachment["name"]
+            session.dropped_file = (
+                read_workbook(survey(), name, dropped, MAX_BYTES) if isinstance(dropped, bytes)
+                else DroppedFile(name, error=str(dropped))
+            )
+        if inp is not None and inp.command == "history" and session.answer is not None:
+            session.history = [e for e in self.history if e["answer_id"] == session.answer["answer_id"]][-50:]
         run(session)
+        self.history += session.events
+        self.last_effects = list(session.effects)
         self.user, self.stored = session.user, session.answer
         self.effects = list(session.effects)
         self.last = Replies(
@@ -90,6 +110,18 @@ class Transcript:
     def click(self, title: str) -> Replies:
         """Clicks the button `title` of the last turn's cards."""
         return self.submit(dict(self.last.action(title)["data"]))
+
+    def drop(self, *files: tuple[str, bytes | str], text: str = "") -> Replies:
+        """Files dropped into the chat, (name, the bytes served or the download's failure
+        message), with `text` typed beside them."""
+        attachments = [
+            {"contentType": FILE_DOWNLOAD_INFO, "name": name, "contentUrl": f"https://contoso.sharepoint.com/{name}",
+             "content": {"downloadUrl": f"https://contoso.sharepoint.com/{name}", "fileType": "xlsx"}}
+            for name, _ in files
+        ]
+        inp = read_input(text, None, attachments)
+        served = files[0][1] if len(files) == 1 else None
+        return self._turn(lambda s: self.conversation.handle(s, inp), inp, served)
 
     def welcome(self) -> Replies:
         """The bot added to a chat (conversationUpdate)."""
