@@ -30,7 +30,7 @@ from bot.survey.engine import load_survey
 from bot.survey.model import ORG_MEMBER, ORG_PREFECTURE, ORG_UNION
 from tests.cards import walk
 from tests.delivery.test_collect import FakeTurn
-from tests.export.records import CONFIRMED, FULL_BLOCK, record
+from tests.export.records import CONFIRMED, record
 from tests.export.test_list_reader import GOOD
 
 NS = "desk"

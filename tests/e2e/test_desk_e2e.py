@@ -11,7 +11,6 @@ and ヘルプ) and 督促 (once a day, who was reached and who could not be).
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -31,7 +30,6 @@ from tests.e2e.transcripts import (
     MUNICIPALITY_LONGEST,
     MUNICIPALITY_SHORT,
     ORG_NAMES,
-    REVIEW,
     UNION_13_1,
     Step,
     play,
@@ -39,7 +37,8 @@ from tests.e2e.transcripts import (
     step,
 )
 from tests.export.test_list_reader import HAND_ROW, TEMPLATE_HEADERS, workbook_bytes
-from tests.fakes.file_host import FileHost, TestCA, serving
+from tests.e2e.test_files_e2e import ca, sharepoint  # noqa: F401 (fixtures: the fake SharePoint and its CA)
+from tests.fakes.file_host import FileHost, TestCA
 from tests.fakes.teams import FILE_CONSENT_CARD, TeamsClient, TeamsUser
 
 ADMIN = TeamsUser(name="管理 者", aad_object_id="6f1c0000-0000-0000-0000-0000000ad001")
@@ -79,17 +78,6 @@ FILES: dict[str, dict[str, Any]] = {
 def hand_filled(changes: dict[str, Any]) -> bytes:
     row = {**HAND_ROW, **PHONE, **changes}
     return workbook_bytes(TEMPLATE_HEADERS, [row[h] for h in TEMPLATE_HEADERS])
-
-
-@pytest.fixture
-def ca(tmp_path_factory: pytest.TempPathFactory) -> TestCA:
-    return TestCA(tmp_path_factory.mktemp("ca"))
-
-
-@pytest.fixture
-async def sharepoint(ca: TestCA) -> AsyncIterator[FileHost]:
-    async with serving(ca, ["localhost"]) as host:
-        yield host
 
 
 @pytest.fixture
