@@ -43,7 +43,7 @@ from bot.survey.checks import Problem
 from bot.survey.engine import Survey
 from bot.survey.model import CIRCLED, ORG_MEMBER, RESPONDENT_FIELDS, AnswerRecord
 from bot.survey.prefectures import prefecture_code_of_org
-from bot.survey.respondent import parse_field
+from bot.survey.listed_org import parse_listed_field
 
 if TYPE_CHECKING:
     from bot.dialogs.conversation import Conversation
@@ -350,7 +350,7 @@ class ImportFlow:
         return [
             label for key, label in RESPONDENT_FIELDS
             if incoming.respondent.get(key) and incoming.respondent[key] != current.respondent.get(key)
-            and parse_field(key, incoming.respondent[key], org_type).confirm
+            and parse_listed_field(key, incoming.respondent[key], org_type).confirm
         ]
 
     def _headings(self, item_ids: list[str]) -> str:
