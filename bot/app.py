@@ -36,6 +36,7 @@ from bot.state.staff import StaffGrants
 from bot.state.turn_roles import RoleReads
 from bot.state.turn_store import TurnStore
 from bot.survey.engine import load_survey
+from bot.state.redis_client import connect
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ def create_app(config: Config) -> web.Application:
             app[EMBEDDED] = embedded
             url = embedded.url
             log.info("embedded Redis at %s", url)
-        client = redis.asyncio.Redis.from_url(url, decode_responses=False)
+        client = connect(url)
         try:
             await client.ping()
         except (RedisError, OSError) as error:
