@@ -166,6 +166,10 @@ class RedisStorage(Storage):
         return f"{self._namespace}:{key}"
 
     async def read(self, keys: Sequence[str] | None) -> dict[str, dict[str, Any]]:
+        if keys is None:
+            # What botbuilder-testing's StorageBaseTests ask of a storage other than
+            # MemoryStorage / Cosmos (the words are theirs).
+            raise ValueError("Keys are required when reading")
         if not keys:
             return {}
         keys = list(keys)
