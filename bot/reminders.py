@@ -15,7 +15,7 @@ from bot.notify import Notifier
 from bot.scheduler import claim, repeat
 from bot.state.redis_storage import decode_record
 from bot.survey.engine import Survey
-from bot.survey.model import ORG_PREFECTURE
+from bot.survey.model import ROLE_PREFECTURE
 
 log = logging.getLogger(__name__)
 SCAN_BATCH = 500
@@ -36,12 +36,16 @@ class Reminders:
         self.survey = survey
         self.notifier = notifier
         self.clock = clock
+        # The ministry's deadline: DEADLINE, else the definition's.
+        deadline = config.deadline or survey.texts.deadline
+        assert deadline is not None, "create_app resolves the deadline (Config.for_survey)"
+        self.deadline = deadline
 
     async def run_forever(self) -> None:
         await repeat(self.run_once, self.config.reminder_interval, "reminder")
 
     def days_left(self, now: datetime) -> int:
-        return (self.config.deadline.astimezone(JST).date() - now.astimezone(JST).date()).days
+        return (self.deadline.astimezone(JST).date() - now.astimezone(JST).date()).days
 
     async def run_once(self, now: datetime | None = None) -> int:
         """Sends today's reminders not yet sent by any process; returns how many."""
@@ -63,7 +67,7 @@ class Reminders:
 
     async def _remind(self, keys: list[bytes], days: int) -> int:
         sent = 0
-        deadline = self.config.deadline.astimezone(JST)
+        deadline = self.deadline.astimezone(JST)
         for raw in await self.client.mget(keys):
             if raw is None:
                 continue
@@ -74,7 +78,7 @@ class Reminders:
             lock = f"{self.config.redis_namespace}:reminded:{answer['answer_id']}:{deadline.date()}:{days}"
             if not await claim(self.client, lock, LOCK_SECONDS):
                 continue
-            text = msg.REMINDER.format(deadline=self._deadline_text(answer, days), state=state)
+            text = msg.REMINDER.format(survey=self.survey.texts.name, deadline=self._deadline_text(answer, days), state=state)
             await self.notifier.send(answer.get("members") or [], text)
             sent += 1
         return sent
@@ -83,7 +87,7 @@ class Reminders:
         """A prefecture's answer sees the ministry's date; any other, its prefecture's
         instructions (the days are counted to the ministry's date, not theirs)."""
         org_type = (answer.get("respondent") or {}).get("org_type")
-        return deadline_notice(org_type == ORG_PREFECTURE, self.config.deadline, days_left=days)
+        return deadline_notice(self.survey.orgs.is_role(org_type, ROLE_PREFECTURE), self.deadline, days_left=days)
 
     def _state_text(self, answer: dict) -> str | None:
         """What is left to do, or None when the answer is confirmed."""

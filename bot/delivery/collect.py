@@ -22,7 +22,7 @@ from bot.delivery.download import Downloader, DownloadFailed
 from bot.delivery.files import BuiltFile, FileDelivery, Texts
 from bot.delivery.tokens import KIND_PREFECTURE_LIST
 from bot.dialogs.session import Effect, Session
-from bot.export.columns import ORG_COLUMN, SurveyLike, row_for
+from bot.export.columns import SurveyLike, row_for
 from bot.export.list_reader import ListFileError, read_list_row
 from bot.export.prefecture_list import (
     ListSummary,
@@ -148,10 +148,11 @@ class Collector:
         except DownloadFailed as failed:
             raise ListFileError(filename, failed.message) from None
         # openpyxl is CPU-bound and synchronous: never on the event loop.
-        row = await asyncio.to_thread(read_list_row, data, filename, self._downloader.max_bytes)
-        org_name = row[ORG_COLUMN].strip()
+        layout = self._survey.layout
+        row = await asyncio.to_thread(read_list_row, layout, data, filename, self._downloader.max_bytes)
+        org_name = row[layout.org_column].strip()
         if not org_name:
-            raise ListFileError(filename, msg.NO_ORG_NAME)
+            raise ListFileError(filename, msg.NO_ORG_NAME.format(sheet=layout.sheets.list_row))
         if prefecture_code_of_org(org_name) != code:
             raise ListFileError(
                 filename, msg.OTHER_PREFECTURE.format(org_name=org_name, prefecture=prefecture_name(code))
@@ -177,7 +178,7 @@ class Collector:
         rows = []
         for name in sorted(stored):
             row = json.loads(stored[name])
-            if prefecture_code_of_org(row[ORG_COLUMN]) == code:
+            if prefecture_code_of_org(row[self._survey.layout.org_column]) == code:
                 rows.append(row)
         return rows
 
@@ -187,9 +188,9 @@ class Collector:
         name = prefecture_name(code) or code
         stored = await self.stored_rows(code)
         from_files = await self.kept_rows(user_key, code)
-        data = await asyncio.to_thread(build_prefecture_workbook, name, stored + from_files)
-        built = BuiltFile(name=prefecture_file_name(name), data=data, ascii_name="prefecture-list.xlsx")
-        return built, summarise(stored, from_files, rejected)
+        data = await asyncio.to_thread(build_prefecture_workbook, self._survey, name, stored + from_files)
+        built = BuiltFile(name=prefecture_file_name(self._survey, name), data=data, ascii_name="prefecture-list.xlsx")
+        return built, summarise(self._survey.layout, stored, from_files, rejected)
 
     async def _list_link_file(self, subject: str) -> BuiltFile | None:
         # A link rebuilds the list as it stands: staff are checked again, kept files included.
@@ -234,11 +235,12 @@ class Collector:
             lines.append(msg.COLLECT_UNCONFIRMED_HINT)
         if summary.rejected:
             lines.append(_rejected_text(summary.rejected))
+        address = self._survey.texts.submit_address
         lines.append(
-            msg.SUBMIT_REMINDER.format(
-                deadline=msg.deadline_text(self._config.deadline),
-                address=msg.SUBMIT_ADDRESS,
-                subject=prefecture_subject(name),
+            (msg.SUBMIT_REMINDER if address else msg.SUBMIT_REMINDER_NO_ADDRESS).format(
+                deadline=msg.deadline_text(self._config.deadline or self._survey.texts.deadline),
+                address=address,
+                subject=prefecture_subject(self._survey, name),
             )
         )
         return lines
@@ -253,7 +255,8 @@ class Collector:
         parts = []
         if check.accepted:
             lines = [msg.ACCEPTED_TITLE.format(count=len(check.accepted))]
-            lines += [msg.ACCEPTED_LINE.format(filename=n, org_name=row[ORG_COLUMN]) for n, row in check.accepted]
+            org = self._survey.layout.org_column
+            lines += [msg.ACCEPTED_LINE.format(filename=n, org_name=row[org]) for n, row in check.accepted]
             parts.append("\n".join(lines))
         else:
             parts.append(msg.RECEIVED_NONE)

@@ -1,5 +1,6 @@
-"""The survey as the bot runs it: load + validate definition.yaml, then answer the
-conversation's questions (what to ask next, what applies, what a typed answer means).
+"""The survey as the bot runs it: load + validate a definition (bot/survey/definitions/),
+then answer the conversation's questions (what to ask next, what applies, what a typed
+answer means, which notes to show).
 
 Pure domain code: no I/O except reading the definition once.
 """
@@ -19,7 +20,6 @@ from ..messages import survey as msg
 from . import answers as answer_parsing
 from .answers import Parsed
 from .conditions import (
-    ORG_ALIASES,
     And,
     Applies,
     Compare,
@@ -36,16 +36,23 @@ from .model import (
     KIND_SINGLE,
     KIND_TEXT,
     KIND_YEARMONTH,
-    ORG_TYPES,
     RESPONDENT_FIELDS,
     RISK,
+    ROLE_MEMBER,
+    ROLE_UNION,
     SAFEGUARD,
+    Agreement,
+    DefinitionError,
     Item,
+    Note,
     Option,
     Quote,
     RiskPattern,
     circled,
 )
+from .layout import Layout, build_layout, sheet_order
+from .organisations import Organisations, build_organisations
+from .survey_texts import SurveyTexts, build_texts
 
 __all__ = [
     "Changes",
@@ -56,17 +63,14 @@ __all__ = [
     "load_survey",
 ]
 
-DEFAULT_PATH = Path(__file__).parent / "definition.yaml"
+DEFINITIONS = Path(__file__).parent / "definitions"
+DEFAULT_PATH = DEFINITIONS / "2307.yaml"  # SURVEY_DEFINITION's default
 _KINDS = (KIND_SINGLE, KIND_MULTI, KIND_TEXT, KIND_YEARMONTH)
 _DASHES = "‐‑‒–—―−－ー"
 # Reachability is decided by trying answers; this bounds the search for odd definitions.
 _REACH_LIMIT = 200_000
 # An Excel cell holds at most 32,767 characters; a free-text answer is written into one.
 _CELL_LIMIT = 32_767
-
-
-class DefinitionError(ValueError):
-    """definition.yaml is wrong; the message names the item."""
 
 
 @dataclass
@@ -94,6 +98,7 @@ class _Substitution:
     org: str
     before: str
     after: str
+    note: str = ""  # shown with an item whose wording it changed
 
 
 class Survey:
@@ -109,6 +114,13 @@ class Survey:
         rule_words: dict[str, tuple[Quote, ...]] | None = None,
         risk_patterns: tuple[tuple[RiskPattern, Node], ...] = (),
         known_causes: str = "",
+        *,
+        orgs: Organisations,
+        texts: SurveyTexts,
+        layout: Layout,
+        notes: tuple[tuple[Note, Node], ...] = (),
+        agreement: Agreement | None = None,
+        block_name: str = "",
     ) -> None:
         self.items = items
         self._by_id = {item.id: item for item in items}
@@ -117,8 +129,14 @@ class Survey:
         self.glossary = glossary
         self.doubt_rule = doubt_rule
         self.doubt_parts = doubt_parts or (doubt_rule,)  # its paragraphs, for 迷っている
-        self._reminders = reminder_texts
+        self._reminders = reminder_texts  # note id -> text (tests name them)
         self._substitution = substitution
+        self._notes = notes
+        self.orgs = orgs
+        self.texts = texts
+        self.layout = layout
+        self.agreement = agreement
+        self.block_name = block_name  # how the desk names the block in a sentence: Q1〜Q12
         self._known_causes = known_causes
         self._aliases = self._build_aliases()
         self._rule_words = rule_words or {}
@@ -396,29 +414,38 @@ class Survey:
         return any(self._substitution.before in t for t in texts)
 
     def reminders(self, item_id: str, org_type: str | None, answers: Mapping[str, Any]) -> list[str]:
-        """Notes to show with this item: 13's agreement, 住登外者, 読み替え, attachments."""
-        item = self.item(item_id)
-        found: list[str] = []
-        if item_id == "13":
-            found.append(self._reminders["before_13"])
-        flags = self._applicability(org_type, answers)
+        """Notes to show with this item (the definition's `notes` whose rule holds now, in
+        their order), then the 読み替え notice where the wording was substituted."""
+        self.item(item_id)
         position = self._order[item_id]
-        for source, key in (("1-1", "jutogai_1_1"), ("1-2", "jutogai_1_2")):
-            if (
-                item.in_block
-                and source in self._order
-                and self._order[source] < position
-                and flags[source] is True
-                and answers.get(source) == 1
-            ):
-                found.append(self._reminders[key])
+        shown = [
+            note for note, rule in self._notes
+            if (item_id in note.items or (note.after is not None and self._order[note.after] < position))
+            and self._holds(rule, org_type, answers)
+        ]
+        found = [note.text for note in shown]
         if self.is_substituted(item_id, org_type):
-            found.append(self._reminders["substituted"])
-        if item_id == "8-1_概要":
-            found.append(self._reminders["attach_8_1"])
-        if item_id == "10_概要":
-            found.append(self._reminders["attach_10"])
+            assert self._substitution is not None
+            found.append(self._substitution.note)
         return [text for text in found if text]
+
+    def finish_notes(self, org_type: str | None, answers: Mapping[str, Any]) -> list[str]:
+        """Notes the finished answer carries (`at: finish`): what the sheet cannot say, such
+        as an attachment the survey asks for."""
+        return [note.text for note, rule in self._notes if note.at_finish and self._holds(rule, org_type, answers)]
+
+    def _holds(self, rule: Node, org_type: str | None, answers: Mapping[str, Any]) -> bool:
+        return isinstance(rule, TrueNode) or self.evaluate(rule, org_type, answers) is True
+
+    @property
+    def agreed_item(self) -> str | None:
+        """The item organisations must agree on (`agreement:`), if the survey has one."""
+        return self.agreement.item if self.agreement else None
+
+    def block_span(self) -> str:
+        """The block's items from first to last on the sheet: `Q1-1〜Q12`."""
+        block = [item for item in sheet_order(self.items) if item.in_block and not item.parent]
+        return f"{block[0].heading}〜{block[-1].heading}" if block else ""
 
     def explain(self, item_id: str) -> list[tuple[str, str]]:
         """(term, explanation) pairs for 説明: first why the item matters (with the Digital
@@ -589,9 +616,9 @@ def _check_refs(rule: Node, where: str, by_id: Mapping[str, Item]) -> None:
                     raise DefinitionError(f"{where}: Q{ref} has no option {number}")
 
 
-def _parse(text: str, where: str) -> Node:
+def _parse(text: str, where: str, names: Mapping[str, str]) -> Node:
     try:
-        return parse_rule(text)
+        return parse_rule(text, names)
     except RuleSyntaxError as exc:
         raise DefinitionError(f"{where}: {exc}") from exc
 
@@ -622,13 +649,13 @@ def _check_reachable(survey: Survey) -> None:
         choice_items = [survey.item(r) for r in sorted(closure, key=survey._order.get)
                         if survey.item(r).kind in (KIND_SINGLE, KIND_MULTI)]
         domains = [_value_choices(i) for i in choice_items]
-        size = len(ORG_TYPES)
+        size = len(survey.orgs.types)
         for domain in domains:
             size *= len(domain)
         if size > _REACH_LIMIT:
             continue  # too many combinations to try; the rule checks above still hold
         reached = False
-        for org in ORG_TYPES:
+        for org in survey.orgs.labels:
             for values in itertools.product(*domains):
                 answers = {i.id: v for i, v in zip(choice_items, values)}
                 if survey._applicability(org, answers)[item.id] is True:
@@ -641,6 +668,8 @@ def _check_reachable(survey: Survey) -> None:
 
 
 def _build(data: Mapping[str, Any]) -> Survey:
+    orgs = build_organisations(data.get("organisations"))
+    names = orgs.rule_names()
     glossary = {str(k): str(v) for k, v in (data.get("glossary") or {}).items()}
     items: list[Item] = []
     for index, raw in enumerate(data["items"]):
@@ -657,11 +686,11 @@ def _build(data: Mapping[str, Any]) -> Survey:
             if order[item.parent] >= order[item.id]:
                 raise DefinitionError(f"item {item.id}: must come after its parent {item.parent}")
 
-    block_text = str((data.get("block") or {}).get("relevant") or "")
-    block_rule = _parse(block_text, "block")
+    block = data.get("block") or {}
+    block_rule = _parse(str(block.get("relevant") or ""), "block", names)
     rules: dict[str, Node] = {}
     for item in items:
-        own = _parse(item.relevant, f"item {item.id}")
+        own = _parse(item.relevant, f"item {item.id}", names)
         _check_rule(own, item, order, by_id)
         if item.in_block:
             _check_rule(block_rule, item, order, by_id)
@@ -684,33 +713,113 @@ def _build(data: Mapping[str, Any]) -> Survey:
         )
         if part
     )
-    sub = data.get("substitution")
-    substitution = (
-        _Substitution(org=_org(sub["org"]), before=str(sub["from"]), after=str(sub["to"]))
-        if sub
-        else None
-    )
-    reminder_texts = {str(k): str(v) for k, v in (data.get("reminders") or {}).items()}
+    substitution = _build_substitution(data.get("substitution"), orgs)
+    notes = _build_notes(data.get("notes"), by_id, names)
+    reminder_texts = {note.id: note.text for note, _ in notes}
+    if substitution is not None:
+        reminder_texts[_SUBSTITUTED] = substitution.note
     known_causes = _known_causes(data.get("known_causes"))
     if known_causes:
         glossary[msg.KNOWN_CAUSES_TERM] = known_causes
     for item in items:
         if item.why and not known_causes:
             raise DefinitionError(f"item {item.id}: why needs the known_causes it quotes")
+    texts = build_texts(data.get("survey"), data.get("help"), items, glossary)
+    layout = build_layout(
+        data.get("workbook"), items, name=texts.name, title=texts.title, system=texts.system,
+        org_sheet_labels=[org.sheet_label for org in orgs.types],
+    )
     survey = Survey(
         items=tuple(items),
         rules=rules,
         glossary=glossary,
         doubt_rule="\n".join(doubt_parts),
         doubt_parts=doubt_parts,
-        reminder_texts=_with_defaults(reminder_texts),
+        reminder_texts=reminder_texts,
         substitution=substitution,
         rule_words=_build_rule_words(data.get("rule_words"), by_id),
-        risk_patterns=_build_risks(data.get("risk_patterns"), by_id),
+        risk_patterns=_build_risks(data.get("risk_patterns"), by_id, names),
         known_causes=known_causes,
+        orgs=orgs,
+        texts=texts,
+        layout=layout,
+        notes=notes,
+        agreement=_build_agreement(data.get("agreement"), by_id, orgs),
+        block_name=_text(block, "name", "block", required=False),
     )
     _check_reachable(survey)
     return survey
+
+
+# The 読み替え notice's key among the notes (Survey._reminders).
+_SUBSTITUTED = "substituted"
+
+
+def _build_substitution(raw: Any, orgs: Organisations) -> _Substitution | None:
+    """`substitution: {org, from, to, note}`: one organisation type reads a phrase otherwise."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise DefinitionError("substitution: needs org, from, to and note")
+    org = orgs.by_name(str(raw.get("org")))
+    if org is None:
+        raise DefinitionError(f"substitution: unknown org {raw.get('org')!r}")
+    return _Substitution(
+        org=org.label, before=_text(raw, "from", "substitution"), after=_text(raw, "to", "substitution"),
+        note=_text(raw, "note", "substitution"),
+    )
+
+
+def _build_notes(raw: Any, by_id: Mapping[str, Item], names: Mapping[str, str]) -> tuple[tuple[Note, Node], ...]:
+    """`notes:` -> (Note, its parsed rule); each shown with `items`, `after` an item, or
+    `at: finish`, and only while its `relevant` holds."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise DefinitionError("notes: needs a list of notes")
+    notes: list[tuple[Note, Node]] = []
+    for index, entry in enumerate(raw):
+        if not isinstance(entry, dict) or not entry.get("id"):
+            raise DefinitionError(f"note #{index + 1}: needs an id")
+        where = f"note {entry['id']}"
+        if any(note.id == str(entry["id"]) for note, _ in notes) or str(entry["id"]) == _SUBSTITUTED:
+            raise DefinitionError(f"{where}: defined twice")
+        places = [key for key in ("items", "after", "at") if entry.get(key) is not None]
+        if len(places) != 1:
+            raise DefinitionError(f"{where}: needs one of items, after or at: finish")
+        shown_with = [str(i) for i in entry.get("items") or []]
+        after = str(entry["after"]) if entry.get("after") is not None else None
+        if places == ["items"] and not shown_with:
+            raise DefinitionError(f"{where}: items must list item ids")
+        if places == ["at"] and entry["at"] != "finish":
+            raise DefinitionError(f"{where}: at may only be finish")
+        for item_id in [*shown_with, *([after] if after else [])]:
+            if item_id not in by_id:
+                raise DefinitionError(f"{where}: unknown item {item_id}")
+        note = Note(
+            id=str(entry["id"]), text=_text(entry, "text", where), items=tuple(shown_with), after=after,
+            at_finish=places == ["at"], relevant=_text(entry, "relevant", where, required=False),
+        )
+        rule = _parse(note.relevant, where, names)
+        _check_refs(rule, where, by_id)
+        notes.append((note, rule))
+    return tuple(notes)
+
+
+def _build_agreement(raw: Any, by_id: Mapping[str, Item], orgs: Organisations) -> Agreement | None:
+    """`agreement: {item, between: [member type, union type]}`: the item both must answer
+    alike. A survey with a member type has one (it is why a member names its union)."""
+    member, union = orgs.with_role(ROLE_MEMBER), orgs.with_role(ROLE_UNION)
+    if raw is None:
+        if member is not None:
+            raise DefinitionError(f"agreement: organisation {member.name} names its union for an agreement; declare it")
+        return None
+    if not isinstance(raw, dict) or str(raw.get("item")) not in by_id:
+        raise DefinitionError(f"agreement: needs an item of the survey (item: {raw.get('item') if isinstance(raw, dict) else raw})")
+    between = raw.get("between")
+    if member is None or union is None or not isinstance(between, list) or sorted(map(str, between)) != sorted([member.name, union.name]):
+        raise DefinitionError("agreement: between must name the member and the union organisation types")
+    return Agreement(item=str(raw["item"]), member=member.label, union=union.label)
 
 
 # Checks of the desk (bot/survey/checks.py) that quote the seed besides the items' own rules.
@@ -756,7 +865,9 @@ def _build_rule_words(raw: Any, by_id: Mapping[str, Item]) -> dict[str, tuple[Qu
     return words
 
 
-def _build_risks(raw: Any, by_id: Mapping[str, Item]) -> tuple[tuple[RiskPattern, Node], ...]:
+def _build_risks(
+    raw: Any, by_id: Mapping[str, Item], names: Mapping[str, str]
+) -> tuple[tuple[RiskPattern, Node], ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list):
@@ -778,7 +889,7 @@ def _build_risks(raw: Any, by_id: Mapping[str, Item]) -> tuple[tuple[RiskPattern
             seed=_text(entry, "seed", where),
             reading=_text(entry, "reading", where),
         )
-        rule = _parse(pattern.when, where)
+        rule = _parse(pattern.when, where, names)
         _check_refs(rule, where, by_id)
         patterns.append((pattern, rule))
     return tuple(patterns)
@@ -791,17 +902,3 @@ def _known_causes(raw: Any) -> str:
         raise DefinitionError("known_causes: needs an intro and a list of quotes")
     intro = _text(raw, "intro", "known_causes")
     return "\n\n".join([intro, *(msg.DOUBT_QUOTE.format(quote=quote) for quote in quotes)])
-
-
-def _org(alias: str) -> str:
-    if alias not in ORG_ALIASES:
-        raise DefinitionError(f"substitution: unknown org {alias!r}")
-    return ORG_ALIASES[alias]
-
-
-def _with_defaults(texts: dict[str, str]) -> dict[str, str]:
-    # A small test definition need not carry every reminder.
-    keys: Iterable[str] = (
-        "before_13", "jutogai_1_1", "jutogai_1_2", "substituted", "attach_8_1", "attach_10"
-    )
-    return {key: texts.get(key, "") for key in keys} | texts

@@ -14,6 +14,8 @@ from bot import cards
 from bot.survey import model
 
 LONG = "住所地特例に係る各種届出の契機に再度紐付けを実施している" * 12  # ~350 characters
+# 組織区分 as a definition gives them (the longest label included).
+ORG_TYPES = ("市区町村", "市区町村（広域連合等の構成市町村）", "広域連合等", "都道府県")
 
 
 def _options(*texts: str) -> tuple[model.Option, ...]:
@@ -115,11 +117,11 @@ OTHER_CARDS: tuple[tuple[str, Callable[[], dict[str, Any]]], ...] = (
     ("field", lambda: cards.field_card("org_name", "組織名", "例：14神奈川県相模原市", None, (2, 8))),
     ("field-current", lambda: cards.field_card("phone", "電話番号", LONG, "03-1234-5678", (7, 8))),
     ("field-empty-hint", lambda: cards.field_card("email", "メールアドレス", "", "", (8, 8))),
-    ("org-type", lambda: cards.org_type_card("組織区分を選んでください。", None, (1, 8))),
-    ("respondent-form", lambda: cards.respondent_form_card({})),
+    ("org-type", lambda: cards.org_type_card("組織区分を選んでください。", None, (1, 8), ORG_TYPES)),
+    ("respondent-form", lambda: cards.respondent_form_card({}, ORG_TYPES)),
     ("respondent-form-filled", lambda: cards.respondent_form_card(
-        {key: "長" * 100 for key, _ in model.RESPONDENT_FIELDS} | {"org_type": "広域連合等"})),
-    ("org-type-current", lambda: cards.org_type_card("", "広域連合等", (1, 8))),
+        {key: "長" * 100 for key, _ in model.RESPONDENT_FIELDS} | {"org_type": "広域連合等"}, ORG_TYPES)),
+    ("org-type-current", lambda: cards.org_type_card("", "広域連合等", (1, 8), ORG_TYPES)),
     ("union", lambda: cards.union_card("所属する広域連合等", [LONG, "神奈川県の広域連合等"],
                                        [f"14神奈川県{n}広域連合" for n in range(30)], "14神奈川県0広域連合",
                                        "入力も可", "広域連合等の名称", "例: 介護保険広域連合", "登録する")),

@@ -23,7 +23,7 @@ from bot.delivery.download import Downloader, parse_hosts
 from bot.export import answer_workbook
 from bot.delivery.tokens import verify
 from bot.dialogs.session import Effect, Session
-from bot.export.columns import HEADERS, ORG_COLUMN
+from tests.survey_2307 import HEADERS, ORG_COLUMN
 from bot.messages import delivery as msg
 from bot.messages import export as export_msg
 from bot.state.answer_index import AnswerIndex
@@ -227,7 +227,7 @@ FILE_CASES = [
     ("good-streamed.xlsx", GOOD, "chunked", None),
     *[(f"{row[0]}.xlsx", row[1], "files", row[3]) for row in BROKEN if not row[2]],
     ("other-prefecture.xlsx", OTHER_PREFECTURE, "files", msg.OTHER_PREFECTURE.format(org_name="13東京都千代田区", prefecture="神奈川県")),
-    ("no-org-name.xlsx", NO_ORG_NAME, "files", msg.NO_ORG_NAME),
+    ("no-org-name.xlsx", NO_ORG_NAME, "files", msg.NO_ORG_NAME.format(sheet="一覧用")),
     ("memo.pdf", b"%PDF-1.4", "files", export_msg.NOT_A_ZIP),
     # Whatever went wrong with the download, one message (no probing the network through it).
     ("gone.xlsx", None, "files", FAILED),

@@ -17,7 +17,8 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.delivery.tokens import sign, verify
-from bot.export.columns import HEADERS, row_for
+from bot.export.columns import row_for
+from tests.survey_2307 import HEADERS
 from bot.messages import cards as cards_msg
 from bot.messages import delivery as msg
 from bot.survey.engine import load_survey

@@ -182,6 +182,15 @@ def test_default_survey_is_cached() -> None:
 
 BASE = """
 glossary: {{}}
+survey:
+  name: 小さな調査
+  title: 小さな調査
+  system: テスト
+organisations:
+  - name: 市区町村
+    role: municipality
+  - name: 都道府県
+    role: prefecture
 items:
   - id: "1"
     kind: single

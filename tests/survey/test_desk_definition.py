@@ -9,7 +9,8 @@ import pytest
 
 from bot.survey.conditions import parse_rule
 from bot.survey.engine import DefinitionError, RULE_WORD_CHECKS, load_survey
-from bot.survey.model import ORG_MEMBER, ORG_MUNICIPALITY, RISK, SAFEGUARD
+from bot.survey.model import RISK, SAFEGUARD
+from tests.survey_2307 import ORG_MEMBER, ORG_MUNICIPALITY
 from tests.export.records import FULL_BLOCK, block
 
 REPO = Path(__file__).resolve().parents[2]
@@ -101,13 +102,22 @@ def test_matching_patterns(org, answers, ids):
 )
 def test_evaluate(rule, answers, expected):
     survey = load_survey()
-    assert survey.evaluate(parse_rule(rule), ORG_MUNICIPALITY, answers) is expected
+    assert survey.evaluate(parse_rule(rule, survey.orgs.rule_names()), ORG_MUNICIPALITY, answers) is expected
 
 
 # -- the loader's checks ------------------------------------------------------------
 
 BASE = """
 glossary: {}
+survey:
+  name: 小さな調査
+  title: 小さな調査
+  system: テスト
+organisations:
+  - name: 市区町村
+    role: municipality
+  - name: 都道府県
+    role: prefecture
 items:
   - id: "1"
     kind: single
