@@ -209,7 +209,7 @@ class Conversation:
 
     def _cmd_help(self, s: Session, inp: UserInput) -> None:
         texts = self.survey.texts
-        lines = [*msg.help_lines(texts.edit_example, texts.explain_terms),
+        lines = [*msg.help_lines(texts.edit_example, texts.explain_terms, texts.doubt_source),
                  (deadlines.TITLE, self._deadline(s)), (msg.WHERE_TITLE, self._where(s))]
         notes = [msg.NOTE_QUOTE.format(text=text) for text in texts.notes] + [texts.notes_reading]
         contacts = [(c.who, *c.lines) for c in texts.contacts]
@@ -595,7 +595,7 @@ class Conversation:
         known = list(s.known_unions or [])
         prefecture = prefecture_name(prefecture_code_of_org(s.respondent.get("org_name", "")) or "") or ""
         member = self.survey.orgs.with_role(ROLE_MEMBER)
-        hint = union_msg.HINT.format(question=member.union_question if member else "", item=self._agreed_heading())
+        hint = union_msg.HINT.format(question=member.union_question if member else "", item=self.survey.agreed_heading)
         lines = [hint, (union_msg.KNOWN if known else union_msg.NONE_KNOWN).format(prefecture=prefecture)]
         card = cards.union_card(
             union_msg.LABEL, lines, known, union_link.linked_union(s.answer) or None, union_msg.TYPE_IT,
@@ -610,7 +610,7 @@ class Conversation:
             s.say(msg.UNKNOWN_SUBMIT)
             self._ask_current(s)
             return
-        result = read_union_name(text, s.respondent.get("org_name", ""), s.known_unions or (), self._agreed_heading())
+        result = read_union_name(text, s.respondent.get("org_name", ""), s.known_unions or (), self.survey.agreed_heading)
         if not result.ok:
             self._ask_union(s, note=result.error)
             return
@@ -849,10 +849,6 @@ class Conversation:
             # cannot carry (the definition's notes at: finish).
             lines += [msg.REVIEW_DONE, *self.survey.finish_notes(s.org_type, s.answers), self._where(s), self._deadline(s)]
         s.say("\n".join(filter(None, lines)), self.review_card(s.answer or {}, actions))
-
-    def _agreed_heading(self) -> str:
-        agreed = self.survey.agreed_item
-        return self.survey.item(agreed).heading if agreed else ""
 
     def _for_prefecture(self, s: Session) -> bool:
         """Prefecture staff and a prefecture's own answer see the ministry's deadline."""

@@ -56,12 +56,13 @@ PROGRESS_REVIEW = "回答者情報 {info}/{info_total}、回答済み {answered}
 HELP_TITLE = "使い方"
 
 
-# {example}: an item heading (Q7-2), {terms}: a few glossary terms (the definition's help:).
+# {example}: an item heading (Q7-2), {terms}: a few glossary terms, {doubt}: whose rule for doubt
+# it is (the definition's help:).
 HELP_LINES: list[tuple[str, str]] = [
     ("開始", "回答を始める（回答中なら続きから）"),
     ("再開", "最初の未回答の項目から続ける（どのチャットからでも）"),
     ("説明", "今の質問の用語（{terms} など）を説明。「説明 用語」でその用語"),
-    ("迷っている", "迷ったときの選び方（デジタル庁の留意点）と、この問いの慎重な選択肢"),
+    ("迷っている", "迷ったときの選び方（{doubt}）と、この問いの慎重な選択肢"),
     ("戻る", "前の質問に戻る（記録済みの回答を表示）"),
     ("修正 {example}", "その項目の回答を直す（回答者情報は「修正 組織名」など）。回答の分岐は直したあと自動で見直します"),
     ("状況", "回答済み・未回答・対象外の数と確認の状況"),
@@ -197,6 +198,11 @@ def field_hint(key: str, org_labels: tuple[str, ...] | list[str]) -> str:
     return FIELD_HINTS[key].format(choices="／".join(org_labels)) if key == "org_type" else FIELD_HINTS[key]
 
 
-def help_lines(example: str, terms: tuple[str, ...] | list[str]) -> list[tuple[str, str]]:
-    """HELP_LINES with the survey's example item and terms filled in."""
-    return [(command.format(example=example), text.format(terms="、".join(terms))) for command, text in HELP_LINES]
+# Whose rule for doubt 迷っている shows, unless the definition names it (help.doubt_source).
+DOUBT_SOURCE = "調査票の留意点"
+
+
+def help_lines(example: str, terms: tuple[str, ...] | list[str], doubt: str = "") -> list[tuple[str, str]]:
+    """HELP_LINES with the survey's example item, terms and rule for doubt filled in."""
+    values = {"terms": "、".join(terms), "doubt": doubt or DOUBT_SOURCE}
+    return [(command.format(example=example), text.format(**values)) for command, text in HELP_LINES]

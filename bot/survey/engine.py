@@ -442,6 +442,11 @@ class Survey:
         """The item organisations must agree on (`agreement:`), if the survey has one."""
         return self.agreement.item if self.agreement else None
 
+    @property
+    def agreed_heading(self) -> str:
+        """Its heading (Q13), or '' without an agreement."""
+        return self.item(self.agreement.item).heading if self.agreement else ""
+
     def block_span(self) -> str:
         """The block's items from first to last on the sheet: `Q1-1〜Q12`."""
         block = [item for item in sheet_order(self.items) if item.in_block and not item.parent]

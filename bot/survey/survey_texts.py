@@ -31,6 +31,7 @@ class SurveyTexts:
     example: bool  # an example definition, not a ministry's survey: the welcome says so
     edit_example: str  # the heading 「修正 Q7-2」 shows
     explain_terms: tuple[str, ...]  # glossary terms the ヘルプ line of 説明 names
+    doubt_source: str  # whose rule for doubt 迷っている shows (デジタル庁の留意点); '' : the bot's default
     notes_title: str  # 記載にあたっての留意点（デジタル庁）
     notes: tuple[str, ...]  # quoted from the notice
     notes_reading: str  # what the bot does about them
@@ -78,6 +79,7 @@ def build_texts(
         example=example,
         edit_example=by_id[edit_example].heading,
         explain_terms=tuple(terms),
+        doubt_source=_text(help_, "doubt_source", "help", required=False),
         notes_title=_text(notes, "title", "help.notes", required=bool(quotes)),
         notes=tuple(quotes),
         notes_reading=_text(notes, "reading", "help.notes", required=False),
