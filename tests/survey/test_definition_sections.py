@@ -98,3 +98,54 @@ def test_the_2307_columns_are_its_default_order_too() -> None:
         org_sheet_labels=[o.sheet_label for o in survey.orgs.types],
     )
     assert "columns:" in text and default.headers == survey.layout.headers
+
+
+@pytest.mark.parametrize(
+    ("source", "code", "shown"),
+    [
+        (EXAMPLE, 0, ["OK", "【例】障害福祉 マイナンバー調査", "Q3 手順 (text)  [Q3 in [1, 2]]", "都道府県 (prefecture)",
+                      "file: 【{name}】例示 障害福祉調査回答.xlsx"]),
+        (DEFAULT_PATH, 0, ["OK", "2307 マイナンバー調査", "Q13 (multi)", "columns of 一覧用: 制度等"]),
+        (Path("missing.yaml"), 1, ["NG missing.yaml"]),
+    ],
+    ids=["example", "2307", "missing"],
+)
+def test_the_check_command(source: Path, code: int, shown: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """python -m bot.survey PATH: what a definition's writer runs before handing it over."""
+    from bot.survey.__main__ import main
+
+    assert main([str(source)]) == code
+    out = capsys.readouterr()
+    for part in shown:
+        assert part in out.out + out.err
+
+
+def test_the_check_command_names_what_is_wrong(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.survey.__main__ import main
+
+    path = tmp_path / "survey.yaml"
+    path.write_text(EXAMPLE.read_text(encoding="utf-8").replace("relevant: Q1 == 1", "relevant: Q9 == 1"), encoding="utf-8")
+    assert main([str(path)]) == 1
+    assert "item 2: its rule refers to unknown item Q9" in capsys.readouterr().err
+
+
+def _keys_used() -> set[str]:
+    """Every key the shipped definitions use: top level, items, organisations, help, workbook."""
+    import yaml
+
+    keys: set[str] = set()
+    for path in sorted(DEFINITIONS.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        keys |= set(data)
+        for section in ("items", "organisations", "notes", "risk_patterns"):
+            keys |= {k for entry in data.get(section) or [] for k in entry}
+        for section in ("survey", "help", "workbook", "block", "agreement", "substitution", "doubt_rule"):
+            keys |= set(data.get(section) or {})
+        keys |= {k for column in (data.get("workbook") or {}).get("columns") or [] for k in column}
+    return keys
+
+
+@pytest.mark.parametrize("key", sorted(_keys_used()))
+def test_every_key_the_definitions_use_is_documented(key: str) -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "survey-definition.md").read_text(encoding="utf-8")
+    assert f"`{key}`" in doc or f"{key}:" in doc
