@@ -45,6 +45,7 @@ from .model import (
     DefinitionError,
     Item,
     Note,
+    definition_text,
     Option,
     Quote,
     RiskPattern,
@@ -494,15 +495,6 @@ def _load(path: Path) -> Survey:
     return _build(data)
 
 
-def _text(raw: Mapping[str, Any], key: str, where: str, required: bool = True) -> str:
-    value = raw.get(key, "")
-    if value is None:
-        value = ""
-    if not isinstance(value, str) or (required and not value.strip()):
-        raise DefinitionError(f"{where}: {key} must be a non-empty text")
-    return value
-
-
 def _build_item(raw: Any, index: int, glossary: Mapping[str, str]) -> Item:
     if not isinstance(raw, dict) or not raw.get("id"):
         raise DefinitionError(f"item #{index + 1}: needs an id")
@@ -552,17 +544,17 @@ def _build_item(raw: Any, index: int, glossary: Mapping[str, str]) -> Item:
     return Item(
         id=item_id,
         kind=kind,
-        heading=_text(raw, "heading", where),
-        prompt=_text(raw, "prompt", where),
-        sheet_text=_text(raw, "sheet_text", where, required=on_sheet),
+        heading=definition_text(raw, "heading", where),
+        prompt=definition_text(raw, "prompt", where),
+        sheet_text=definition_text(raw, "sheet_text", where, required=on_sheet),
         options=tuple(options),
         notes=tuple(raw.get("notes") or ()),
         parent=str(raw["parent"]) if raw.get("parent") is not None else None,
-        relevant=_text(raw, "relevant", where, required=False),
+        relevant=definition_text(raw, "relevant", where, required=False),
         in_block=bool(raw.get("block")),
         min_choices=min_choices,
         allow_none=allow_none,
-        cautious=_text(raw, "cautious", where, required=False),
+        cautious=definition_text(raw, "cautious", where, required=False),
         cautious_option=cautious_option,
         terms=terms,
         review_later_between=review_between,
@@ -570,7 +562,7 @@ def _build_item(raw: Any, index: int, glossary: Mapping[str, str]) -> Item:
         max_length=max_length,
         sheet_options=sheet_options,
         on_sheet=on_sheet,
-        why=_text(raw, "why", where, required=False),
+        why=definition_text(raw, "why", where, required=False),
     )
 
 
@@ -586,7 +578,7 @@ def _review_later(raw: Any, where: str, numbers: set[int], kind: str) -> tuple[t
     for number in between:
         if number not in numbers:
             raise DefinitionError(f"{where}: review_later.between: no option {number}")
-    return tuple(between), _text(raw, "reason", f"{where} review_later")
+    return tuple(between), definition_text(raw, "reason", f"{where} review_later")
 
 
 def _check_rule(rule: Node, item: Item, order: Mapping[str, int], by_id: Mapping[str, Item]) -> None:
@@ -750,7 +742,7 @@ def _build(data: Mapping[str, Any]) -> Survey:
         layout=layout,
         notes=notes,
         agreement=_build_agreement(data.get("agreement"), by_id, orgs),
-        block_name=_text(block, "name", "block", required=False),
+        block_name=definition_text(block, "name", "block", required=False),
     )
     _check_reachable(survey)
     return survey
@@ -770,25 +762,18 @@ def _build_substitution(raw: Any, orgs: Organisations) -> _Substitution | None:
     if org is None:
         raise DefinitionError(f"substitution: unknown org {raw.get('org')!r}")
     return _Substitution(
-        org=org.label, before=_text(raw, "from", "substitution"), after=_text(raw, "to", "substitution"),
-        note=_text(raw, "note", "substitution"),
+        org=org.label, before=definition_text(raw, "from", "substitution"), after=definition_text(raw, "to", "substitution"),
+        note=definition_text(raw, "note", "substitution"),
     )
 
 
 def _build_notes(raw: Any, by_id: Mapping[str, Item], names: Mapping[str, str]) -> tuple[tuple[Note, Node], ...]:
     """`notes:` -> (Note, its parsed rule); each shown with `items`, `after` an item, or
     `at: finish`, and only while its `relevant` holds."""
-    if raw is None:
-        return ()
-    if not isinstance(raw, list):
-        raise DefinitionError("notes: needs a list of notes")
     notes: list[tuple[Note, Node]] = []
-    for index, entry in enumerate(raw):
-        if not isinstance(entry, dict) or not entry.get("id"):
-            raise DefinitionError(f"note #{index + 1}: needs an id")
-        where = f"note {entry['id']}"
-        if any(note.id == str(entry["id"]) for note, _ in notes) or str(entry["id"]) == _SUBSTITUTED:
-            raise DefinitionError(f"{where}: defined twice")
+    for where, entry in _identified(raw, "notes", "note"):
+        if str(entry["id"]) == _SUBSTITUTED:
+            raise DefinitionError(f"{where}: the id {_SUBSTITUTED} names the 読み替え notice")
         places = [key for key in ("items", "after", "at") if entry.get(key) is not None]
         if len(places) != 1:
             raise DefinitionError(f"{where}: needs one of items, after or at: finish")
@@ -802,13 +787,30 @@ def _build_notes(raw: Any, by_id: Mapping[str, Item], names: Mapping[str, str]) 
             if item_id not in by_id:
                 raise DefinitionError(f"{where}: unknown item {item_id}")
         note = Note(
-            id=str(entry["id"]), text=_text(entry, "text", where), items=tuple(shown_with), after=after,
-            at_finish=places == ["at"], relevant=_text(entry, "relevant", where, required=False),
+            id=str(entry["id"]), text=definition_text(entry, "text", where), items=tuple(shown_with), after=after,
+            at_finish=places == ["at"], relevant=definition_text(entry, "relevant", where, required=False),
         )
         rule = _parse(note.relevant, where, names)
         _check_refs(rule, where, by_id)
         notes.append((note, rule))
     return tuple(notes)
+
+
+def _identified(raw: Any, section: str, noun: str) -> list[tuple[str, dict[str, Any]]]:
+    """The entries of a list section, each with an id given once, as (where, entry)."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise DefinitionError(f"{section}: needs a list of {noun}s")
+    found: list[tuple[str, dict[str, Any]]] = []
+    for index, entry in enumerate(raw):
+        if not isinstance(entry, dict) or not entry.get("id"):
+            raise DefinitionError(f"{noun} #{index + 1}: needs an id")
+        where = f"{noun} {entry['id']}"
+        if any(str(other["id"]) == str(entry["id"]) for _, other in found):
+            raise DefinitionError(f"{where}: defined twice")
+        found.append((where, entry))
+    return found
 
 
 def _build_agreement(raw: Any, by_id: Mapping[str, Item], orgs: Organisations) -> Agreement | None:
@@ -873,26 +875,17 @@ def _build_rule_words(raw: Any, by_id: Mapping[str, Item]) -> dict[str, tuple[Qu
 def _build_risks(
     raw: Any, by_id: Mapping[str, Item], names: Mapping[str, str]
 ) -> tuple[tuple[RiskPattern, Node], ...]:
-    if raw is None:
-        return ()
-    if not isinstance(raw, list):
-        raise DefinitionError("risk_patterns: needs a list of patterns")
     patterns: list[tuple[RiskPattern, Node]] = []
-    for index, entry in enumerate(raw):
-        if not isinstance(entry, dict) or not entry.get("id"):
-            raise DefinitionError(f"risk pattern #{index + 1}: needs an id")
-        where = f"risk pattern {entry['id']}"
-        if any(p.id == str(entry["id"]) for p, _ in patterns):
-            raise DefinitionError(f"{where}: defined twice")
+    for where, entry in _identified(raw, "risk_patterns", "risk pattern"):
         if entry.get("kind") not in (RISK, SAFEGUARD):
             raise DefinitionError(f"{where}: kind must be {RISK} or {SAFEGUARD}")
         pattern = RiskPattern(
             id=str(entry["id"]),
             kind=str(entry["kind"]),
-            title=_text(entry, "title", where),
-            when=_text(entry, "when", where),
-            seed=_text(entry, "seed", where),
-            reading=_text(entry, "reading", where),
+            title=definition_text(entry, "title", where),
+            when=definition_text(entry, "when", where),
+            seed=definition_text(entry, "seed", where),
+            reading=definition_text(entry, "reading", where),
         )
         rule = _parse(pattern.when, where, names)
         _check_refs(rule, where, by_id)
@@ -905,5 +898,5 @@ def _known_causes(raw: Any) -> str:
     quotes = raw.get("quotes") if isinstance(raw, dict) else None
     if not isinstance(quotes, list) or not quotes or not all(isinstance(q, str) and q.strip() for q in quotes):
         raise DefinitionError("known_causes: needs an intro and a list of quotes")
-    intro = _text(raw, "intro", "known_causes")
+    intro = definition_text(raw, "intro", "known_causes")
     return "\n\n".join([intro, *(msg.DOUBT_QUOTE.format(quote=quote) for quote in quotes)])

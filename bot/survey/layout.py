@@ -16,7 +16,7 @@ from typing import Any, Iterable, Mapping
 
 from bot.messages import export as msg
 
-from .model import KIND_MULTI, RESPONDENT_FIELDS, RESPONDENT_LABELS, DefinitionError, Item, circled
+from .model import KIND_MULTI, RESPONDENT_FIELDS, RESPONDENT_LABELS, DefinitionError, Item, circled, definition_text
 
 # Where a column's value comes from.
 SRC_FIXED = "fixed"  # a constant (制度等, 属性)
@@ -184,7 +184,7 @@ def build_layout(
     if not isinstance(raw, dict):
         raise DefinitionError("workbook: needs a mapping")
     by_id = {item.id: item for item in items}
-    attribute = _text(raw, "attribute", msg.ATTRIBUTE_VALUE)
+    attribute = definition_text(raw, "attribute", "workbook", default=msg.ATTRIBUTE_VALUE)
     entries = raw.get("columns")
     if entries is None:
         entries = _default_columns(items)
@@ -198,10 +198,10 @@ def build_layout(
     if not isinstance(sheets, dict) or set(sheets) - set(_SHEET_KEYS):
         raise DefinitionError(f"workbook.sheets: names only {', '.join(_SHEET_KEYS)}")
     defaults = (msg.SHEET_ANSWER, msg.SHEET_LIST_ROW, msg.SHEET_CHOICES, msg.SHEET_PREFECTURE_LIST)
-    named = [_text(sheets, key, default, "workbook.sheets") for key, default in zip(_SHEET_KEYS, defaults)]
+    named = [definition_text(sheets, key, "workbook.sheets", default=default) for key, default in zip(_SHEET_KEYS, defaults)]
     if len(set(named)) != len(named):
         raise DefinitionError("workbook.sheets: each sheet needs its own name")
-    file_name = _text(raw, "file_name", "【{name}】" + name.replace("{", "{{").replace("}", "}}") + "回答")
+    file_name = definition_text(raw, "file_name", "workbook", default="【{name}】" + name.replace("{", "{{").replace("}", "}}") + "回答")
     try:
         named_file = "{name}" in file_name and file_name.format(name="") is not None
     except (KeyError, IndexError, ValueError):
@@ -213,7 +213,7 @@ def build_layout(
     if not isinstance(choices, list) or sorted(choices) != sorted(known):
         raise DefinitionError(f"workbook.org_choices: must list the organisations' sheet labels: {'、'.join(known)}")
     return Layout(
-        file_name=file_name, title=_text(raw, "title", title), sheets=Sheets(*named),
+        file_name=file_name, title=definition_text(raw, "title", "workbook", default=title), sheets=Sheets(*named),
         columns=tuple(columns), org_choices=tuple(choices), attribute=attribute,
     )
 
@@ -272,10 +272,3 @@ def _check_columns(columns: list[Column], items: list[Item]) -> None:
             other = seen.setdefault(header_key(spelling), column.header)
             if other != column.header:
                 raise DefinitionError(f"workbook.columns: {spelling!r} could mean {other} or {column.header}")
-
-
-def _text(raw: Mapping[str, Any], key: str, default: str, where: str = "workbook") -> str:
-    value = raw.get(key, default)
-    if not isinstance(value, str) or not value.strip():
-        raise DefinitionError(f"{where}.{key}: must be a non-empty text")
-    return value

@@ -13,6 +13,17 @@ class DefinitionError(ValueError):
     """A survey definition is wrong; the message names the item (or section)."""
 
 
+def definition_text(raw: Any, key: str, where: str, required: bool = True, default: str = "") -> str:
+    """A text of the definition (`default` when the key is left out); DefinitionError naming
+    `where` and `key` when it is not a text, or empty although `required`."""
+    value = raw.get(key, default) if isinstance(raw, dict) else default
+    if value is None:
+        value = ""
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise DefinitionError(f"{where}: {key} must be a non-empty text")
+    return value
+
+
 # What the shared code knows of an organisation type (bot/survey/organisations.py): the
 # skeleton the 総点検 surveys share. Which types a survey has, their labels and what each
 # answers are its definition's.

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from .model import ROLES, ROLE_MEMBER, DefinitionError
+from .model import ROLES, ROLE_MEMBER, DefinitionError, definition_text
 
 
 @dataclass(frozen=True)
@@ -110,17 +110,15 @@ def build_organisations(raw: Any) -> Organisations:
         role = entry.get("role")
         if role not in ROLES:
             raise DefinitionError(f"{where}: role must be one of {', '.join(ROLES)}")
-        label = _text(entry.get("label", name), where, "label")
+        label = definition_text(entry, "label", where, default=name)
         typed = entry.get("typed") or []
         if not isinstance(typed, list) or not all(isinstance(w, str) and w.strip() for w in typed):
             raise DefinitionError(f"{where}: typed must list the words people type for it")
-        union_question = entry.get("union_question") or ""
-        if role == ROLE_MEMBER:
-            union_question = _text(union_question, where, "union_question")
-        elif union_question:
+        union_question = definition_text(entry, "union_question", where, required=role == ROLE_MEMBER)
+        if role != ROLE_MEMBER and union_question:
             raise DefinitionError(f"{where}: only the member role asks a union_question")
         types.append(OrgType(
-            name=name, label=label, role=role, sheet_label=_text(entry.get("sheet_label", label), where, "sheet_label"),
+            name=name, label=label, role=role, sheet_label=definition_text(entry, "sheet_label", where, default=label),
             typed=tuple(typed), union_question=union_question,
         ))
     for kind, values in (("name", [t.name for t in types]), ("label", [t.label for t in types]),
@@ -129,9 +127,3 @@ def build_organisations(raw: Any) -> Organisations:
         if twice:
             raise DefinitionError(f"organisations: {kind} {twice[0]!r} is given twice")
     return Organisations(types)
-
-
-def _text(value: Any, where: str, key: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise DefinitionError(f"{where}: {key} must be a non-empty text")
-    return value

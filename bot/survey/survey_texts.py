@@ -12,7 +12,7 @@ from typing import Any, Mapping, Sequence
 
 from bot.jst import JST
 
-from .model import DefinitionError, Item
+from .model import DefinitionError, Item, definition_text
 
 
 @dataclass(frozen=True)
@@ -64,29 +64,29 @@ def build_texts(
     submit = help_.get("submit") or {}
     if not isinstance(submit, dict):
         raise DefinitionError("help.submit: needs municipality and prefecture")
-    prefecture = _text(submit, "prefecture", "help.submit", required=False)
+    prefecture = definition_text(submit, "prefecture", "help.submit", required=False)
     if prefecture and "{deadline}" not in prefecture:
         raise DefinitionError("help.submit.prefecture: needs {deadline} (the ministry's date)")
     example = survey.get("example", False)
     if not isinstance(example, bool):
         raise DefinitionError("survey.example: must be true or false")
     return SurveyTexts(
-        name=_text(survey, "name", "survey"),
-        title=_text(survey, "title", "survey"),
-        intro=_text(survey, "intro", "survey", required=False),
-        system=_text(survey, "system", "survey"),
+        name=definition_text(survey, "name", "survey"),
+        title=definition_text(survey, "title", "survey"),
+        intro=definition_text(survey, "intro", "survey", required=False),
+        system=definition_text(survey, "system", "survey"),
         deadline=_deadline(survey.get("deadline")),
         example=example,
         edit_example=by_id[edit_example].heading,
         explain_terms=tuple(terms),
-        doubt_source=_text(help_, "doubt_source", "help", required=False),
-        notes_title=_text(notes, "title", "help.notes", required=bool(quotes)),
+        doubt_source=definition_text(help_, "doubt_source", "help", required=False),
+        notes_title=definition_text(notes, "title", "help.notes", required=bool(quotes)),
         notes=tuple(quotes),
-        notes_reading=_text(notes, "reading", "help.notes", required=False),
+        notes_reading=definition_text(notes, "reading", "help.notes", required=False),
         contacts=_contacts(help_.get("contacts")),
-        submit_municipality=_text(submit, "municipality", "help.submit", required=False),
+        submit_municipality=definition_text(submit, "municipality", "help.submit", required=False),
         submit_prefecture=prefecture,
-        submit_address=_text(submit, "address", "help.submit", required=False),
+        submit_address=definition_text(submit, "address", "help.submit", required=False),
     )
 
 
@@ -101,7 +101,7 @@ def _contacts(raw: Any) -> tuple[Contact, ...]:
         lines = entry.get("lines") if isinstance(entry, dict) else None
         if not isinstance(lines, list) or not lines or not all(isinstance(line, str) for line in lines):
             raise DefinitionError(f"{where}: needs who and lines")
-        contacts.append(Contact(_text(entry, "who", where), tuple(lines)))
+        contacts.append(Contact(definition_text(entry, "who", where), tuple(lines)))
     return tuple(contacts)
 
 
@@ -119,12 +119,3 @@ def _deadline(raw: Any) -> datetime | None:
     if not isinstance(raw, datetime):
         raise DefinitionError("survey.deadline: needs a date and time (2023-07-21T17:00)")
     return raw if raw.tzinfo else raw.replace(tzinfo=JST)
-
-
-def _text(raw: Mapping[str, Any], key: str, where: str, required: bool = True) -> str:
-    value = raw.get(key, "")
-    if value is None:
-        value = ""
-    if not isinstance(value, str) or (required and not value.strip()):
-        raise DefinitionError(f"{where}.{key}: must be a non-empty text")
-    return value

@@ -180,8 +180,8 @@ def test_default_survey_is_cached() -> None:
 
 # -- the loader's checks, on small definitions ----------------------------------
 
-BASE = """
-glossary: {{}}
+# What every small definition carries besides its items (the survey, who answers).
+HEAD = """
 survey:
   name: 小さな調査
   title: 小さな調査
@@ -191,6 +191,9 @@ organisations:
     role: municipality
   - name: 都道府県
     role: prefecture
+"""
+
+BASE = HEAD + """glossary: {{}}
 items:
   - id: "1"
     kind: single

@@ -22,7 +22,7 @@ def _load(tmp_path: Path, source: Path, old: str, new: str):
 
 # (source, text in it, replacement, what the error names)
 ERRORS = [
-    ("survey-name", EXAMPLE, "  name: 【例】障害福祉 マイナンバー調査\n", "", ["survey.name"]),
+    ("survey-name", EXAMPLE, "  name: 【例】障害福祉 マイナンバー調査\n", "", ["survey: name"]),
     ("survey-deadline", EXAMPLE, '"2024-03-29T17:00+09:00"', '"someday"', ["survey.deadline", "someday"]),
     ("survey-example-flag", EXAMPLE, "example: true", "example: maybe", ["survey.example"]),
     ("org-role", EXAMPLE, "role: municipality", "role: village", ["organisation 市区町村", "role"]),

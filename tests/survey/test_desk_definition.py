@@ -10,6 +10,7 @@ import pytest
 from bot.survey.conditions import parse_rule
 from bot.survey.engine import DefinitionError, RULE_WORD_CHECKS, load_survey
 from bot.survey.model import RISK, SAFEGUARD
+from tests.survey.test_definition import HEAD
 from tests.survey_2307 import ORG_MEMBER, ORG_MUNICIPALITY
 from tests.export.records import FULL_BLOCK, block
 
@@ -107,17 +108,8 @@ def test_evaluate(rule, answers, expected):
 
 # -- the loader's checks ------------------------------------------------------------
 
-BASE = """
+BASE = HEAD + """
 glossary: {}
-survey:
-  name: 小さな調査
-  title: 小さな調査
-  system: テスト
-organisations:
-  - name: 市区町村
-    role: municipality
-  - name: 都道府県
-    role: prefecture
 items:
   - id: "1"
     kind: single
