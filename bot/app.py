@@ -16,6 +16,7 @@ from bot.delivery import Delivery, build_delivery
 from bot.delivery.files import FILES_ROUTE
 from bot.delivery.import_files import ImportFiles
 from bot.dialogs.deletion_effects import DeletionEffects
+from bot.dialogs.desk_effects import DeskEffects
 from bot.dialogs.survey_bot import SurveyBot
 from bot.dialogs.teamwork_effects import TeamworkEffects
 from bot.http import health
@@ -27,11 +28,15 @@ from bot.retention import Retention, erase_from, start_notice
 from bot.state.answer_deletion import AnswerDeletion
 from bot.state.codes import Codes
 from bot.state.people import People
+from bot.state.prefecture_deadlines import PrefectureDeadlines
 from bot.state.q13_board import Q13Board
 from bot.state.redis_checks import REDIS_REPORT, RedisRefused, check_redis_server, connect_problem, readiness_fields
 from bot.state.history import History
+from bot.state.staff import StaffGrants
+from bot.state.turn_roles import RoleReads
 from bot.state.turn_store import TurnStore
 from bot.survey.engine import load_survey
+from bot.state.redis_client import connect
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +85,7 @@ def create_app(config: Config) -> web.Application:
             app[EMBEDDED] = embedded
             url = embedded.url
             log.info("embedded Redis at %s", url)
-        client = redis.asyncio.Redis.from_url(url, decode_responses=False)
+        client = connect(url)
         try:
             await client.ping()
         except (RedisError, OSError) as error:
@@ -95,23 +100,27 @@ def create_app(config: Config) -> web.Application:
             endpoints=config.auth_endpoints, validate_authority=config.validate_authority,
         )
         app[ADAPTER] = adapter
-        delivery = build_delivery(config, client, store, survey)
+        grants = StaffGrants(client, config.redis_namespace, config.prefecture_staff)
+        deadlines = PrefectureDeadlines(client, config.redis_namespace)
+        delivery = build_delivery(config, client, store, survey, staff=grants)
         app[DELIVERY] = delivery
         notifier = Notifier(adapter, store.storage, config.app_id)
         q13 = Q13Board(client, config.redis_namespace)
+        people = People(client, config.redis_namespace)
         teamwork = TeamworkEffects(
-            notifier, People(client, config.redis_namespace), store, survey,
+            notifier, people, store, survey,
             export=delivery.effects["export"], q13=q13,
         )
         deletion = DeletionEffects(AnswerDeletion(client, config.redis_namespace), notifier, config.admins)
+        desk = DeskEffects(config, survey, delivery.collector, grants, deadlines, people, notifier)
         app[BOT] = SurveyBot(
             config, store, Conversation(survey, deadline=config.deadline, admins=config.admins), history,
             Codes(client, config.redis_namespace),
-            effects={**delivery.effects, **teamwork.handlers(), **deletion.handlers()},
+            effects={**delivery.effects, **teamwork.handlers(), **deletion.handlers(), **desk.handlers()},
             invokes={**delivery.invokes, **unsupported_invokes()}, unions=q13,
-            imports=ImportFiles(survey, delivery.downloader),
+            imports=ImportFiles(survey, delivery.downloader), roles=RoleReads(client, grants, deadlines),
         )
-        reminders = Reminders(config, client, survey, notifier)
+        reminders = Reminders(config, client, survey, notifier, deadlines=deadlines)
         app[BACKGROUND] = [asyncio.create_task(reminders.run_forever())] if config.reminder_interval > 0 else []
         if EMBEDDED in app:
             app[BACKGROUND].append(asyncio.create_task(app[EMBEDDED].supervise()))

@@ -17,6 +17,7 @@ from bot.dialogs.import_flow import ImportFlow
 from bot.dialogs.inputs import UserInput
 from bot.dialogs.limits import message_refusal
 from bot.dialogs.session import Effect, Session
+from bot.dialogs import desk
 from bot.dialogs import under_review as review
 from bot.dialogs import union_link
 from bot.dialogs.teamwork import Teamwork, withdraw_on_change
@@ -37,6 +38,7 @@ from bot.survey.model import (
     RESPONDENT_LABELS,
 )
 from bot.survey.prefectures import prefecture_code_of_org, prefecture_name
+from bot.survey.listed_org import parse_listed_field
 from bot.survey.respondent import parse_field
 from bot.survey.union_link import read_union_name
 
@@ -88,6 +90,7 @@ class Conversation:
             "collect": self._cmd_collect,
         }
         self._commands.update(Teamwork(self).commands())
+        self._commands.update(desk.Desk(self.deadline, status=self._cmd_status).commands())
         deletion = Deletion(self, admins)
         self._commands.update(deletion.commands())
         # Yes/no questions asked by other modules, answered by them (by pending topic).
@@ -209,7 +212,7 @@ class Conversation:
 
     def _cmd_help(self, s: Session, inp: UserInput) -> None:
         texts = self.survey.texts
-        lines = [*msg.help_lines(texts.edit_example, texts.explain_terms, texts.doubt_source),
+        lines = [*msg.help_lines(texts.edit_example, texts.explain_terms, texts.doubt_source), *desk.help_lines(s),
                  (deadlines.TITLE, self._deadline(s)), (msg.WHERE_TITLE, self._where(s))]
         notes = [msg.NOTE_QUOTE.format(text=text) for text in texts.notes] + [texts.notes_reading]
         contacts = [(c.who, *c.lines) for c in texts.contacts]
@@ -345,6 +348,7 @@ class Conversation:
             msg.STATUS_UNDER_REVIEW.format(n=len(st.under_review), items=heading(st.under_review)) if st.under_review else "",
             msg.STATUS_NA.format(n=len(st.not_applicable), items=heading(st.not_applicable)),
             confirmation_line(s.confirmation),
+            self._deadline(s),
         ]
         lines = [line for line in lines if line]
         if s.user.get("paused"):
@@ -475,7 +479,7 @@ class Conversation:
             return
         if self._locked(s):
             return
-        result = parse_field(key, text, s.org_type, self.survey.orgs)
+        result = parse_listed_field(key, text, s.org_type, self.survey.orgs)
         if not result.ok:
             s.say(result.error)
             self._ask_field(s, key)
@@ -510,7 +514,7 @@ class Conversation:
             text = str(values.get(key, "") or "").strip()
             if not text or text == s.respondent.get(key):
                 continue
-            result = parse_field(key, text, s.respondent.get("org_type"), self.survey.orgs)
+            result = parse_listed_field(key, text, s.respondent.get("org_type"), self.survey.orgs)
             if not result.ok:
                 problems.append(msg.FORM_NOT_STORED.format(label=label, error=result.error))
             elif result.confirm:
@@ -856,7 +860,7 @@ class Conversation:
             s.answer is not None and self.survey.orgs.is_role(s.org_type, ROLE_PREFECTURE))
 
     def _deadline(self, s: Session) -> str:
-        return deadline_notice(self._for_prefecture(s), self.deadline)
+        return deadline_notice(self._for_prefecture(s), self.deadline, s.prefecture_deadline)
 
     def _where(self, s: Session) -> str:
         texts = self.survey.texts

@@ -44,7 +44,7 @@ from bot.survey.engine import Survey
 from bot.survey.model import CIRCLED, RESPONDENT_FIELDS, ROLE_MEMBER, AnswerRecord
 from bot.survey.organisations import Organisations
 from bot.survey.prefectures import prefecture_code_of_org
-from bot.survey.respondent import parse_field
+from bot.survey.listed_org import parse_listed_field
 
 if TYPE_CHECKING:
     from bot.dialogs.conversation import Conversation
@@ -351,7 +351,7 @@ class ImportFlow:
         return [
             label for key, label in RESPONDENT_FIELDS
             if incoming.respondent.get(key) and incoming.respondent[key] != current.respondent.get(key)
-            and parse_field(key, incoming.respondent[key], org_type, self.survey.orgs).confirm
+            and parse_listed_field(key, incoming.respondent[key], org_type, self.survey.orgs).confirm
         ]
 
     def _headings(self, item_ids: list[str]) -> str:

@@ -24,7 +24,9 @@ from bot.messages import conversation as msg
 from bot.state.codes import PURPOSE_CONFIRM, PURPOSE_SHARE, CodeLookup, Codes
 from bot.state.history import History
 from bot.state.redis_storage import ETagConflict
+from bot.state.turn_roles import RoleReads
 from bot.state.turn_store import USER_PREFIX, TurnState, TurnStore
+from bot.survey.prefectures import prefecture_code_of_org
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +109,7 @@ class SurveyBot(ActivityHandler):
         invokes: Mapping[str, InvokeHandler] | None = None,
         unions: KnownUnions | None = None,
         imports: DroppedFileReader | None = None,
+        roles: RoleReads | None = None,
     ) -> None:
         self.config = config
         self.store = store
@@ -117,6 +120,7 @@ class SurveyBot(ActivityHandler):
         self.codes = codes
         self.unions = unions  # the known 広域連合等 of a prefecture (Q13Board)
         self.imports = imports  # a dropped 回答シート to import, fetched and read before the turn
+        self.roles = roles  # staff grants and prefecture deadlines; None: the settings only
         self.runner = SurveyDialogRunner(conversation)
         self._heap_frozen = False
 
@@ -228,7 +232,7 @@ class SurveyBot(ActivityHandler):
         names or the one under review, the history), before the turn decides anything;
         again on every attempt, so that a redone turn decides on fresh records."""
         command = inp.command if inp else None
-        session.staff_prefecture = self.config.prefecture_staff.get(session.user_key)
+        await self._read_roles(session)
         if code_lookup is not None:
             session.code_lookup = code_lookup
             if code_lookup.info is not None:
@@ -243,6 +247,17 @@ class SurveyBot(ActivityHandler):
         )
         if prefecture is not None:
             session.known_unions = await self.unions.unions(prefecture)
+
+    async def _read_roles(self, session: Session) -> None:
+        """Whether the user is an administrator, prefecture staff (setting or grant), and
+        the deadline their answer's prefecture set: every turn, one round trip."""
+        session.admin = session.user_key in self.config.admins
+        if self.roles is None:
+            session.staff_prefecture = self.config.prefecture_staff.get(session.user_key)
+            return
+        org_name = ((session.answer or {}).get("respondent") or {}).get("org_name", "")
+        roles = await self.roles.for_turn(session.user_key, prefecture_code_of_org(org_name))
+        session.staff_prefecture, session.prefecture_deadline = roles.staff_prefecture, roles.prefecture_deadline
 
     async def _load_other(self, session: Session, answer_id: str) -> None:
         other, etag = await self.store.load_answer(answer_id)

@@ -149,6 +149,15 @@ def seen_progress(survey: Survey, entries: Iterable[Entry]) -> dict[str, Progres
     return seen
 
 
+def desk_progress(
+    survey: Survey, prefecture_code: str, entries: Sequence[Entry], progress: Mapping[str, Progress] | None = None
+) -> list[ProgressRow]:
+    """進捗's rows: of two rows for one organisation the one the list keeps counts."""
+    if progress is None:
+        progress = seen_progress(survey, check_entries(survey, entries, prefecture_code).kept)
+    return progress_rows(prefecture_code, progress, survey.orgs)
+
+
 @dataclass
 class CheckedList:
     """A checked list: the workbook and what the chat reply says about it."""

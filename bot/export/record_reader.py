@@ -68,6 +68,11 @@ class ReadRecord:
     filename: str = ""
     # What the file's 回答責任者確認 / 確認日時 columns say (for the list row only).
     claimed_confirmation: dict[str, str] = field(default_factory=dict)
+    headers: tuple[str, ...] = ()  # the survey's 一覧用 headers, in order
+
+    def list_row(self) -> list[str]:
+        """The 一覧用 values as the file shows them."""
+        return [self.cells.get(header, "") for header in self.headers]
 
     @property
     def field_count(self) -> int:
@@ -213,14 +218,19 @@ def record_from_list_row(
     layout = survey.layout
     cells = {header: (row[i] if i < len(row) else "") or "" for i, header in enumerate(layout.headers)}
     record, problems = record_from_cells(survey, cells, answer_id)
-    return ReadRecord(record=record, cells=cells, problems=problems, sheet=sheet or layout.sheets.list,
-                      filename=filename, claimed_confirmation=_claimed(layout, cells))
+    return read_record(survey, record, cells, problems, sheet or layout.sheets.list, filename)
 
 
-def _claimed(layout: Layout, cells: Mapping[str, str]) -> dict[str, str]:
-    if cells.get(layout.header_of(SRC_CONFIRMATION), "").strip() != export_msg.CONFIRMED:
-        return {}
-    return {"status": "confirmed", "confirmed_at": cells.get(layout.header_of(SRC_CONFIRMED_AT), "").strip()}
+def read_record(
+    survey: Survey, record: AnswerRecord, cells: Mapping[str, str], problems: list[Problem], sheet: str, filename: str
+) -> ReadRecord:
+    """A ReadRecord of the survey's layout: its headers, and the confirmation its cells claim."""
+    layout = survey.layout
+    claimed: dict[str, str] = {}
+    if cells.get(layout.header_of(SRC_CONFIRMATION), "").strip() == export_msg.CONFIRMED:
+        claimed = {"status": "confirmed", "confirmed_at": cells.get(layout.header_of(SRC_CONFIRMED_AT), "").strip()}
+    return ReadRecord(record=record, cells=dict(cells), problems=problems, sheet=sheet, filename=filename,
+                      claimed_confirmation=claimed, headers=layout.headers)
 
 
 # --- the 回答シート ---------------------------------------------------------------------------
@@ -342,8 +352,7 @@ def read_answer_workbook(
     else:
         cells, sheet = list_cells, layout.sheets.list_row
     record, read_problems = record_from_cells(survey, cells, answer_id)
-    return ReadRecord(record=record, cells=cells, problems=problems + read_problems, sheet=sheet, filename=filename,
-                      claimed_confirmation=_claimed(layout, cells))
+    return read_record(survey, record, cells, problems + read_problems, sheet, filename)
 
 
 def _answer_sheet_of(survey: Survey, data: bytes, filename: str) -> dict[str, str]:

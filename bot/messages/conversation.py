@@ -1,4 +1,5 @@
 """What the bot says in the conversation (Japanese UI text)."""
+from bot.messages import desk as _desk
 
 # command id -> the words that call it. The first word is the one shown on buttons.
 COMMAND_WORDS: dict[str, tuple[str, ...]] = {
@@ -31,6 +32,7 @@ COMMAND_WORDS: dict[str, tuple[str, ...]] = {
     "import_take": ("ファイルの回答にする", "ファイルの回答"),
     "import_gaps": ("空欄だけ埋める", "空欄だけ"),
     "import_cancel": ("取り込まない", "取込をやめる"),
+    **_desk.COMMAND_WORDS,
 }
 
 NOT_AVAILABLE = "「{command}」はまだこのボットでは使えません。「ヘルプ」で使える操作を確認できます。"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
+from datetime import datetime, timedelta, timezone
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -175,10 +176,52 @@ OTHER_CARDS: tuple[tuple[str, Callable[[], dict[str, Any]]], ...] = (
 )
 
 
+def _orgs() -> Any:
+    """ORG_TYPES as a definition declares them (municipality, member, union, prefecture)."""
+    from bot.survey.organisations import Organisations, OrgType
+
+    roles = (model.ROLE_MUNICIPALITY, model.ROLE_MEMBER, model.ROLE_UNION, model.ROLE_PREFECTURE)
+    return Organisations(OrgType(label, label, role, label) for label, role in zip(ORG_TYPES, roles))
+
+
+def _progress(statuses: int, per_status: int, long_names: bool) -> dict[str, Any]:
+    """進捗 for 北海道 (179 municipalities): `per_status` organisations in each of the first
+    `statuses` statuses, named as long as real ones get."""
+    from bot.dialogs.desk_effects import progress_card
+    from bot.export.list_sheets.progress import STATUS_ORDER, Progress, ProgressRow
+
+    rows = []
+    for status in STATUS_ORDER[:statuses]:
+        for n in range(per_status):
+            name = f"01北海道{'後志広域連合介護保険事務組合' * 2 if long_names else '札幌市'}{n}"
+            progress = Progress(status, 12, 30, "2023-07-10 14:05", ORG_TYPES[2] if long_names else ORG_TYPES[0])
+            rows.append(ProgressRow("", name, progress.org_type, progress, "全国地方公共団体コードにない名前です" if n % 2 else ""))
+    deadline = datetime(2023, 7, 14, 17, 0, tzinfo=timezone(timedelta(hours=9))) if statuses > 1 else None
+    return progress_card("01", rows, deadline, _orgs())
+
+
+def _risks(count: int) -> dict[str, Any]:
+    """The risk card of 集計 with every pattern of the definition found `count` times or more."""
+    from bot.delivery.collect import risk_card
+    from bot.export.list_sheets.attention import PatternSummary
+    from bot.survey.engine import load_survey
+
+    return risk_card([PatternSummary(p, count * (n + 1)) for n, p in enumerate(load_survey().risk_patterns)])
+
+
+DESK_CARDS: tuple[tuple[str, Callable[[], dict[str, Any]]], ...] = (
+    ("progress-hokkaido-not-started", lambda: _progress(1, 179, False)),
+    ("progress-every-status-long-names", lambda: _progress(5, 60, True)),
+    ("progress-empty", lambda: _progress(0, 0, False)),
+    ("risks", lambda: _risks(3)),
+    ("risks-none", lambda: _risks(0)),
+)
+
+
 def adaptive_attachments() -> Iterator[tuple[str, dict[str, Any]]]:
     for case_id, item, kwargs in question_cases():
         yield f"question-{case_id}", question_attachment(item, kwargs)
-    for case_id, build in OTHER_CARDS:
+    for case_id, build in OTHER_CARDS + DESK_CARDS:
         yield case_id, build()
 
 

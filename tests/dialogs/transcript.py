@@ -38,7 +38,8 @@ class Transcript:
 
     def __init__(
         self, user_key: str = "", user_name: str = "山田 太郎", *, deadline: datetime | None = None,
-        staff_prefecture: str | None = None, definition: Survey | None = None,
+        staff_prefecture: str | None = None, admin: bool = False, prefecture_deadline: datetime | None = None,
+        definition: Survey | None = None,
     ) -> None:
         self.user_key = user_key or f"user-{next(_ids)}"
         self.user_name = user_name
@@ -47,7 +48,10 @@ class Transcript:
         extra = {"deadline": deadline} if deadline else {}
         self.survey = definition or survey()  # the 2307 survey unless another definition is given
         self.conversation = Conversation(self.survey, new_id=lambda: f"answer-{next(_ids)}", **extra)
-        self.staff_prefecture = staff_prefecture  # as SurveyBot reads it from PREFECTURE_STAFF
+        self.staff_prefecture = staff_prefecture  # as SurveyBot reads it (PREFECTURE_STAFF or a grant)
+        self.admin = admin  # ADMINS
+        self.prefecture_deadline = prefecture_deadline  # as SurveyBot reads it (期限 of the answer's prefecture)
+        self.effects: list[Any] = []  # the last turn's effects (run by SurveyBot after the save)
         # The known 広域連合等 by prefecture code, as SurveyBot.read_beyond reads them (Q13Board).
         self.known_unions: dict[str, list[str]] = {}
         self.unions_read: list[str] = []  # the prefectures read, turn by turn
@@ -69,6 +73,8 @@ class Transcript:
             user=copy.deepcopy(self.user),
             answer=copy.deepcopy(self.stored),
             staff_prefecture=self.staff_prefecture,
+            admin=self.admin,
+            prefecture_deadline=self.prefecture_deadline,
         )
         orgs = self.survey.orgs
         prefecture = prefecture_to_read(session, inp, orgs) or union_prefecture(session, inp, orgs)
@@ -90,6 +96,7 @@ class Transcript:
         self.history += session.events
         self.last_effects = list(session.effects)
         self.user, self.stored = session.user, session.answer
+        self.effects = list(session.effects)
         self.last = Replies(
             {"type": "message", "text": reply.text, "attachments": reply.attachments} for reply in session.replies
         )

@@ -220,6 +220,21 @@ def test_progress_rows_map_members_and_add_others():
     assert rows[-1].progress.status == msg.CONFIRMED
 
 
+@pytest.mark.parametrize(
+    "written", ["14神奈川県山北町", "神奈川県山北町", "13神奈川県山北町", "山北町", "足柄上郡山北町", "１４神奈川県 山北町"]
+)
+def test_a_hand_written_name_still_finds_its_municipality(written):
+    rows = progress_rows("14", {written: Progress(msg.FILE_RECEIVED)}, SURVEY.orgs)
+    assert len(rows) == 33
+    [row] = [r for r in rows if r.progress.status == msg.FILE_RECEIVED]
+    assert (row.code, row.org_name) == (municipalities.find("14", "山北町").code, written)
+
+
+def test_a_union_named_like_a_town_stays_a_union():
+    rows = progress_rows("14", {"14神奈川県山北町": Progress(msg.ANSWERED, org_type=ORG_UNION)}, SURVEY.orgs)
+    assert len(rows) == 34 and rows[-1].org_type == ORG_UNION
+
+
 # -- tallies -------------------------------------------------------------------------------
 
 
