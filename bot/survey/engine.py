@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Collection, Iterable, Mapping
+from typing import Any, Collection, Mapping
 
 import yaml
 
@@ -419,12 +419,11 @@ class Survey:
         their order), then the 読み替え notice where the wording was substituted."""
         self.item(item_id)
         position = self._order[item_id]
-        shown = [
-            note for note, rule in self._notes
-            if (item_id in note.items or (note.after is not None and self._order[note.after] < position))
-            and self._holds(rule, org_type, answers)
+        placed = [
+            (note, rule) for note, rule in self._notes
+            if item_id in note.items or (note.after is not None and self._order[note.after] < position)
         ]
-        found = [note.text for note in shown]
+        found = self._holding(placed, org_type, answers)
         if self.is_substituted(item_id, org_type):
             assert self._substitution is not None
             found.append(self._substitution.note)
@@ -433,10 +432,21 @@ class Survey:
     def finish_notes(self, org_type: str | None, answers: Mapping[str, Any]) -> list[str]:
         """Notes the finished answer carries (`at: finish`): what the sheet cannot say, such
         as an attachment the survey asks for."""
-        return [note.text for note, rule in self._notes if note.at_finish and self._holds(rule, org_type, answers)]
+        return self._holding([(n, r) for n, r in self._notes if n.at_finish], org_type, answers)
 
-    def _holds(self, rule: Node, org_type: str | None, answers: Mapping[str, Any]) -> bool:
-        return isinstance(rule, TrueNode) or self.evaluate(rule, org_type, answers) is True
+    def _holding(
+        self, notes: list[tuple[Note, Node]], org_type: str | None, answers: Mapping[str, Any]
+    ) -> list[str]:
+        """The texts of the notes whose rule holds (applicability computed once, if needed)."""
+        flags: Mapping[str, Tri] | None = None
+        texts = []
+        for note, rule in notes:
+            if not isinstance(rule, TrueNode):
+                flags = flags if flags is not None else self._applicability(org_type, answers)
+                if self.evaluate(rule, org_type, answers, flags) is not True:
+                    continue
+            texts.append(note.text)
+        return texts
 
     @property
     def agreed_item(self) -> str | None:
