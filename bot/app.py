@@ -65,7 +65,10 @@ async def _ready(request: web.Request) -> web.Response:
 
 def create_app(config: Config) -> web.Application:
     """Nothing is started here: Redis is connected (or the embedded one started) when
-    the application starts, and closed on cleanup."""
+    the application starts, and closed on cleanup. The survey (SURVEY_DEFINITION) is read
+    here, so a definition that cannot work stops the start before anything runs."""
+    survey = load_survey(config.survey_definition)
+    config = config.for_survey(survey.texts.deadline)
     # The access log stays the outermost middleware: it sees the final status.
     app = web.Application(client_max_size=8 * 1024 * 1024, middlewares=[access_log_middleware])
     app.router.add_post("/api/messages", _messages)
@@ -90,7 +93,6 @@ def create_app(config: Config) -> web.Application:
             raise RedisRefused(connect_problem(error, url)) from None
         app[REDIS] = client
         app[REDIS_REPORT] = await check_redis_server(client, config.redis_namespace)
-        survey = load_survey()
         store = TurnStore(client, config.redis_namespace)
         history = History(client, config.redis_namespace)
         adapter = create_adapter(

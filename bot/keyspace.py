@@ -67,7 +67,7 @@ KEY_KINDS: tuple[KeyKind, ...] = (
             "kept (answer ids by prefecture); an answer leaves it when deleted", True, KEEP,
             "bot/state/answer_index.py"),
     KeyKind("q13_board", "q13:", "{prefecture code}", "hash", CODEC_JSON_HASH, None,
-            "kept (Q13 by organisation); an answer's entry leaves it when deleted", True, KEEP,
+            "kept (the agreed item's answer by organisation); an answer's entry leaves it when deleted", True, KEEP,
             "bot/state/q13_board.py"),
     KeyKind("unions", "unions:", "{prefecture code}", "hash", CODEC_TEXT_HASH, None,
             "kept (the prefecture's 広域連合等 the bot knows: 組織名 → answer id); an answer's entry "

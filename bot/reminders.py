@@ -19,7 +19,7 @@ from bot.scheduler import claim, repeat
 from bot.state.prefecture_deadlines import PrefectureDeadline, PrefectureDeadlines
 from bot.state.redis_storage import decode_record
 from bot.survey.engine import Survey
-from bot.survey.model import ORG_PREFECTURE
+from bot.survey.model import ROLE_PREFECTURE
 from bot.survey.prefectures import prefecture_code_of_org
 
 log = logging.getLogger(__name__)
@@ -43,19 +43,23 @@ class Reminders:
         self.notifier = notifier
         self.clock = clock
         self.deadlines = deadlines  # set by prefectures (期限); None: the ministry's for all
+        # The ministry's deadline: DEADLINE, else the definition's.
+        deadline = config.deadline or survey.texts.deadline
+        assert deadline is not None, "create_app resolves the deadline (Config.for_survey)"
+        self.deadline = deadline
 
     async def run_forever(self) -> None:
         await repeat(self.run_once, self.config.reminder_interval, "reminder")
 
     def days_left(self, now: datetime, deadline: datetime | None = None) -> int:
-        moment = deadline or self.config.deadline
+        moment = deadline or self.deadline
         return (moment.astimezone(JST).date() - now.astimezone(JST).date()).days
 
     async def run_once(self, now: datetime | None = None) -> int:
         """Sends today's reminders not yet sent by any process; returns how many."""
         now = now or self.clock()
         set_by = await self.deadlines.all() if self.deadlines is not None else {}
-        deadlines = [self.config.deadline, *(d.at for d in set_by.values())]
+        deadlines = [self.deadline, *(d.at for d in set_by.values())]
         if not {self.days_left(now, d) for d in deadlines} & set(self.config.reminder_days):
             return 0  # no deadline has a reminder today: nothing to read
         ns = self.config.redis_namespace
@@ -80,23 +84,22 @@ class Reminders:
             if state is None:
                 continue
             own = self._prefecture_deadline(answer, set_by)
-            deadline = (own or self.config.deadline).astimezone(JST)
+            deadline = (own or self.deadline).astimezone(JST)
             days = self.days_left(now, deadline)
             if days not in self.config.reminder_days:
                 continue
             lock = f"{self.config.redis_namespace}:reminded:{answer['answer_id']}:{deadline.date()}:{days}"
             if not await claim(self.client, lock, LOCK_SECONDS):
                 continue
-            text = msg.REMINDER.format(deadline=self._deadline_text(answer, own, days), state=state)
+            text = msg.REMINDER.format(survey=self.survey.texts.name, deadline=self._deadline_text(answer, own, days), state=state)
             await self.notifier.send(answer.get("members") or [], text)
             sent += 1
         return sent
 
-    @staticmethod
-    def _prefecture_deadline(answer: dict, set_by: dict[str, PrefectureDeadline]) -> datetime | None:
+    def _prefecture_deadline(self, answer: dict, set_by: dict[str, PrefectureDeadline]) -> datetime | None:
         """The deadline the answer's prefecture set for it (never for the prefecture's own answer)."""
         respondent = answer.get("respondent") or {}
-        if respondent.get("org_type") == ORG_PREFECTURE:
+        if self.survey.orgs.is_role(respondent.get("org_type"), ROLE_PREFECTURE):
             return None
         code = prefecture_code_of_org(respondent.get("org_name", ""))
         found = set_by.get(code) if code else None
@@ -106,7 +109,8 @@ class Reminders:
         """A prefecture's answer sees the ministry's date; any other, its prefecture's date
         when one is set, else its prefecture's instructions (never the ministry's date)."""
         org_type = (answer.get("respondent") or {}).get("org_type")
-        return deadline_notice(org_type == ORG_PREFECTURE, self.config.deadline, own, days_left=days)
+        for_prefecture = self.survey.orgs.is_role(org_type, ROLE_PREFECTURE)
+        return deadline_notice(for_prefecture, self.deadline, own, days_left=days)
 
 
 def answer_state_text(survey: Survey, answer: dict) -> str | None:

@@ -44,7 +44,15 @@ from bot.export.prefecture_list import (
     prefecture_subject,
     summarise,
 )
-from bot.export.record_reader import ReadRecord, bot_entry, file_entry, read_answer_workbook, record_from_cells, record_from_list_row
+from bot.export.record_reader import (
+    ReadRecord,
+    bot_entry,
+    file_entry,
+    read_answer_workbook,
+    read_record,
+    record_from_cells,
+    record_from_list_row,
+)
 from bot.messages import checks as checks_msg
 from bot.messages import delivery as msg
 from bot.messages import desk as desk_msg
@@ -189,7 +197,7 @@ class Collector:
         read = await asyncio.to_thread(read_answer_workbook, self._survey, data, filename, self._downloader.max_bytes)
         org_name = read.cells.get(_ORG, "").strip()
         if not org_name:
-            raise ListFileError(filename, msg.NO_ORG_NAME)
+            raise ListFileError(filename, msg.NO_ORG_NAME.format(sheet=self._survey.layout.sheets.list_row))
         # Only another prefecture's file is turned away; a 組織名 in a wrong form, or that
         # cannot be placed, is listed and marked by the checks.
         named = named_prefecture(org_name)
@@ -220,7 +228,7 @@ class Collector:
         cells = {str(k): str(v) for k, v in (value.get("cells") or {}).items()}
         record, _ = record_from_cells(self._survey, cells)
         problems = [Problem(*p) for p in value.get("problems") or []]
-        read = ReadRecord(record, cells, problems, str(value.get("sheet") or ""), name)
+        read = read_record(self._survey, record, cells, problems, str(value.get("sheet") or ""), name)
         return file_entry(read, updated=str(value.get("received") or ""))
 
     def _kept_entries(self, stored: dict[Any, Any], code: str) -> list[Entry]:
@@ -252,11 +260,13 @@ class Collector:
         name = prefecture_name(code) or code
         entries = await self.entries(code, user_key)
         checked = await asyncio.to_thread(build_checked_list, self._survey, code, name, entries)
-        built = BuiltFile(name=prefecture_file_name(name), data=checked.data, ascii_name="prefecture-list.xlsx")
+        built = BuiltFile(name=prefecture_file_name(self._survey, name), data=checked.data, ascii_name="prefecture-list.xlsx")
         kept = checked.checked.kept
+        layout = self._survey.layout
         summary = summarise(
-            [entry_row(e) for e in kept if e.source == checks_msg.FROM_BOT],
-            [entry_row(e) for e in kept if e.source != checks_msg.FROM_BOT],
+            layout,
+            [entry_row(layout, e) for e in kept if e.source == checks_msg.FROM_BOT],
+            [entry_row(layout, e) for e in kept if e.source != checks_msg.FROM_BOT],
             rejected,
         )
         return built, checked, summary
@@ -312,11 +322,12 @@ class Collector:
         lines += check_lines(checked)
         if summary.rejected:
             lines.append(_rejected_text(summary.rejected))
+        address = self._survey.texts.submit_address
         lines.append(
-            msg.SUBMIT_REMINDER.format(
-                deadline=msg.deadline_text(self._config.deadline),
-                address=msg.SUBMIT_ADDRESS,
-                subject=prefecture_subject(name),
+            (msg.SUBMIT_REMINDER if address else msg.SUBMIT_REMINDER_NO_ADDRESS).format(
+                deadline=msg.deadline_text(self._config.deadline or self._survey.texts.deadline),
+                address=address,
+                subject=prefecture_subject(self._survey, name),
             )
         )
         return lines

@@ -12,7 +12,6 @@ from typing import Any, Callable, Collection, Mapping
 
 from bot import cards
 from bot.cards.common import ACTION_FORM, ACTION_KEEP, ACTION_UNION
-from bot.config import DEFAULT_DEADLINE
 from bot.dialogs.deletion import Deletion
 from bot.dialogs.import_flow import ImportFlow
 from bot.dialogs.inputs import UserInput
@@ -31,9 +30,9 @@ from bot.survey.address import compare_addresses, format_comparison, split_addre
 from bot.survey.engine import Status, Survey
 from bot.survey.model import (
     KIND_MULTI,
-    ORG_MEMBER,
-    ORG_PREFECTURE,
-    ORG_UNION,
+    ROLE_MEMBER,
+    ROLE_PREFECTURE,
+    ROLE_UNION,
     circled,
     RESPONDENT_FIELDS,
     RESPONDENT_LABELS,
@@ -66,11 +65,12 @@ class Conversation:
         self,
         survey: Survey,
         new_id: Callable[[], str] | None = None,
-        deadline: datetime = DEFAULT_DEADLINE,
+        deadline: datetime | None = None,
         admins: frozenset[str] = frozenset(),
     ) -> None:
         self.survey = survey
-        self.deadline = deadline  # the ministry's (the prefectures') deadline: Config.deadline
+        # The ministry's (the prefectures') deadline: Config.deadline, else the definition's.
+        self.deadline = deadline or survey.texts.deadline
         self._new_id = new_id or (lambda: secrets.token_hex(12))
         self._commands: dict[str, Callable[[Session, UserInput], None]] = {
             "start": self._cmd_start,
@@ -90,7 +90,7 @@ class Conversation:
             "collect": self._cmd_collect,
         }
         self._commands.update(Teamwork(self).commands())
-        self._commands.update(desk.Desk(deadline, status=self._cmd_status).commands())
+        self._commands.update(desk.Desk(self.deadline, status=self._cmd_status).commands())
         deletion = Deletion(self, admins)
         self._commands.update(deletion.commands())
         # Yes/no questions asked by other modules, answered by them (by pending topic).
@@ -211,10 +211,13 @@ class Conversation:
         s.say(msg.PAUSED.format(progress=self._progress_text(s)))
 
     def _cmd_help(self, s: Session, inp: UserInput) -> None:
-        lines = [*msg.HELP_LINES, *desk.help_lines(s), (deadlines.TITLE, self._deadline(s)), (msg.WHERE_TITLE, self._where(s))]
-        notes = [msg.NOTE_QUOTE.format(text=text) for text in msg.NOTES_QUOTED] + [msg.NOTES_READING]
-        contacts = [(who, *printed) for who, printed in msg.CONTACTS]
-        sections = [(msg.NOTES_TITLE, notes), (msg.CONTACTS_TITLE, contacts)]
+        texts = self.survey.texts
+        lines = [*msg.help_lines(texts.edit_example, texts.explain_terms, texts.doubt_source), *desk.help_lines(s),
+                 (deadlines.TITLE, self._deadline(s)), (msg.WHERE_TITLE, self._where(s))]
+        notes = [msg.NOTE_QUOTE.format(text=text) for text in texts.notes] + [texts.notes_reading]
+        contacts = [(c.who, *c.lines) for c in texts.contacts]
+        sections = [(texts.notes_title, list(filter(None, notes))), (msg.CONTACTS_TITLE, contacts)]
+        sections = [(title, rows) for title, rows in sections if rows]
         s.say("", cards.help_card(msg.HELP_TITLE, lines, sections))
 
     def _cmd_explain(self, s: Session, inp: UserInput) -> None:
@@ -236,7 +239,7 @@ class Conversation:
                 msg.EXPLAIN_ITEM_TITLE.format(heading=item.heading), terms, actions=self._item_actions()))
             return
         if cursor and cursor.get("kind") == "field":
-            s.say(msg.FIELD_HINTS[cursor["key"]])
+            s.say(msg.field_hint(cursor["key"], self.survey.orgs.labels))
             return
         s.say(msg.EXPLAIN_WHICH.format(terms="、".join(self.survey.glossary)))
 
@@ -281,7 +284,7 @@ class Conversation:
                 s.say(msg.AT_START)
                 self._ask_field(s, FIELD_KEYS[0])
                 return
-            if FIELD_KEYS[index - 1] == "org_name" and s.org_type == ORG_MEMBER:
+            if FIELD_KEYS[index - 1] == "org_name" and self.survey.orgs.is_role(s.org_type, ROLE_MEMBER):
                 self._ask_union(s)
                 return
             self._ask_field(s, FIELD_KEYS[index - 1])
@@ -298,7 +301,7 @@ class Conversation:
             return
         target = inp.arg.strip()
         if not target:
-            s.say(msg.EDIT_USAGE)
+            s.say(msg.EDIT_USAGE.format(example=self.survey.texts.edit_example))
             return
         if self._locked(s):
             return
@@ -306,12 +309,12 @@ class Conversation:
         if field_key:
             self._ask_field(s, field_key)
             return
-        if target in union_link.EDIT_WORDS and s.org_type == ORG_MEMBER:
+        if target in union_link.EDIT_WORDS and self.survey.orgs.is_role(s.org_type, ROLE_MEMBER):
             self._ask_union(s)
             return
         item_id = self.survey.resolve_item_id(target)
         if item_id is None:
-            s.say(msg.EDIT_UNKNOWN.format(target=target))
+            s.say(msg.EDIT_UNKNOWN.format(target=target, example=self.survey.texts.edit_example))
             return
         if not self.survey.is_applicable(item_id, s.org_type, s.answers):
             if not self._offer_deciding_item(s, item_id):
@@ -369,7 +372,7 @@ class Conversation:
         if s.answer is None:
             s.say(msg.NO_ANSWER_YET)
             return
-        s.say("", cards.respondent_form_card(dict(s.respondent)))
+        s.say("", cards.respondent_form_card(dict(s.respondent), self.survey.orgs.labels))
 
     def _cmd_export(self, s: Session, inp: UserInput) -> None:
         if s.answer is None:
@@ -384,7 +387,7 @@ class Conversation:
         ]
         parts = [p for p in parts if p]
         lines = [msg.EXPORT_UNFINISHED.format(parts="、".join(parts))] if parts else []
-        lines += self._attachments_due(s)
+        lines += self.survey.finish_notes(s.org_type, s.answers)
         if lines:
             s.say("\n".join(lines))
         s.effects.append(Effect("export", {"answer_id": s.answer["answer_id"]}))
@@ -394,7 +397,9 @@ class Conversation:
 
     # ------------------------------------------------------------------ flows
     def _welcome(self, s: Session) -> None:
-        s.say("", cards.message_card(msg.WELCOME_TITLE, msg.WELCOME_LINES, [(msg.BUTTON_START, "開始"), (msg.BUTTON_HELP, "ヘルプ")]))
+        texts = self.survey.texts
+        lines = [*([msg.EXAMPLE_NOTE] if texts.example else []), *filter(None, [texts.intro]), *msg.WELCOME_LINES]
+        s.say("", cards.message_card(texts.title, lines, [(msg.BUTTON_START, "開始"), (msg.BUTTON_HELP, "ヘルプ")]))
 
     def _offer_resume(self, s: Session) -> None:
         nxt = self._next_target(s)
@@ -412,7 +417,7 @@ class Conversation:
         for key in FIELD_KEYS:
             if not s.respondent.get(key):
                 return {"kind": "field", "key": key}
-            if key == "org_name" and union_link.needs_union(s):
+            if key == "org_name" and union_link.needs_union(s, self.survey.orgs):
                 return {"kind": UNION}
         item = self.survey.next_item(s.org_type, s.answers, s.notes, under_review=review.marked(s))
         if item is not None:
@@ -437,7 +442,7 @@ class Conversation:
             self._welcome(s)
         elif cursor and cursor.get("kind") == "field":
             self._ask_field(s, cursor["key"])
-        elif cursor and cursor.get("kind") == UNION and s.org_type == ORG_MEMBER:
+        elif cursor and cursor.get("kind") == UNION and self.survey.orgs.is_role(s.org_type, ROLE_MEMBER):
             self._ask_union(s)
         elif cursor and cursor.get("kind") == "item" and self.survey.is_applicable(cursor["id"], s.org_type, s.answers):
             self._ask_item(s, cursor["id"])
@@ -460,10 +465,11 @@ class Conversation:
         s.cursor = {"kind": "field", "key": key}
         position = (FIELD_KEYS.index(key) + 1, len(FIELD_KEYS))
         current = s.respondent.get(key) or None
+        hint = msg.field_hint(key, self.survey.orgs.labels)
         if key == "org_type":
-            card = cards.org_type_card(msg.FIELD_HINTS[key], current, position)
+            card = cards.org_type_card(hint, current, position, self.survey.orgs.labels)
         else:
-            card = cards.field_card(key, RESPONDENT_LABELS[key], msg.FIELD_HINTS[key], current, position)
+            card = cards.field_card(key, RESPONDENT_LABELS[key], hint, current, position)
         s.say(note, card)
 
     def _answer_field(self, s: Session, key: str, text: str) -> None:
@@ -473,7 +479,7 @@ class Conversation:
             return
         if self._locked(s):
             return
-        result = parse_listed_field(key, text, s.org_type)
+        result = parse_listed_field(key, text, s.org_type, self.survey.orgs)
         if not result.ok:
             s.say(result.error)
             self._ask_field(s, key)
@@ -508,7 +514,7 @@ class Conversation:
             text = str(values.get(key, "") or "").strip()
             if not text or text == s.respondent.get(key):
                 continue
-            result = parse_listed_field(key, text, s.respondent.get("org_type"))
+            result = parse_listed_field(key, text, s.respondent.get("org_type"), self.survey.orgs)
             if not result.ok:
                 problems.append(msg.FORM_NOT_STORED.format(label=label, error=result.error))
             elif result.confirm:
@@ -560,7 +566,7 @@ class Conversation:
         """A 広域連合等's name is offered to its 構成市町村 (the registry of known ones);
         a 構成市町村's link to its 広域連合等 holds only within its prefecture."""
         def union_name(respondent: dict[str, str]) -> str:
-            return respondent.get("org_name", "") if respondent.get("org_type") == ORG_UNION else ""
+            return respondent.get("org_name", "") if self.survey.orgs.is_role(respondent.get("org_type"), ROLE_UNION) else ""
 
         old_union, new_union = union_name(before), union_name(s.respondent)
         if old_union != new_union:
@@ -568,7 +574,8 @@ class Conversation:
                 "answer_id": s.answer["answer_id"], "old": old_union, "new": new_union}))
         linked = union_link.linked_union(s.answer)
         code = prefecture_code_of_org(s.respondent.get("org_name", ""))
-        if linked and (s.org_type != ORG_MEMBER or (code and prefecture_code_of_org(linked) != code)):
+        member = self.survey.orgs.is_role(s.org_type, ROLE_MEMBER)
+        if linked and (not member or (code and prefecture_code_of_org(linked) != code)):
             s.answer.pop(union_link.FIELD, None)
             s.log("field", item=union_msg.LABEL, old=linked, new="")
             return [union_msg.LINK_DROPPED.format(value=linked)]
@@ -578,7 +585,7 @@ class Conversation:
         lines = []
         name = s.respondent.get("org_name")
         if name:
-            check = parse_field("org_name", name, new)
+            check = parse_field("org_name", name, new, self.survey.orgs)
             if not check.ok or check.confirm or check.value != name:
                 s.respondent["org_name"] = ""
                 s.effects.append(Effect("index", {"answer_id": s.answer["answer_id"], "old": name, "new": ""}))
@@ -591,7 +598,9 @@ class Conversation:
         s.cursor = {"kind": UNION}
         known = list(s.known_unions or [])
         prefecture = prefecture_name(prefecture_code_of_org(s.respondent.get("org_name", "")) or "") or ""
-        lines = [union_msg.HINT, (union_msg.KNOWN if known else union_msg.NONE_KNOWN).format(prefecture=prefecture)]
+        member = self.survey.orgs.with_role(ROLE_MEMBER)
+        hint = union_msg.HINT.format(question=member.union_question if member else "", item=self.survey.agreed_heading)
+        lines = [hint, (union_msg.KNOWN if known else union_msg.NONE_KNOWN).format(prefecture=prefecture)]
         card = cards.union_card(
             union_msg.LABEL, lines, known, union_link.linked_union(s.answer) or None, union_msg.TYPE_IT,
             union_msg.INPUT_LABEL, union_msg.PLACEHOLDER, union_msg.SUBMIT,
@@ -601,11 +610,11 @@ class Conversation:
     def _answer_union(self, s: Session, text: str) -> None:
         if self._locked(s):
             return
-        if s.org_type != ORG_MEMBER:
+        if not self.survey.orgs.is_role(s.org_type, ROLE_MEMBER):
             s.say(msg.UNKNOWN_SUBMIT)
             self._ask_current(s)
             return
-        result = read_union_name(text, s.respondent.get("org_name", ""), s.known_unions or ())
+        result = read_union_name(text, s.respondent.get("org_name", ""), s.known_unions or (), self.survey.agreed_heading)
         if not result.ok:
             self._ask_union(s, note=result.error)
             return
@@ -614,8 +623,8 @@ class Conversation:
         lines = [union_msg.STORED.format(value=result.value)]
         if old != result.value:
             s.log("field", item=union_msg.LABEL, old=old, new=result.value)
-            if s.answers.get("13"):
-                s.effects.append(Effect("check_13", {"answer_id": s.answer["answer_id"]}))
+            if s.answers.get(self.survey.agreed_item or ""):
+                s.effects.append(Effect("check_agreement", {"answer_id": s.answer["answer_id"]}))
         self._go_next_with(s, "\n".join(lines))
 
     # --- items ------------------------------------------------------------------
@@ -678,7 +687,8 @@ class Conversation:
         if item.kind == KIND_MULTI and parsed.value == []:
             s.cursor = {"kind": "item", "id": item_id}
             s.pending = {"topic": "none", "item": item_id}
-            s.say("", cards.confirm_card(msg.CONFIRM_NONE.format(heading=item.heading), f"none:{item_id}"))
+            marks = "".join(circled(o.number) for o in item.options)
+            s.say("", cards.confirm_card(msg.CONFIRM_NONE.format(heading=item.heading, marks=marks), f"none:{item_id}"))
             return
         self._store_item(s, item_id, parsed.value)
 
@@ -715,8 +725,8 @@ class Conversation:
         lines += self.put_under_review(s, item_id, old, value)
         if old != value:
             lines.append(withdraw_on_change(s))
-            if item_id == "13":
-                s.effects.append(Effect("check_13", {"answer_id": s.answer["answer_id"]}))
+            if item_id == self.survey.agreed_item:
+                s.effects.append(Effect("check_agreement", {"answer_id": s.answer["answer_id"]}))
         self._go_next_with(s, "\n".join(filter(None, lines)))
 
     def put_under_review(
@@ -837,27 +847,26 @@ class Conversation:
         s.cursor = {"kind": "review"}
         actions = [(msg.BUTTON_REQUEST, "確認依頼"), (msg.BUTTON_EXPORT, "出力"), (msg.BUTTON_HELP, "ヘルプ")]
         st = self._status(s)
-        lines = [note, msg.REVIEW_INTRO]
+        lines = [note, msg.REVIEW_INTRO.format(example=self.survey.texts.edit_example)]
         if not (st.info_missing or st.unanswered_flag or st.under_review):
-            # The finished answer says where it goes (survey-rules.md).
-            lines += [msg.REVIEW_DONE, *self._attachments_due(s), self._where(s), self._deadline(s)]
+            # The finished answer says where it goes (survey-rules.md), and what the sheet
+            # cannot carry (the definition's notes at: finish).
+            lines += [msg.REVIEW_DONE, *self.survey.finish_notes(s.org_type, s.answers), self._where(s), self._deadline(s)]
         s.say("\n".join(filter(None, lines)), self.review_card(s.answer or {}, actions))
-
-    def _attachments_due(self, s: Session) -> list[str]:
-        """The sheet no longer carries Q10's 「概要を添付してください。」: the chat says it."""
-        return [msg.ATTACH_10] if self.survey.is_applicable("10_概要", s.org_type, s.answers) else []
 
     def _for_prefecture(self, s: Session) -> bool:
         """Prefecture staff and a prefecture's own answer see the ministry's deadline."""
-        return bool(s.staff_prefecture) or (s.answer is not None and s.org_type == ORG_PREFECTURE)
+        return bool(s.staff_prefecture) or (
+            s.answer is not None and self.survey.orgs.is_role(s.org_type, ROLE_PREFECTURE))
 
     def _deadline(self, s: Session) -> str:
         return deadline_notice(self._for_prefecture(s), self.deadline, s.prefecture_deadline)
 
     def _where(self, s: Session) -> str:
+        texts = self.survey.texts
         if self._for_prefecture(s):
-            return msg.WHERE_PREFECTURE.format(deadline=wareki_datetime(self.deadline))
-        return msg.WHERE_MUNICIPALITY
+            return (texts.submit_prefecture or msg.WHERE_PREFECTURE).format(deadline=wareki_datetime(self.deadline))
+        return texts.submit_municipality or msg.WHERE_MUNICIPALITY
 
     def review_card(self, answer: dict[str, Any], actions: list[tuple[str, str]]) -> dict[str, Any]:
         """Every item of one answer, 対象外 marked, with the status lines: for the

@@ -29,7 +29,8 @@ from bot.state.people import People, name_key
 from bot.state.prefecture_deadlines import Chase, PrefectureDeadline, PrefectureDeadlines
 from bot.state.staff import Grant, StaffGrants
 from bot.survey.engine import Survey
-from bot.survey.model import ORG_PREFECTURE, ORG_UNION
+from bot.survey.model import ROLE_PREFECTURE, ROLE_UNION
+from bot.survey.organisations import Organisations
 from bot.survey.prefectures import prefecture_name
 
 log = logging.getLogger(__name__)
@@ -51,18 +52,20 @@ def _short_time(updated: str) -> str:
     return f"{moment.month}/{moment.day} {moment:%H:%M}"
 
 
-def _row_text(row: ProgressRow, code: str) -> str:
+def _row_text(row: ProgressRow, code: str, orgs: Organisations) -> str:
     name = _short_name(row.org_name, code)
     if row.note:
         name += msg.PROGRESS_NOT_IN_LIST
-    elif row.org_type == ORG_UNION:
+    elif orgs.is_role(row.org_type, ROLE_UNION):
         name += msg.PROGRESS_UNION
     updated = _short_time(row.progress.updated)
     template = msg.PROGRESS_ROW_UPDATED if updated else msg.PROGRESS_ROW
     return template.format(name=name, label=row.progress.label, updated=updated)
 
 
-def progress_card(code: str, rows: Sequence[ProgressRow], deadline: datetime | None) -> dict[str, Any]:
+def progress_card(
+    code: str, rows: Sequence[ProgressRow], deadline: datetime | None, orgs: Organisations
+) -> dict[str, Any]:
     """進捗 for a phone: the counts per status, the deadline, then one section per status,
     most in need of chasing first (the first one open); a long section shows its first
     rows and sends the reader to the workbook's 進捗 sheet for the rest."""
@@ -81,7 +84,7 @@ def progress_card(code: str, rows: Sequence[ProgressRow], deadline: datetime | N
             continue
         shown = min(len(found), msg.PROGRESS_SECTION_ROWS, budget)
         budget -= shown
-        texts = [_row_text(row, code) for row in found[:shown]]
+        texts = [_row_text(row, code, orgs) for row in found[:shown]]
         if shown < len(found):
             texts.append(msg.PROGRESS_MORE.format(count=len(found) - shown))
         sections.append((msg.PROGRESS_SECTION.format(status=status, count=len(found)), texts, not sections))
@@ -125,7 +128,7 @@ class DeskEffects:
         code = str(effect.params["prefecture"])
         rows = await self.collector.progress(code, session.user_key)
         deadline = await self.deadlines.get(code)
-        card = progress_card(code, rows, deadline.at if deadline else None)
+        card = progress_card(code, rows, deadline.at if deadline else None, self.survey.orgs)
         await turn_context.send_activity(to_activity("", [card]))
 
     # --- 期限 ---------------------------------------------------------------------------
@@ -161,7 +164,7 @@ class DeskEffects:
         answers = await self.collector.stored_answers(code)
         targets = [
             (answer, state) for answer in answers
-            if (answer.get("respondent") or {}).get("org_type") != ORG_PREFECTURE
+            if not self.survey.orgs.is_role((answer.get("respondent") or {}).get("org_type"), ROLE_PREFECTURE)
             and (state := answer_state_text(self.survey, answer)) is not None
         ]
         rows = await self.collector.progress(code, session.user_key)
@@ -184,7 +187,7 @@ class DeskEffects:
             deadline_text = deadline_notice(False, self.config.deadline, own.at, days_left=days if days >= 0 else None)
         reached_orgs, people, unreached = 0, 0, []
         for answer, state in targets:
-            text = msg.REMIND_TEXT.format(prefecture=prefecture, deadline=deadline_text, state=state)
+            text = msg.REMIND_TEXT.format(prefecture=prefecture, survey=self.survey.texts.name, deadline=deadline_text, state=state)
             # One answer after another through the Notifier: it paces and retries the sends.
             reached = await self.notifier.send(answer.get("members") or [], text)
             if reached:

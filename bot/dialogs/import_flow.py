@@ -41,7 +41,8 @@ from bot.messages import import_file as msg
 from bot.messages import union as union_msg
 from bot.survey.checks import Problem
 from bot.survey.engine import Survey
-from bot.survey.model import CIRCLED, ORG_MEMBER, RESPONDENT_FIELDS, AnswerRecord
+from bot.survey.model import CIRCLED, RESPONDENT_FIELDS, ROLE_MEMBER, AnswerRecord
+from bot.survey.organisations import Organisations
 from bot.survey.prefectures import prefecture_code_of_org
 from bot.survey.listed_org import parse_listed_field
 
@@ -105,7 +106,7 @@ def file_to_read(s: Session, inp: UserInput | None) -> dict[str, Any] | None:
     return files[0]
 
 
-def union_prefecture(s: Session, inp: UserInput | None) -> str | None:
+def union_prefecture(s: Session, inp: UserInput | None, orgs: Organisations) -> str | None:
     """Taking a 構成市町村's file asks for its 広域連合等 next (it is not on the sheet): the
     prefecture whose known 広域連合等 to read before the turn, as union_link does for typing."""
     offer = s.user.get(KEY)
@@ -114,7 +115,7 @@ def union_prefecture(s: Session, inp: UserInput | None) -> str | None:
     if union_link.linked_union(s.answer):
         return None
     sides = [offer["record"].get("respondent") or {}, s.respondent if s.answer is not None else {}]
-    if ORG_MEMBER not in {side.get("org_type") for side in sides}:
+    if not any(orgs.is_role(side.get("org_type"), ROLE_MEMBER) for side in sides):
         return None
     return next(filter(None, (prefecture_code_of_org(side.get("org_name") or "") for side in sides)), None)
 
@@ -350,7 +351,7 @@ class ImportFlow:
         return [
             label for key, label in RESPONDENT_FIELDS
             if incoming.respondent.get(key) and incoming.respondent[key] != current.respondent.get(key)
-            and parse_listed_field(key, incoming.respondent[key], org_type).confirm
+            and parse_listed_field(key, incoming.respondent[key], org_type, self.survey.orgs).confirm
         ]
 
     def _headings(self, item_ids: list[str]) -> str:
@@ -433,8 +434,8 @@ class ImportFlow:
                 lines += self.conversation.put_under_review(s, item.id, old, new, answered_anew=from_file)
         if plan.filled or plan.replaced or plan.set_aside:
             lines.append(withdraw_on_change(s))
-            if "13" in plan.filled + plan.replaced + plan.set_aside:
-                s.effects.append(Effect("check_13", {"answer_id": s.answer["answer_id"]}))
+            if self.survey.agreed_item in plan.filled + plan.replaced + plan.set_aside:
+                s.effects.append(Effect("check_agreement", {"answer_id": s.answer["answer_id"]}))
         waiting = {c["key"] for c in confirms}
         if any(not s.respondent.get(key) and key not in waiting for key, _ in RESPONDENT_FIELDS):
             lines.append(msg.FIELDS_TO_ASK)

@@ -241,7 +241,10 @@ class SurveyBot(ActivityHandler):
             await self._load_other(session, session.user["reviewing"]["answer_id"])
         elif command == "history" and session.answer is not None:
             session.history = await self.history.read(session.answer["answer_id"], count=HISTORY_SHOWN)
-        prefecture = (prefecture_to_read(session, inp) or union_prefecture(session, inp)) if self.unions is not None else None
+        orgs = self.conversation.survey.orgs
+        prefecture = (
+            (prefecture_to_read(session, inp, orgs) or union_prefecture(session, inp, orgs)) if self.unions is not None else None
+        )
         if prefecture is not None:
             session.known_unions = await self.unions.unions(prefecture)
 

@@ -105,7 +105,7 @@ DATE_WRONG_WEEKDAY = "{month}月{day}日は{weekday}曜日です。"
 DATE_AFTER_MINISTRY = "厚生労働省への提出期限（{ministry}）より後の日時は設定できません。"
 
 # --- 督促 ---------------------------------------------------------------------------------
-REMIND_TEXT = "{prefecture}からのお知らせ（2307 マイナンバー調査）: {deadline}{state}\n「再開」で続きから回答できます。"
+REMIND_TEXT = "{prefecture}からのお知らせ（{survey}）: {deadline}{state}\n「再開」で続きから回答できます。"  # {survey}: survey.name
 REMIND_ALREADY = "{prefecture}の督促は、今日はすでに{name}さんが{at}に送っています（1日1回まで）。"
 REMIND_NOTHING = "督促する回答はありません（ボットで回答中・確認待ちの{prefecture}の団体はありません）。"
 REMIND_DONE = "{prefecture}の督促を送りました: {orgs}団体の{people}人に届けました。"

@@ -12,7 +12,8 @@ import unicodedata
 from bot.messages import respondent as respondent_msg
 from bot.messages import listed_org as msg
 from bot.survey import municipalities
-from bot.survey.model import ORG_MEMBER, ORG_MUNICIPALITY
+from bot.survey.model import ROLE_MEMBER, ROLE_MUNICIPALITY
+from bot.survey.organisations import Organisations
 from bot.survey.prefectures import leading_prefecture, prefecture_code, prefecture_code_of_org, prefecture_name
 from bot.survey.respondent import KOUIKI, FieldResult, parse_field
 
@@ -23,19 +24,20 @@ def _body(value: str, code: str) -> str:
     return body[: -len(KOUIKI)] if body.endswith(KOUIKI) else body
 
 
-def check_listed(org_type: str | None, result: FieldResult) -> FieldResult:
+def check_listed(role: str | None, result: FieldResult) -> FieldResult:
     """A 組織名 that passed the format check (`result`), checked against the list: a
     市区町村 not in that prefecture is refused, naming the prefectures that have it; a name
     the list spells otherwise (三宅島三宅村 for 三宅村) is offered in the list's spelling. ケ and
-    ヶ are both written in official names and not told apart here."""
-    if not result.ok or org_type not in (ORG_MUNICIPALITY, ORG_MEMBER):
+    ヶ are both written in official names and not told apart here. `role`: the 組織区分's
+    (model.ROLE_*), as Organisations.role gives it."""
+    if not result.ok or role not in (ROLE_MUNICIPALITY, ROLE_MEMBER):
         return result
     code = prefecture_code_of_org(result.value)
     if code is None:
         return result
     body = _body(result.value, code)
     found = municipalities.find(code, body)
-    suffix = KOUIKI if org_type == ORG_MEMBER else ""
+    suffix = KOUIKI if role == ROLE_MEMBER else ""
     if found is None:
         elsewhere = [m for m in municipalities.find_everywhere(body) if m.prefecture_code != code]
         prefecture = prefecture_name(code) or code
@@ -53,11 +55,13 @@ def check_listed(org_type: str | None, result: FieldResult) -> FieldResult:
     return FieldResult(ok=True, value=listed, confirm=earlier + note + respondent_msg.ORG_NAME_CONFIRM.format(value=listed))
 
 
-def parse_listed_field(key: str, text: str, org_type: str | None = None) -> FieldResult:
+def parse_listed_field(
+    key: str, text: str, org_type: str | None = None, orgs: Organisations | None = None
+) -> FieldResult:
     """respondent.parse_field, with 組織名 also checked against the municipality list: what
     the chat uses for a typed or submitted 回答者情報 field."""
-    result = parse_field(key, text, org_type)
-    return check_listed(org_type, result) if key == "org_name" else result
+    result = parse_field(key, text, org_type, orgs)
+    return check_listed(orgs.role(org_type) if orgs else None, result) if key == "org_name" else result
 
 
 _LEADING_CODE = re.compile(r"^\d*")

@@ -23,7 +23,6 @@ from bot.delivery.download import Downloader, parse_hosts
 from bot.export import answer_workbook
 from bot.delivery.tokens import verify
 from bot.dialogs.session import Effect, Session
-from bot.export.columns import HEADERS, ORG_COLUMN
 from bot.messages import checks as checks_msg
 from bot.messages import delivery as msg
 from bot.messages import desk as desk_msg
@@ -34,6 +33,7 @@ from bot.state.turn_store import TurnStore
 from bot.survey.checks import Checked, Finding
 from bot.survey.engine import load_survey
 from tests.export.records import CONFIRMED, record
+from tests.survey_2307 import HEADERS, ORG_COLUMN
 from tests.export.test_list_reader import BROKEN, EXPECTED, GOOD, HAND_ROW, TEMPLATE_HEADERS, workbook_bytes
 from tests.fakes.file_host import FileHost, LoopbackResolver, TestCA, serving
 from tests.redis_server import RoundTrips
@@ -231,7 +231,7 @@ NO_ORG_NAME = workbook_bytes(TEMPLATE_HEADERS, [HAND_ROW[h] if h != "組織名" 
 LIMIT = max(len(GOOD), len(OTHER_PREFECTURE), len(NO_ORG_NAME), *(len(row[1]) for row in BROKEN)) + 10
 BIG = GOOD + b"\0" * (LIMIT - len(GOOD) + 20)
 
-WHOLE_WORKBOOK_REASONS = {"no-list-sheet": checks_msg.NO_ANSWER_SHEET}
+WHOLE_WORKBOOK_REASONS = {"no-list-sheet": checks_msg.NO_ANSWER_SHEET.format(answer="回答シート", list="一覧用")}
 FAILED = msg.DOWNLOAD_FAILED.format(limit=export_msg.size_text(LIMIT))
 # (file name, bytes or None for "not served", route, reason or None when accepted)
 FILE_CASES = [
@@ -240,7 +240,7 @@ FILE_CASES = [
     # The whole workbook is read: a file without 一覧用 may still have a 回答シート.
     *[(f"{row[0]}.xlsx", row[1], "files", WHOLE_WORKBOOK_REASONS.get(row[0], row[3])) for row in BROKEN if not row[2]],
     ("other-prefecture.xlsx", OTHER_PREFECTURE, "files", msg.OTHER_PREFECTURE.format(org_name="13東京都千代田区", prefecture="神奈川県")),
-    ("no-org-name.xlsx", NO_ORG_NAME, "files", msg.NO_ORG_NAME),
+    ("no-org-name.xlsx", NO_ORG_NAME, "files", msg.NO_ORG_NAME.format(sheet="一覧用")),
     ("memo.pdf", b"%PDF-1.4", "files", export_msg.NOT_A_ZIP),
     # Whatever went wrong with the download, one message (no probing the network through it).
     ("gone.xlsx", None, "files", FAILED),

@@ -27,7 +27,7 @@ from bot.state.staff import StaffGrants
 from bot.state.turn_store import TurnStore
 from bot.survey import municipalities
 from bot.survey.engine import load_survey
-from bot.survey.model import ORG_MEMBER, ORG_PREFECTURE, ORG_UNION
+from tests.survey_2307 import ORG_MEMBER, ORG_PREFECTURE, ORG_UNION
 from tests.cards import walk
 from tests.delivery.test_collect import FakeTurn
 from tests.export.records import CONFIRMED, record

@@ -12,7 +12,7 @@ from bot.cards.common import ACTION_FORM
 from bot.config import JST
 from bot.messages import desk as msg
 from bot.messages import listed_org as listed_msg
-from bot.survey.model import ORG_MEMBER, ORG_MUNICIPALITY
+from tests.survey_2307 import ORG_MEMBER, ORG_MUNICIPALITY
 from tests.dialogs.test_conversation_bad_answers import steps_until
 from tests.cards import walk
 from tests.dialogs.transcript import Transcript

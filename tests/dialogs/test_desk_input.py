@@ -5,9 +5,12 @@ from datetime import datetime
 
 import pytest
 
-from bot.config import DEFAULT_DEADLINE, JST
+from bot.config import JST
 from bot.dialogs.desk_input import is_user_id, parse_deadline, parse_staff_grant, parse_staff_revoke
 from bot.messages import desk as msg
+from tests.survey_2307 import SURVEY
+
+MINISTRY_DEADLINE = SURVEY.texts.deadline  # the 2307 definition's: 令和5年7月21日（金）17時
 
 
 def jst(*parts: int) -> datetime:
@@ -35,7 +38,7 @@ DEADLINES = [
 
 @pytest.mark.parametrize(("typed", "expected"), DEADLINES, ids=[d[0] for d in DEADLINES])
 def test_deadline_forms(typed: str, expected: datetime) -> None:
-    assert parse_deadline(typed, DEFAULT_DEADLINE).at == expected
+    assert parse_deadline(typed, MINISTRY_DEADLINE).at == expected
 
 
 REFUSED = [
@@ -58,7 +61,7 @@ REFUSED = [
 
 @pytest.mark.parametrize(("typed", "error"), REFUSED, ids=[r[0] or "empty" for r in REFUSED])
 def test_bad_deadlines_are_refused(typed: str, error: str) -> None:
-    parsed = parse_deadline(typed, DEFAULT_DEADLINE)
+    parsed = parse_deadline(typed, MINISTRY_DEADLINE)
     assert (parsed.ok, parsed.error) == (False, error)
 
 

@@ -39,13 +39,15 @@ class Transcript:
     def __init__(
         self, user_key: str = "", user_name: str = "山田 太郎", *, deadline: datetime | None = None,
         staff_prefecture: str | None = None, admin: bool = False, prefecture_deadline: datetime | None = None,
+        definition: Survey | None = None,
     ) -> None:
         self.user_key = user_key or f"user-{next(_ids)}"
         self.user_name = user_name
         self.conversation_id = f"chat-{next(_ids)}"
         self.conversation_type = "personal"
         extra = {"deadline": deadline} if deadline else {}
-        self.conversation = Conversation(survey(), new_id=lambda: f"answer-{next(_ids)}", **extra)
+        self.survey = definition or survey()  # the 2307 survey unless another definition is given
+        self.conversation = Conversation(self.survey, new_id=lambda: f"answer-{next(_ids)}", **extra)
         self.staff_prefecture = staff_prefecture  # as SurveyBot reads it (PREFECTURE_STAFF or a grant)
         self.admin = admin  # ADMINS
         self.prefecture_deadline = prefecture_deadline  # as SurveyBot reads it (期限 of the answer's prefecture)
@@ -74,7 +76,8 @@ class Transcript:
             admin=self.admin,
             prefecture_deadline=self.prefecture_deadline,
         )
-        prefecture = prefecture_to_read(session, inp) or union_prefecture(session, inp)
+        orgs = self.survey.orgs
+        prefecture = prefecture_to_read(session, inp, orgs) or union_prefecture(session, inp, orgs)
         if prefecture is not None:
             self.unions_read.append(prefecture)
             session.known_unions = list(self.known_unions.get(prefecture, []))
@@ -84,7 +87,7 @@ class Transcript:
             self.files_read.append(attachment["name"])
             name = attachment["name"]
             session.dropped_file = (
-                read_workbook(survey(), name, dropped, MAX_BYTES) if isinstance(dropped, bytes)
+                read_workbook(self.survey, name, dropped, MAX_BYTES) if isinstance(dropped, bytes)
                 else DroppedFile(name, error=str(dropped))
             )
         if inp is not None and inp.command == "history" and session.answer is not None:

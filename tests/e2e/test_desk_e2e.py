@@ -23,7 +23,8 @@ from bot.messages import list_sheets as sheet_msg
 from bot.messages import teamwork as teamwork_msg
 from bot.survey import municipalities
 from bot.survey.engine import load_survey
-from bot.survey.model import KIND_MULTI, KIND_SINGLE, ORG_MUNICIPALITY, ORG_UNION
+from bot.survey.model import KIND_MULTI, KIND_SINGLE
+from tests.survey_2307 import ORG_MUNICIPALITY, ORG_UNION
 from tests.e2e.harness import BotProcess
 from tests.e2e.test_teamwork_e2e import RESPONSIBLE, chat, code_in, proactive
 from tests.e2e.transcripts import (

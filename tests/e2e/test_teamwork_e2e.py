@@ -25,7 +25,7 @@ from bot.config import Config
 from bot.dialogs.conversation import Conversation
 from bot.dialogs.inputs import read_input
 from bot.dialogs.survey_bot import SurveyBot
-from bot.export.columns import HEADERS
+from tests.survey_2307 import HEADERS
 from bot.messages import conversation as conv_msg
 from bot.messages import export as export_msg
 from bot.messages import teamwork as msg

@@ -7,8 +7,8 @@ import pytest
 
 from bot.messages import listed_org as msg
 from bot.survey.listed_org import named_prefecture, parse_listed_field
-from bot.survey.model import ORG_MEMBER, ORG_MUNICIPALITY, ORG_PREFECTURE, ORG_UNION
 from bot.survey.respondent import parse_field
+from tests.survey_2307 import ORG_MEMBER, ORG_MUNICIPALITY, ORG_PREFECTURE, ORG_UNION, ORGS
 
 FUCHU_OFFERS = "東京都の場合は「13東京都府中市」、広島県の場合は「34広島県府中市」"
 
@@ -36,7 +36,7 @@ CHAT = [
 
 @pytest.mark.parametrize(("org_type", "typed", "ok", "value", "text"), [c[1:] for c in CHAT], ids=[c[0] for c in CHAT])
 def test_org_name_in_the_chat(org_type: str, typed: str, ok: bool, value: str, text: str) -> None:
-    result = parse_listed_field("org_name", typed, org_type)
+    result = parse_listed_field("org_name", typed, org_type, ORGS)
     assert (result.ok, result.value) == (ok, value)
     assert text in (result.confirm if ok else result.error)
     if ok and not text:
@@ -45,7 +45,7 @@ def test_org_name_in_the_chat(org_type: str, typed: str, ok: bool, value: str, t
 
 @pytest.mark.parametrize(("key", "text"), [("title", "係長"), ("title", "介護保険課長"), ("phone", "0465811111"), ("dept", "介護保険課")])
 def test_other_fields_are_only_the_format_check(key: str, text: str) -> None:
-    assert parse_listed_field(key, text, ORG_MUNICIPALITY) == parse_field(key, text, ORG_MUNICIPALITY)
+    assert parse_listed_field(key, text, ORG_MUNICIPALITY, ORGS) == parse_field(key, text, ORG_MUNICIPALITY, ORGS)
 
 
 PLACED = [

@@ -95,7 +95,7 @@ async def office(redis_client: redis.asyncio.Redis) -> Office:
 
     bot = SurveyBot(
         Config(redis_namespace=NS), store, Conversation(survey()), History(redis_client, NS), Codes(redis_client, NS),
-        effects={kind: recorded for kind in ("notify", "notify_responsible", "index", "index_name", "check_13")},
+        effects={kind: recorded for kind in ("notify", "notify_responsible", "index", "index_name", "check_agreement")},
     )
     o = Office(redis_client, store, bot, effects)
     cas = store.storage.compare_and_set

@@ -13,7 +13,7 @@ from bot.reminders import Reminders
 from bot.state.prefecture_deadlines import PrefectureDeadline, PrefectureDeadlines
 from bot.state.turn_store import TurnStore
 from bot.survey.engine import load_survey
-from bot.survey.model import ORG_MEMBER, ORG_MUNICIPALITY, ORG_PREFECTURE, ORG_UNION
+from tests.survey_2307 import ORG_MEMBER, ORG_MUNICIPALITY, ORG_PREFECTURE, ORG_UNION
 from tests.e2e.transcripts import MUNICIPALITY_SHORT, PREFECTURE, stored_respondent
 from tests.export.records import RESPONDENT
 from tests.redis_server import RoundTrips

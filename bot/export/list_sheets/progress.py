@@ -11,7 +11,8 @@ from bot.export.list_sheets.style import header_cells, setup_table, styled_cell
 from bot.messages import list_sheets as msg
 from bot.survey import municipalities
 from bot.survey.engine import Survey
-from bot.survey.model import ORG_MUNICIPALITY, ORG_UNION, AnswerRecord
+from bot.survey.model import ROLE_MUNICIPALITY, ROLE_UNION, AnswerRecord
+from bot.survey.organisations import Organisations
 from bot.survey.prefectures import prefecture_name
 from bot.survey.respondent import KOUIKI
 
@@ -76,27 +77,30 @@ def _municipality_of(prefecture_code: str, name: str) -> municipalities.Municipa
     return municipalities.find(prefecture_code, body) if body else None
 
 
-def progress_rows(prefecture_code: str, seen: Mapping[str, Progress]) -> list[ProgressRow]:
+def progress_rows(prefecture_code: str, seen: Mapping[str, Progress], orgs: Organisations) -> list[ProgressRow]:
     """Every municipality of the prefecture (未着手 unless seen) and every other organisation
-    seen (広域連合等, the prefecture itself, a name not in the code list), by need to chase."""
+    seen (広域連合等, the prefecture itself, a name not in the code list), by need to chase;
+    `orgs`: the survey's organisation types (a municipality's row shows its label)."""
+    municipal = orgs.label_of(ROLE_MUNICIPALITY) or ""
     rank = {status: index for index, status in enumerate(STATUS_ORDER)}
     rows: dict[str, ProgressRow] = {}
     for municipality in municipalities.municipalities(prefecture_code):
         rows[municipality.org_name] = ProgressRow(
-            municipality.code, municipality.org_name, ORG_MUNICIPALITY, Progress(msg.NOT_STARTED)
+            municipality.code, municipality.org_name, municipal, Progress(msg.NOT_STARTED)
         )
     for name, progress in seen.items():
         key = _key(name)
-        municipality = _municipality_of(prefecture_code, name) if progress.org_type != ORG_UNION else None
+        union = orgs.is_role(progress.org_type, ROLE_UNION)
+        municipality = _municipality_of(prefecture_code, name) if not union else None
         if municipality is not None:
             current = rows[municipality.org_name]
             better = rank[progress.status] > rank[current.progress.status] or current.progress.status == msg.NOT_STARTED
             if better:
                 rows[municipality.org_name] = ProgressRow(
-                    municipality.code, name, progress.org_type or ORG_MUNICIPALITY, progress
+                    municipality.code, name, progress.org_type or municipal, progress
                 )
             continue
-        note = "" if progress.org_type and progress.org_type != ORG_MUNICIPALITY else msg.NOT_IN_LIST
+        note = "" if progress.org_type and orgs.role(progress.org_type) != ROLE_MUNICIPALITY else msg.NOT_IN_LIST
         rows["\0" + key] = ProgressRow("", name, progress.org_type, progress, note)  # never a municipality's key
 
     def need(row: ProgressRow) -> tuple[Any, ...]:
