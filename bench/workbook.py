@@ -18,7 +18,8 @@ from bot.export.columns import row_for
 from bot.export.prefecture_list import build_checked_list, build_prefecture_workbook
 from bot.export.record_reader import bot_entry, file_entry, record_from_list_row
 from bot.survey.engine import load_survey
-from bot.survey.model import ORG_MEMBER, ORG_MUNICIPALITY, AnswerRecord, Confirmation, ConfirmationStatus
+from bot.survey.model import AnswerRecord, Confirmation, ConfirmationStatus
+from tests.survey_2307 import ORG_MEMBER, ORG_MUNICIPALITY
 from tests.export.records import RESPONDENT
 
 ANSWERS = {
@@ -74,7 +75,7 @@ def main() -> None:
     start = time.perf_counter()
     rows = [row_for(survey, r) for r in records]
     rows_s = time.perf_counter() - start
-    data = build_prefecture_workbook("神奈川県", rows)
+    data = build_prefecture_workbook(survey, "神奈川県", rows)
     total_s = time.perf_counter() - start
     print(
         f"prefecture list: {args.answers} answers in {total_s:.2f} s "

@@ -16,6 +16,7 @@ from bot.delivery import Delivery, DeliveryEffects, build_delivery
 from bot.delivery.files import FILES_ROUTE
 from bot.delivery.import_files import ImportFiles
 from bot.dialogs.deletion_effects import DeletionEffects
+from bot.dialogs.desk_effects import DeskEffects
 from bot.dialogs.effects import check_effect_handlers, effect_table
 from bot.dialogs.survey_bot import SurveyBot
 from bot.dialogs.teamwork_effects import TeamworkEffects
@@ -28,11 +29,15 @@ from bot.retention import Retention, erase_from, start_notice
 from bot.state.answer_deletion import AnswerDeletion
 from bot.state.codes import Codes
 from bot.state.people import People
+from bot.state.prefecture_deadlines import PrefectureDeadlines
 from bot.state.q13_board import Q13Board
 from bot.state.redis_checks import REDIS_REPORT, RedisRefused, check_redis_server, connect_problem, readiness_fields
 from bot.state.history import History
+from bot.state.staff import StaffGrants
+from bot.state.turn_roles import RoleReads
 from bot.state.turn_store import TurnStore
 from bot.survey.engine import load_survey
+from bot.state.redis_client import connect
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +50,7 @@ BACKGROUND = web.AppKey("background", list)
 
 # Who does the work each effect asks for: every effect kind has one handler among these
 # (checked by create_app before anything starts).
-EFFECT_PROVIDERS: tuple[type, ...] = (DeliveryEffects, TeamworkEffects, DeletionEffects)
+EFFECT_PROVIDERS: tuple[type, ...] = (DeliveryEffects, TeamworkEffects, DeletionEffects, DeskEffects)
 
 
 async def _messages(request: web.Request) -> web.StreamResponse:
@@ -65,9 +70,13 @@ async def _ready(request: web.Request) -> web.Response:
 
 def create_app(config: Config) -> web.Application:
     """Nothing is started here: Redis is connected (or the embedded one started) when
-    the application starts, and closed on cleanup. Raises EffectTableError when an effect
-    kind has no handler, or a handler names a kind that is not declared."""
+    the application starts, and closed on cleanup. The survey (SURVEY_DEFINITION) is read
+    here, so a definition that cannot work stops the start before anything runs; so does an
+    effect kind without a handler, or a handler of a kind that is not declared
+    (EffectTableError)."""
     check_effect_handlers(EFFECT_PROVIDERS)
+    survey = load_survey(config.survey_definition)
+    config = config.for_survey(survey.texts.deadline)
     # The access log stays the outermost middleware: it sees the final status.
     app = web.Application(client_max_size=8 * 1024 * 1024, middlewares=[access_log_middleware])
     app.router.add_post("/api/messages", _messages)
@@ -84,7 +93,7 @@ def create_app(config: Config) -> web.Application:
             app[EMBEDDED] = embedded
             url = embedded.url
             log.info("embedded Redis at %s", url)
-        client = redis.asyncio.Redis.from_url(url, decode_responses=False)
+        client = connect(url)
         try:
             await client.ping()
         except (RedisError, OSError) as error:
@@ -92,7 +101,6 @@ def create_app(config: Config) -> web.Application:
             raise RedisRefused(connect_problem(error, url)) from None
         app[REDIS] = client
         app[REDIS_REPORT] = await check_redis_server(client, config.redis_namespace)
-        survey = load_survey()
         store = TurnStore(client, config.redis_namespace)
         history = History(client, config.redis_namespace)
         adapter = create_adapter(
@@ -100,23 +108,27 @@ def create_app(config: Config) -> web.Application:
             endpoints=config.auth_endpoints, validate_authority=config.validate_authority,
         )
         app[ADAPTER] = adapter
-        delivery = build_delivery(config, client, store, survey)
+        grants = StaffGrants(client, config.redis_namespace, config.prefecture_staff)
+        deadlines = PrefectureDeadlines(client, config.redis_namespace)
+        delivery = build_delivery(config, client, store, survey, staff=grants)
         app[DELIVERY] = delivery
         notifier = Notifier(adapter, store.storage, config.app_id)
         q13 = Q13Board(client, config.redis_namespace)
+        people = People(client, config.redis_namespace)
         teamwork = TeamworkEffects(
-            notifier, People(client, config.redis_namespace), store, survey,
+            notifier, people, store, survey,
             export=delivery.effects["export"], q13=q13,
         )
         deletion = DeletionEffects(AnswerDeletion(client, config.redis_namespace), notifier, config.admins)
+        desk = DeskEffects(config, survey, delivery.collector, grants, deadlines, people, notifier)
         app[BOT] = SurveyBot(
             config, store, Conversation(survey, deadline=config.deadline, admins=config.admins), history,
             Codes(client, config.redis_namespace),
-            effects=effect_table([delivery.handlers, teamwork, deletion]),
+            effects=effect_table([delivery.handlers, teamwork, deletion, desk]),
             invokes={**delivery.invokes, **unsupported_invokes()}, unions=q13,
-            imports=ImportFiles(survey, delivery.downloader),
+            imports=ImportFiles(survey, delivery.downloader), roles=RoleReads(client, grants, deadlines),
         )
-        reminders = Reminders(config, client, survey, notifier)
+        reminders = Reminders(config, client, survey, notifier, deadlines=deadlines)
         app[BACKGROUND] = [asyncio.create_task(reminders.run_forever())] if config.reminder_interval > 0 else []
         if EMBEDDED in app:
             app[BACKGROUND].append(asyncio.create_task(app[EMBEDDED].supervise()))

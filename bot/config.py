@@ -10,7 +10,8 @@ from typing import Mapping
 from bot.identity import DEFAULT_APP_TYPE, check_identity
 from bot.jst import JST
 from bot.state.redis_checks import redacted, redis_url_problem
-from bot.survey.model import DEFAULT_DEADLINE
+from bot.survey.engine import DEFAULT_PATH as DEFAULT_SURVEY_DEFINITION
+
 MIN_FILE_LINK_SECRET_BYTES = 32  # an HMAC key guessable from a short word forges download links
 # The Bot Framework SDK's endpoint settings, under the SDK's own names (bot/http/auth.py).
 AUTH_ENDPOINT_SETTINGS = (
@@ -106,7 +107,9 @@ class Config:
     prefecture_staff: Mapping[str, str] = field(default_factory=dict)
     allowed_tenants: frozenset[str] = frozenset()
     admins: frozenset[str] = frozenset()  # aadObjectIds of administrators (ADMINS)
-    deadline: datetime = DEFAULT_DEADLINE
+    # The ministry's (the prefectures') deadline; None: the survey definition's (for_survey).
+    deadline: datetime | None = None
+    survey_definition: Path = DEFAULT_SURVEY_DEFINITION  # SURVEY_DEFINITION: which survey the bot runs
     reminder_days: tuple[int, ...] = (3, 1)
     reminder_interval: float = 900.0  # seconds between reminder checks; 0 turns them off
     redis_namespace: str = "mn2307"
@@ -139,6 +142,14 @@ class Config:
         given = {"BOT_PUBLIC_URL": self.public_url, "ALLOWED_TENANTS": self.allowed_tenants}
         return [name for name, value in given.items() if not value]
 
+    def for_survey(self, survey_deadline: datetime | None) -> "Config":
+        """The settings with the deadline resolved: DEADLINE, else the definition's own."""
+        if self.deadline is not None:
+            return self
+        if survey_deadline is None:
+            raise ConfigError(f"DEADLINE is not set and {self.survey_definition.name} gives no survey.deadline")
+        return replace(self, deadline=survey_deadline)
+
     @property
     def base_url(self) -> str:
         return (self.public_url or f"http://localhost:{self.port}").rstrip("/")
@@ -166,7 +177,8 @@ class Config:
             prefecture_staff=_pairs(get("PREFECTURE_STAFF")),
             allowed_tenants=_set(get("ALLOWED_TENANTS")),
             admins=_set(get("ADMINS")),
-            deadline=_deadline(get("DEADLINE")) if get("DEADLINE") else DEFAULT_DEADLINE,
+            deadline=_deadline(get("DEADLINE")) if get("DEADLINE") else None,
+            survey_definition=Path(get("SURVEY_DEFINITION")) if get("SURVEY_DEFINITION") else DEFAULT_SURVEY_DEFINITION,
             reminder_days=tuple(int(d) for d in get("REMINDER_DAYS", "3,1").split(",") if d.strip()),
             reminder_interval=float(get("REMINDER_INTERVAL_SECONDS", "900")),
             redis_namespace=get("REDIS_NAMESPACE", "mn2307") or "mn2307",
@@ -196,6 +208,8 @@ class Config:
             )
         if self.shutdown_timeout < 0:
             problems.append("SHUTDOWN_TIMEOUT_SECONDS must not be negative")
+        if not self.survey_definition.is_file():
+            problems.append(f"SURVEY_DEFINITION: no file at {self.survey_definition}")
         if problems:
             raise ConfigError("; ".join(problems))
         return replace(self, app_type=identity.app_type)

@@ -12,6 +12,7 @@ from bot.delivery.collect import KEEP_FILES_SECONDS
 from bot.delivery.files import CONSENT_TTL_SECONDS
 from bot.reminders import LOCK_SECONDS as REMINDER_LOCK_SECONDS
 from bot.scheduler import MAX_LOCK_SECONDS
+from bot.state.prefecture_deadlines import CHASE_LOCK_SECONDS
 from bot.state.codes import CODE_TTL_SECONDS, GUESS_WINDOW_SECONDS
 
 # How a kind's value is written in the export (docs/data-format.md, "Values").
@@ -66,7 +67,7 @@ KEY_KINDS: tuple[KeyKind, ...] = (
             "kept (answer ids by prefecture); an answer leaves it when deleted", True, KEEP,
             "bot/state/answer_index.py"),
     KeyKind("q13_board", "q13:", "{prefecture code}", "hash", CODEC_JSON_HASH, None,
-            "kept (Q13 by organisation); an answer's entry leaves it when deleted", True, KEEP,
+            "kept (the agreed item's answer by organisation); an answer's entry leaves it when deleted", True, KEEP,
             "bot/state/q13_board.py"),
     KeyKind("unions", "unions:", "{prefecture code}", "hash", CODEC_TEXT_HASH, None,
             "kept (the prefecture's 広域連合等 the bot knows: 組織名 → answer id); an answer's entry "
@@ -86,6 +87,15 @@ KEY_KINDS: tuple[KeyKind, ...] = (
             "bot/delivery/files.py"),
     KeyKind("scheduler_lock", "lock:", "{job}", "string", CODEC_TEXT, MAX_LOCK_SECONDS,
             "one round of a scheduled job (at most a day)", False, KEEP, "bot/scheduler.py"),
+    KeyKind("staff_grants", "staff:", "grants", "hash", CODEC_JSON_HASH, None,
+            "until revoked (職員削除) or retention (prefecture staff granted in the chat: user key → grant)",
+            True, DELETE, "bot/state/staff.py"),
+    KeyKind("prefecture_deadlines", "deadlines:", "prefectures", "hash", CODEC_JSON_HASH, None,
+            "until removed (期限 取消) or retention (the deadline each prefecture set: code → date, who)",
+            True, DELETE, "bot/state/prefecture_deadlines.py"),
+    KeyKind("chased", "chased:", "{prefecture code}:{date}", "string", CODEC_JSON, CHASE_LOCK_SECONDS,
+            "2 days (who sent the prefecture's 督促 that day: once a day)", False, DELETE,
+            "bot/state/prefecture_deadlines.py"),
 )
 
 BY_NAME: dict[str, KeyKind] = {kind.name: kind for kind in KEY_KINDS}

@@ -10,6 +10,7 @@ import redis.asyncio
 
 from bot.config import Config
 from bot.state.embedded_redis import start_embedded_redis
+from bot.state.redis_client import connect
 
 
 @asynccontextmanager
@@ -21,7 +22,7 @@ async def open_redis(config: Config) -> AsyncIterator[redis.asyncio.Redis]:
     if not url:
         embedded = await asyncio.to_thread(start_embedded_redis, config.data_dir / "redis")
         url = embedded.url
-    client = redis.asyncio.Redis.from_url(url, decode_responses=False)
+    client = connect(url)
     try:
         await client.ping()
         yield client

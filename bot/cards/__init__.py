@@ -1,5 +1,6 @@
 """Adaptive Card builders: each returns an attachment dict ready for an activity."""
 from .confirm import confirm_card
+from .desk import progress_card, risk_card
 from .files import download_link_card, file_consent_card, file_info_card
 from .import_offer import import_offer_card
 from .info import explain_card, help_card, message_card, resume_card
@@ -18,10 +19,12 @@ __all__ = [
     "import_offer_card",
     "message_card",
     "org_type_card",
+    "progress_card",
     "question_card",
     "respondent_form_card",
     "resume_card",
     "review_card",
+    "risk_card",
     "status_card",
     "union_card",
 ]

@@ -115,6 +115,16 @@ def action_set(actions: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
     return {"type": "ActionSet", "actions": actions, **extra}
 
 
+def toggle_section(section_id: str, title: str, items: list[dict[str, Any]], open_: bool) -> list[dict[str, Any]]:
+    """A button titled `title` that shows and hides `items` (Action.ToggleVisibility): long
+    content in sections a phone user opens one at a time."""
+    toggle = {"type": "Action.ToggleVisibility", "title": title, "targetElements": [section_id]}
+    return [
+        action_set([toggle], separator=True, spacing="Small"),
+        {"type": "Container", "id": section_id, "isVisible": open_, "items": items},
+    ]
+
+
 def command_button(spec: ActionSpec) -> dict[str, Any]:
     title, command, *rest = spec
     return submit(title, command_data(command_word(command), rest[0] if rest else None), with_inputs=False)

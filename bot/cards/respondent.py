@@ -43,25 +43,28 @@ def field_card(
     return adaptive_card(body, fallback_text=f"{label} {hint}")
 
 
-def org_type_card(hint: str, current: str | None, position: tuple[int, int]) -> dict[str, Any]:
-    """組織区分: one full-width button per model.ORG_TYPES entry, its value the label itself."""
+def org_type_card(
+    hint: str, current: str | None, position: tuple[int, int], org_types: tuple[str, ...]
+) -> dict[str, Any]:
+    """組織区分: one full-width button per organisation type of the survey, its value the label."""
     label = model.RESPONDENT_LABELS[ORG_TYPE_KEY]
     body = _head(label, hint, current, position)
-    body += [action_set([submit(org, field_data(ORG_TYPE_KEY, org))]) for org in model.ORG_TYPES]
+    body += [action_set([submit(org, field_data(ORG_TYPE_KEY, org))]) for org in org_types]
     body += command_row(msg.FIELD_COMMANDS)
     return adaptive_card(body, fallback_text=f"{label} {hint}")
 
 
-def respondent_form_card(values: dict[str, str]) -> dict[str, Any]:
+def respondent_form_card(values: dict[str, str], org_types: tuple[str, ...]) -> dict[str, Any]:
     """All eight fields in one card, for those at a desk; `values` pre-fills what is stored.
-    Each input is named by its field key, and the fields are checked as if typed one by one."""
+    Each input is named by its field key, and the fields are checked as if typed one by one.
+    `org_types`: the survey's 組織区分 labels."""
     org_label = model.RESPONDENT_LABELS[ORG_TYPE_KEY]
     org_input: dict[str, Any] = {
         "type": "Input.ChoiceSet",
         "id": ORG_TYPE_KEY,
         "label": org_label,
         "style": "compact",
-        "choices": [{"title": org, "value": org} for org in model.ORG_TYPES],
+        "choices": [{"title": org, "value": org} for org in org_types],
     }
     if values.get(ORG_TYPE_KEY):
         org_input["value"] = values[ORG_TYPE_KEY]

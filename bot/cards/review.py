@@ -13,7 +13,6 @@ from bot.messages import cards as msg
 
 from .common import (
     ActionSpec,
-    action_set,
     adaptive_card,
     command_row,
     container,
@@ -21,6 +20,7 @@ from .common import (
     heading_block,
     subtle_block,
     text_block,
+    toggle_section,
 )
 
 SECTION_ROWS = 6  # items per section: a phone screen with the section's button
@@ -57,7 +57,7 @@ def review_card(
     if sections:
         body.append(subtle_block(msg.SECTION_HOW))
     for n, (title, items, open_) in enumerate(sections):
-        body += _section(SECTION_ID.format(n=n), title, items, open_)
+        body += toggle_section(SECTION_ID.format(n=n), title, items, open_)
     body += command_row(actions)
     return adaptive_card(body, fallback_text=msg.REVIEW_TITLE)
 
@@ -83,14 +83,6 @@ def _groups(rows: list[tuple[str, str, str]]) -> list[list[tuple[str, str, str]]
         else:
             groups.append(list(unit))
     return groups
-
-
-def _section(section_id: str, title: str, items: list[dict[str, Any]], open_: bool) -> list[dict[str, Any]]:
-    toggle = {"type": "Action.ToggleVisibility", "title": title, "targetElements": [section_id]}
-    return [
-        action_set([toggle], separator=True, spacing="Small"),
-        {"type": "Container", "id": section_id, "isVisible": open_, "items": items},
-    ]
 
 
 def _answer_row(heading: str, value: str, state: str) -> dict[str, Any]:

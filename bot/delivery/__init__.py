@@ -20,6 +20,7 @@ from bot.dialogs.effects import Collect, Export, Handler, IndexAnswer, ReceiveFi
 from bot.dialogs.session import Session
 from bot.export.columns import SurveyLike
 from bot.state.answer_index import AnswerIndex
+from bot.state.staff import StaffGrants
 from bot.state.turn_store import TurnStore
 
 InvokeHandler = Callable[[TurnContext], Awaitable[InvokeResponse]]
@@ -75,15 +76,17 @@ def build_delivery(
     store: TurnStore,
     survey: SurveyLike,
     downloader: Downloader | None = None,
+    staff: StaffGrants | None = None,
 ) -> Delivery:
     """redis_client must return bytes (decode_responses=False): workbooks are kept in it.
     Replies go through the turn's context, so no adapter is needed here. `downloader`
-    defaults to Teams' file hosts plus DOWNLOAD_HOSTS."""
+    defaults to Teams' file hosts plus DOWNLOAD_HOSTS; `staff` to PREFECTURE_STAFF and
+    the grants kept in Redis."""
     files = FileDelivery(config, redis_client, store, survey)
     index = AnswerIndex(redis_client, config.redis_namespace)
     downloader = downloader or build_downloader(config.download_hosts)
-    collector = Collector(config, redis_client, store, survey, index, files, downloader)
-
+    staff = staff or StaffGrants(redis_client, config.redis_namespace, config.prefecture_staff)
+    collector = Collector(config, redis_client, store, survey, index, files, downloader, staff)
     return Delivery(
         files=files,
         collector=collector,

@@ -2,43 +2,70 @@
 
 Rows come from the answers the bot keeps (the prefecture index, read with one MGET)
 and from hand-filled `.xlsx` files staff dropped into the chat, kept for a week under
-`{ns}:collect:{user_key}` (file name -> row JSON), so that files sent one message at a
-time, and the 集計 message's own attachments, all end up in one list.
+`{ns}:collect:{user_key}` (file name -> what the reader found, as JSON), so that files
+sent one message at a time, and the 集計 message's own attachments, all end up in one
+list. Every row, from the chat or from a file, goes through the desk's checks
+(bot/survey/checks.py): the reply names the organisations with problems, the workbook
+lists them (点検結果) and adds 進捗, 集計 and 要注意; a file with problems is listed,
+marked, for the prefecture to decide.
 """
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import redis.asyncio
 from botbuilder.core import TurnContext
 
-from bot.config import Config
+from bot import cards
+from bot.config import JST, Config
 from bot.delivery.download import Downloader, DownloadFailed
 from bot.delivery.files import BuiltFile, FileDelivery, Texts
 from bot.delivery.tokens import KIND_PREFECTURE_LIST
 from bot.dialogs.effects import Collect, ReceiveFiles
 from bot.dialogs.session import Session
-from bot.export.columns import ORG_COLUMN, SurveyLike, row_for
-from bot.export.list_reader import ListFileError, read_list_row
+from bot.dialogs.survey_bot import to_activity
+from bot.export.columns import SurveyLike
+from bot.export.list_reader import ListFileError
+from bot.export.list_sheets.attention import PatternSummary
+from bot.export.list_sheets.progress import ProgressRow
 from bot.export.prefecture_list import (
+    CheckedList,
     ListSummary,
-    build_prefecture_workbook,
+    build_checked_list,
+    desk_progress,
+    entry_row,
     prefecture_file_name,
     prefecture_subject,
     summarise,
 )
+from bot.export.record_reader import (
+    ReadRecord,
+    bot_entry,
+    file_entry,
+    read_answer_workbook,
+    read_record,
+    record_from_cells,
+    record_from_list_row,
+)
+from bot.messages import checks as checks_msg
 from bot.messages import delivery as msg
+from bot.messages import desk as desk_msg
 from bot.messages import export as export_msg
 from bot.state.answer_index import AnswerIndex
 from bot.state.redis_storage import ETAG_FIELD
+from bot.state.staff import StaffGrants
 from bot.state.turn_store import ANSWER_PREFIX, TurnStore
-from bot.survey.model import AnswerRecord
-from bot.survey.prefectures import prefecture_code, prefecture_code_of_org, prefecture_name
+from bot.survey.checks import Checked, Entry, Problem, check_entry
+from bot.survey.listed_org import named_prefecture
+from bot.survey.model import RISK, AnswerRecord, RESPONDENT_LABELS
+from bot.survey.prefectures import prefecture_code_of_org, prefecture_name, resolve_prefecture
 
 log = logging.getLogger(__name__)
 
@@ -47,29 +74,40 @@ KEEP_FILES_SECONDS = 7 * 24 * 3600
 # People drop a handful of files at a time; a message with hundreds would keep the
 # downloads (and the sender's turn) busy for long. The rest are named, not fetched.
 MAX_FILES_PER_MESSAGE = 20
+ORGS_NAMED = 10  # organisations with problems named in the chat; the rest are in 点検結果
+_ORG = RESPONDENT_LABELS["org_name"]
 
 
 @dataclass
 class FileCheck:
     """Files dropped into the chat, after download and reading."""
 
-    accepted: list[tuple[str, list[str]]] = field(default_factory=list)  # (file name, 一覧用 row)
+    accepted: list[tuple[str, ReadRecord]] = field(default_factory=list)  # (file name, what was read)
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason)
-
-
-def resolve_prefecture(text: str) -> str | None:
-    """`神奈川県`, `神奈川` or `14` -> `"14"`."""
-    code = prefecture_code(text)
-    if code is None:
-        name = prefecture_name(text)
-        code = prefecture_code(name) if name else None
-    return code
 
 
 def _is_xlsx(attachment: dict[str, Any]) -> bool:
     name = str(attachment.get("name") or "")
     content = attachment.get("content") if isinstance(attachment.get("content"), dict) else {}
     return name.lower().endswith(".xlsx") or str(content.get("fileType") or "").lower() == "xlsx"
+
+
+def minute_text(moment: str | datetime) -> str:
+    """`2023-07-10T14:05:33+09:00` -> `2023-07-10 14:05` (JST): how the desk compares and
+    shows when a row was last changed."""
+    try:
+        value = moment if isinstance(moment, datetime) else datetime.fromisoformat(moment)
+    except (TypeError, ValueError):
+        return ""
+    if value.tzinfo is not None:
+        value = value.astimezone(JST)
+    return value.strftime("%Y-%m-%d %H:%M")
+
+
+def _kept_json(read: ReadRecord, received: str) -> str:
+    problems = [[p.item, p.value, p.reason, p.kind] for p in read.problems]
+    value = {"cells": read.cells, "problems": problems, "sheet": read.sheet, "received": received}
+    return json.dumps(value, ensure_ascii=False)
 
 
 class Collector:
@@ -82,6 +120,7 @@ class Collector:
         index: AnswerIndex,
         files: FileDelivery,
         downloader: Downloader,
+        staff: StaffGrants,
     ) -> None:
         self._config = config
         self._client = client
@@ -90,37 +129,44 @@ class Collector:
         self._index = index
         self._files = files
         self._downloader = downloader
+        self._staff = staff
         files.register(KIND_PREFECTURE_LIST, self._list_link_file)
 
     # --- who may ---------------------------------------------------------------------
-    def staff_code(self, user_key: str) -> str | None:
-        return self._config.prefecture_staff.get(user_key)
+    async def staff_code(self, user_key: str) -> str | None:
+        """The prefecture `user_key` is staff of (the setting, or an administrator's grant)."""
+        return await self._staff.prefecture_of(user_key)
 
-    def authorised_code(self, user_key: str, requested: str) -> str | None:
+    async def authorised_code(self, user_key: str, requested: str) -> str | None:
         """The prefecture code when `user_key` is that prefecture's staff, else None."""
-        own = self.staff_code(user_key)
+        own = await self.staff_code(user_key)
         code = resolve_prefecture(requested)
         return code if own is not None and code == own else None
 
     # --- rows ------------------------------------------------------------------------
-    async def stored_rows(self, code: str) -> list[list[str]]:
-        """One 一覧用 row per answer indexed under `code`, loaded with one MGET."""
+    async def stored_answers(self, code: str) -> list[dict[str, Any]]:
+        """The answers indexed under `code` (one SMEMBERS, one MGET), without their e_tags."""
         ids = await self._index.answer_ids(code)
         records = await self._store.storage.read([ANSWER_PREFIX + answer_id for answer_id in ids])
-        rows = []
+        answers = []
         for data in records.values():
             data.pop(ETAG_FIELD, None)
-            record = AnswerRecord.from_json(data)
             # The index is updated after the save; an answer renamed since then is not this prefecture's.
-            if prefecture_code_of_org(record.respondent.get("org_name", "")) == code:
-                rows.append(row_for(self._survey, record))
-        return rows
+            if prefecture_code_of_org((data.get("respondent") or {}).get("org_name", "")) == code:
+                answers.append(data)
+        return answers
+
+    def _bot_entry(self, data: dict[str, Any]) -> Entry:
+        return bot_entry(self._survey, AnswerRecord.from_json(data), updated=minute_text(data.get("updated_at", "")))
+
+    async def stored_entries(self, code: str) -> list[Entry]:
+        return [self._bot_entry(data) for data in await self.stored_answers(code)]
 
     async def check_files(self, attachments: list[dict[str, Any]], code: str) -> FileCheck:
         """Download and read every dropped file; each is accepted or named with its reason."""
         check = FileCheck()
 
-        async def one(attachment: dict[str, Any]) -> tuple[str, list[str] | str]:
+        async def one(attachment: dict[str, Any]) -> tuple[str, ReadRecord | str]:
             filename = str(attachment.get("name") or "")
             try:
                 return filename, await self._read_file(attachment, filename, code)
@@ -139,7 +185,7 @@ class Collector:
         check.rejected += [(str(a.get("name") or ""), too_many) for a in files[MAX_FILES_PER_MESSAGE:]]
         return check
 
-    async def _read_file(self, attachment: dict[str, Any], filename: str, code: str) -> list[str]:
+    async def _read_file(self, attachment: dict[str, Any], filename: str, code: str) -> ReadRecord:
         if not _is_xlsx(attachment):
             raise ListFileError(filename, export_msg.NOT_A_ZIP)
         content = attachment.get("content") if isinstance(attachment.get("content"), dict) else {}
@@ -149,81 +195,122 @@ class Collector:
         except DownloadFailed as failed:
             raise ListFileError(filename, failed.message) from None
         # openpyxl is CPU-bound and synchronous: never on the event loop.
-        row = await asyncio.to_thread(read_list_row, data, filename, self._downloader.max_bytes)
-        org_name = row[ORG_COLUMN].strip()
+        read = await asyncio.to_thread(read_answer_workbook, self._survey, data, filename, self._downloader.max_bytes)
+        org_name = read.cells.get(_ORG, "").strip()
         if not org_name:
-            raise ListFileError(filename, msg.NO_ORG_NAME)
-        if prefecture_code_of_org(org_name) != code:
+            raise ListFileError(filename, msg.NO_ORG_NAME.format(sheet=self._survey.layout.sheets.list_row))
+        # Only another prefecture's file is turned away; a 組織名 in a wrong form, or that
+        # cannot be placed, is listed and marked by the checks.
+        named = named_prefecture(org_name)
+        if named is not None and named != code:
             raise ListFileError(
                 filename, msg.OTHER_PREFECTURE.format(org_name=org_name, prefecture=prefecture_name(code))
             )
-        return row
+        return read
 
     def _kept_key(self, user_key: str) -> str:
         return f"{self._config.redis_namespace}:collect:{user_key}"
 
-    async def keep(self, user_key: str, accepted: list[tuple[str, list[str]]]) -> None:
-        """Keep accepted rows for a week; a file sent again under the same name replaces the old one."""
+    async def keep(self, user_key: str, accepted: list[tuple[str, ReadRecord]], received: str) -> None:
+        """Keep accepted files for a week; a file sent again under the same name replaces the old one."""
         if not accepted:
             return
         key = self._kept_key(user_key)
-        mapping = {name: json.dumps(row, ensure_ascii=False) for name, row in accepted}
+        mapping = {name: _kept_json(read, received) for name, read in accepted}
         async with self._client.pipeline(transaction=True) as pipe:
             pipe.hset(key, mapping=mapping)
             pipe.expire(key, KEEP_FILES_SECONDS)
             await pipe.execute()
 
-    async def kept_rows(self, user_key: str, code: str) -> list[list[str]]:
-        stored = await self._client.hgetall(self._kept_key(user_key))
-        rows = []
-        for name in sorted(stored):
-            row = json.loads(stored[name])
-            if prefecture_code_of_org(row[ORG_COLUMN]) == code:
-                rows.append(row)
-        return rows
+    def _kept_entry(self, name: str, raw: bytes | str) -> Entry:
+        value = json.loads(raw)
+        if isinstance(value, list):  # kept before files were read whole: the list row
+            return file_entry(record_from_list_row(self._survey, value, filename=name))
+        cells = {str(k): str(v) for k, v in (value.get("cells") or {}).items()}
+        record, _ = record_from_cells(self._survey, cells)
+        problems = [Problem(*p) for p in value.get("problems") or []]
+        read = read_record(self._survey, record, cells, problems, str(value.get("sheet") or ""), name)
+        return file_entry(read, updated=str(value.get("received") or ""))
+
+    def _kept_entries(self, stored: dict[Any, Any], code: str) -> list[Entry]:
+        entries = []
+        for raw_name in sorted(stored):
+            name = raw_name.decode() if isinstance(raw_name, bytes) else raw_name
+            entry = self._kept_entry(name, stored[raw_name])
+            if named_prefecture(entry.org) in (code, None):
+                entries.append(entry)
+        return entries
+
+    async def kept_entries(self, user_key: str, code: str) -> list[Entry]:
+        return self._kept_entries(await self._client.hgetall(self._kept_key(user_key)), code)
+
+    async def entries(self, code: str, user_key: str) -> list[Entry]:
+        """Every row of the prefecture's list: the bot's answers, then the kept files. The
+        rows are made off the event loop (a prefecture has up to 180 of them)."""
+        answers = await self.stored_answers(code)
+        kept = await self._client.hgetall(self._kept_key(user_key))
+
+        def rows() -> list[Entry]:
+            return [self._bot_entry(data) for data in answers] + self._kept_entries(kept, code)
+
+        return await asyncio.to_thread(rows)
 
     async def build_list(
         self, code: str, user_key: str, rejected: Sequence[tuple[str, str]] = ()
-    ) -> tuple[BuiltFile, ListSummary]:
+    ) -> tuple[BuiltFile, CheckedList, ListSummary]:
         name = prefecture_name(code) or code
-        stored = await self.stored_rows(code)
-        from_files = await self.kept_rows(user_key, code)
-        data = await asyncio.to_thread(build_prefecture_workbook, name, stored + from_files)
-        built = BuiltFile(name=prefecture_file_name(name), data=data, ascii_name="prefecture-list.xlsx")
-        return built, summarise(stored, from_files, rejected)
+        entries = await self.entries(code, user_key)
+        checked = await asyncio.to_thread(build_checked_list, self._survey, code, name, entries)
+        built = BuiltFile(name=prefecture_file_name(self._survey, name), data=checked.data, ascii_name="prefecture-list.xlsx")
+        kept = checked.checked.kept
+        layout = self._survey.layout
+        summary = summarise(
+            layout,
+            [entry_row(layout, e) for e in kept if e.source == checks_msg.FROM_BOT],
+            [entry_row(layout, e) for e in kept if e.source != checks_msg.FROM_BOT],
+            rejected,
+        )
+        return built, checked, summary
+
+    async def progress(self, code: str, user_key: str) -> list[ProgressRow]:
+        """進捗: every municipality and every organisation seen, by need to chase (the
+        workbook's 進捗 sheet, without building the workbook)."""
+        entries = await self.entries(code, user_key)
+        return await asyncio.to_thread(desk_progress, self._survey, code, entries)
 
     async def _list_link_file(self, subject: str) -> BuiltFile | None:
         # A link rebuilds the list as it stands: staff are checked again, kept files included.
         code, _, user_key = subject.partition(":")
-        if self.authorised_code(user_key, code) is None:
+        if await self.authorised_code(user_key, code) is None:
             return None
-        built, _ = await self.build_list(code, user_key)
+        built, _, _ = await self.build_list(code, user_key)
         return built
 
     # --- effects -------------------------------------------------------------------------
     async def collect(self, turn_context: TurnContext, session: Session, effect: Collect) -> None:
         requested = effect.prefecture.strip()
-        own = self.staff_code(session.user_key)
+        own = await self.staff_code(session.user_key)
         if own is not None and not requested:
             await turn_context.send_activity(msg.COLLECT_USAGE.format(example=prefecture_name(own) or own))
             return
-        code = self.authorised_code(session.user_key, requested)
+        code = await self.authorised_code(session.user_key, requested)
         if code is None:
             await turn_context.send_activity(msg.COLLECT_REFUSED)
             return
         check = await self.check_files(list(effect.attachments), code)
-        await self.keep(session.user_key, check.accepted)
-        built, summary = await self.build_list(code, session.user_key, check.rejected)
+        await self.keep(session.user_key, check.accepted, minute_text(session.now))
+        built, checked, summary = await self.build_list(code, session.user_key, check.rejected)
         texts = Texts(
             consent=msg.LIST_CONSENT_TEXT.format(file_name=built.name),
             link=msg.LIST_LINK_TEXT.format(file_name=built.name),
-            notes=tuple(self.summary_lines(code, summary)),
+            notes=tuple(self.summary_lines(code, summary, checked.checked)),
         )
         await self._files.deliver(
             turn_context, session.conversation_type, built, KIND_PREFECTURE_LIST, f"{code}:{session.user_key}", texts
         )
+        await turn_context.send_activity(to_activity("", [risk_card(checked.patterns)]))
 
-    def summary_lines(self, code: str, summary: ListSummary) -> list[str]:
+    def summary_lines(self, code: str, summary: ListSummary, checked: Checked) -> list[str]:
         name = prefecture_name(code) or code
         lines = [
             msg.COLLECT_TITLE.format(prefecture=name, total=summary.total),
@@ -233,28 +320,33 @@ class Collector:
         ]
         if summary.unconfirmed:
             lines.append(msg.COLLECT_UNCONFIRMED_HINT)
+        lines += check_lines(checked)
         if summary.rejected:
             lines.append(_rejected_text(summary.rejected))
+        address = self._survey.texts.submit_address
         lines.append(
-            msg.SUBMIT_REMINDER.format(
-                deadline=msg.deadline_text(self._config.deadline),
-                address=msg.SUBMIT_ADDRESS,
-                subject=prefecture_subject(name),
+            (msg.SUBMIT_REMINDER if address else msg.SUBMIT_REMINDER_NO_ADDRESS).format(
+                deadline=msg.deadline_text(self._config.deadline or self._survey.texts.deadline),
+                address=address,
+                subject=prefecture_subject(self._survey, name),
             )
         )
         return lines
 
     async def receive_files(self, turn_context: TurnContext, session: Session, effect: ReceiveFiles) -> None:
-        code = self.staff_code(session.user_key)
+        code = await self.staff_code(session.user_key)
         if code is None:
             await turn_context.send_activity(msg.RECEIVE_NOT_STAFF)
             return
         check = await self.check_files(list(effect.attachments), code)
-        await self.keep(session.user_key, check.accepted)
+        await self.keep(session.user_key, check.accepted, minute_text(session.now))
         parts = []
         if check.accepted:
             lines = [msg.ACCEPTED_TITLE.format(count=len(check.accepted))]
-            lines += [msg.ACCEPTED_LINE.format(filename=n, org_name=row[ORG_COLUMN]) for n, row in check.accepted]
+            for filename, read in check.accepted:
+                findings = check_entry(self._survey, file_entry(read), code)
+                lines.append(msg.ACCEPTED_LINE.format(filename=filename, org_name=read.cells.get(_ORG, ""))
+                             + _findings_note(findings))
             parts.append("\n".join(lines))
         else:
             parts.append(msg.RECEIVED_NONE)
@@ -265,6 +357,50 @@ class Collector:
                 msg.RECEIVED_NEXT.format(prefecture=prefecture_name(code) or code, days=KEEP_FILES_SECONDS // 86400)
             )
         await turn_context.send_activity("\n\n".join(parts))
+
+
+def _findings_note(findings: Sequence[Any]) -> str:
+    severities = Counter(f.severity for f in findings)
+    if not findings:
+        return desk_msg.ACCEPTED_CLEAN
+    return desk_msg.ACCEPTED_FINDINGS.format(fix=severities[checks_msg.FIX], check=severities[checks_msg.CHECK])
+
+
+def check_lines(checked: Checked) -> list[str]:
+    """The checks in the chat: the counts, and each organisation with problems (the first
+    ORGS_NAMED of them, by 組織名) with what kinds of problem it has."""
+    if not checked.findings:
+        return [desk_msg.CHECKS_NONE]
+    severities = Counter(f.severity for f in checked.findings)
+    by_org = checked.by_org()
+    lines = [desk_msg.CHECKS_COUNTS.format(
+        fix=severities[checks_msg.FIX], check=severities[checks_msg.CHECK], orgs=len(by_org))]
+    named = [desk_msg.CHECKS_ORGS_TITLE]
+    for org in sorted(by_org)[:ORGS_NAMED]:
+        findings = by_org[org]
+        kinds = Counter(desk_msg.CHECK_KINDS.get(f.kind, f.kind) for f in findings)
+        summary = "、".join(desk_msg.CHECKS_KIND_COUNT.format(kind=k, count=n) for k, n in kinds.items())
+        sources = checks_msg.SOURCE_SEPARATOR.join(dict.fromkeys(f.source for f in findings))
+        named.append(desk_msg.CHECKS_ORG_LINE.format(org=org or "—", source=sources, summary=summary))
+    if len(by_org) > ORGS_NAMED:
+        named.append(desk_msg.CHECKS_MORE.format(count=len(by_org) - ORGS_NAMED))
+    lines.append("\n".join(named))
+    if any(f.source != checks_msg.FROM_BOT for f in checked.findings):
+        lines.append(desk_msg.CHECKS_FILES_LISTED)
+    return lines
+
+
+def risk_card(patterns: Sequence[PatternSummary]) -> dict[str, Any]:
+    """The risk patterns most often found, as a short card; safeguards in one line."""
+    risks = sorted((p for p in patterns if p.pattern.kind == RISK and p.count), key=lambda p: -p.count)
+    safeguards = [p for p in patterns if p.pattern.kind != RISK and p.count]
+    shown = [(p.pattern.title, desk_msg.RISK_COUNT.format(count=p.count)) for p in risks[: desk_msg.RISK_SHOWN]]
+    lines = [] if risks else [desk_msg.RISK_NONE]
+    if safeguards:
+        items = desk_msg.RISK_SEPARATOR.join(
+            desk_msg.RISK_SAFEGUARD_ITEM.format(title=p.pattern.title, count=p.count) for p in safeguards)
+        lines.append(desk_msg.RISK_SAFEGUARDS.format(items=items))
+    return cards.risk_card(desk_msg.RISK_TITLE, desk_msg.RISK_INTRO, shown, lines, [desk_msg.RISK_WHERE])
 
 
 def _rejected_text(rejected: list[tuple[str, str]]) -> str:

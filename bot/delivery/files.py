@@ -135,7 +135,7 @@ class FileDelivery:
 
     async def _build_answer(self, record: AnswerRecord) -> BuiltFile:
         data = await build_answer_workbook_async(self._survey, record)
-        name = answer_file_name(record.respondent.get("org_name") or msg.UNNAMED)
+        name = answer_file_name(self._survey, record.respondent.get("org_name") or msg.UNNAMED)
         return BuiltFile(name=name, data=data)
 
     async def _answer_file(self, answer_id: str) -> BuiltFile | None:

@@ -7,13 +7,13 @@ from typing import Any
 from bot import cards
 from bot.dialogs import under_review
 from bot.dialogs.after_change import put_under_review, set_aside_not_applicable, withdraw_on_change
-from bot.dialogs.effects import CheckAcrossOrganisations
+from bot.dialogs.effects import CheckAgreement
 from bot.dialogs.flow import FIELD_KEYS, Flow
 from bot.dialogs.records import Cursor, NoneConfirmation, confirm_topic
 from bot.dialogs.session import Session
 from bot.messages import conversation as msg
 from bot.survey.engine import Survey
-from bot.survey.model import KIND_MULTI, NOTE_NONE
+from bot.survey.model import KIND_MULTI, NOTE_NONE, circled
 
 
 class Answering:
@@ -48,7 +48,8 @@ class Answering:
             s.user.cursor = Cursor.at_item(item_id)
             pending = NoneConfirmation(item_id)
             s.user.pending = pending
-            s.say("", cards.confirm_card(msg.CONFIRM_NONE.format(heading=item.heading), confirm_topic(pending)))
+            marks = "".join(circled(o.number) for o in item.options)
+            s.say("", cards.confirm_card(msg.CONFIRM_NONE.format(heading=item.heading, marks=marks), confirm_topic(pending)))
             return
         self.store_item(s, item_id, parsed.value)
 
@@ -91,8 +92,8 @@ class Answering:
         lines += put_under_review(survey, s, item_id, old, value)
         if old != value:
             lines.append(withdraw_on_change(s))
-            if item_id == "13":
-                s.effects.append(CheckAcrossOrganisations(record.answer_id))
+            if item_id == self.survey.agreed_item:
+                s.effects.append(CheckAgreement(record.answer_id))
         self.flow.go_next_with(s, "\n".join(filter(None, lines)))
 
 

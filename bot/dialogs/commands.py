@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Callable
 
 from bot import cards
-from bot.dialogs import union_link
+from bot.dialogs import desk, union_link
 from bot.dialogs.effects import Collect, Export
 from bot.dialogs.flow import FIELD_KEYS, Flow
 from bot.dialogs.inputs import UserInput, dropped_files
@@ -17,7 +17,7 @@ from bot.messages import conversation as msg
 from bot.messages import deadlines
 from bot.survey.address import compare_addresses, format_comparison, split_address_pair
 from bot.survey.engine import Survey
-from bot.survey.model import ORG_MEMBER, RESPONDENT_FIELDS
+from bot.survey.model import RESPONDENT_FIELDS, ROLE_MEMBER
 
 Command = Callable[[Session, UserInput], None]
 
@@ -108,7 +108,7 @@ class Commands:
                 s.say(msg.AT_START)
                 flow.ask_field(s, FIELD_KEYS[0])
                 return
-            if FIELD_KEYS[index - 1] == "org_name" and s.org_type == ORG_MEMBER:
+            if FIELD_KEYS[index - 1] == "org_name" and self.survey.orgs.is_role(s.org_type, ROLE_MEMBER):
                 flow.ask_union(s)
                 return
             flow.ask_field(s, FIELD_KEYS[index - 1])
@@ -126,7 +126,7 @@ class Commands:
             return
         target = inp.arg.strip()
         if not target:
-            s.say(msg.EDIT_USAGE)
+            s.say(msg.EDIT_USAGE.format(example=self.survey.texts.edit_example))
             return
         if flow.locked(s):
             return
@@ -134,12 +134,12 @@ class Commands:
         if key:
             flow.ask_field(s, key)
             return
-        if target in union_link.EDIT_WORDS and s.org_type == ORG_MEMBER:
+        if target in union_link.EDIT_WORDS and self.survey.orgs.is_role(s.org_type, ROLE_MEMBER):
             flow.ask_union(s)
             return
         item_id = self.survey.resolve_item_id(target)
         if item_id is None:
-            s.say(msg.EDIT_UNKNOWN.format(target=target))
+            s.say(msg.EDIT_UNKNOWN.format(target=target, example=self.survey.texts.edit_example))
             return
         if not self.survey.is_applicable(item_id, s.org_type, s.record.answers):
             if not flow.offer_deciding_item(s, item_id):
@@ -149,11 +149,13 @@ class Commands:
 
     # --- help -----------------------------------------------------------------------------------
     def help(self, s: Session, inp: UserInput) -> None:
-        review = self.review
-        lines = [*msg.HELP_LINES, (deadlines.TITLE, review.deadline_text(s)), (msg.WHERE_TITLE, review.where(s))]
-        notes = [msg.NOTE_QUOTE.format(text=text) for text in msg.NOTES_QUOTED] + [msg.NOTES_READING]
-        contacts = [(who, *printed) for who, printed in msg.CONTACTS]
-        sections = [(msg.NOTES_TITLE, notes), (msg.CONTACTS_TITLE, contacts)]
+        review, texts = self.review, self.survey.texts
+        lines = [*msg.help_lines(texts.edit_example, texts.explain_terms, texts.doubt_source), *desk.help_lines(s),
+                 (deadlines.TITLE, review.deadline_text(s)), (msg.WHERE_TITLE, review.where(s))]
+        notes = [msg.NOTE_QUOTE.format(text=text) for text in texts.notes] + [texts.notes_reading]
+        contacts = [(c.who, *c.lines) for c in texts.contacts]
+        sections = [(texts.notes_title, list(filter(None, notes))), (msg.CONTACTS_TITLE, contacts)]
+        sections = [(title, rows) for title, rows in sections if rows]
         s.say("", cards.help_card(msg.HELP_TITLE, lines, sections))
 
     def explain(self, s: Session, inp: UserInput) -> None:
@@ -176,7 +178,7 @@ class Commands:
                 msg.EXPLAIN_ITEM_TITLE.format(heading=item.heading), terms, actions=self._item_actions()))
             return
         if cursor is not None and cursor.kind is CursorKind.FIELD:
-            s.say(msg.FIELD_HINTS[cursor.key])
+            s.say(msg.field_hint(cursor.key, self.survey.orgs.labels))
             return
         s.say(msg.EXPLAIN_WHICH.format(terms="、".join(glossary)))
 
@@ -220,6 +222,7 @@ class Commands:
             msg.STATUS_UNDER_REVIEW.format(n=len(st.under_review), items=heading(st.under_review)) if st.under_review else "",
             msg.STATUS_NA.format(n=len(st.not_applicable), items=heading(st.not_applicable)),
             confirmation_line(s.record.confirmation),
+            self.review.deadline_text(s),
         ]
         lines = [line for line in lines if line]
         if s.user.paused:
@@ -243,7 +246,7 @@ class Commands:
         if s.answer is None:
             s.say(msg.NO_ANSWER_YET)
             return
-        s.say("", cards.respondent_form_card(dict(s.record.respondent)))
+        s.say("", cards.respondent_form_card(dict(s.record.respondent), self.survey.orgs.labels))
 
     # --- files ----------------------------------------------------------------------------------
     def export(self, s: Session, inp: UserInput) -> None:
@@ -260,7 +263,7 @@ class Commands:
         ]
         parts = [p for p in parts if p]
         lines = [msg.EXPORT_UNFINISHED.format(parts="、".join(parts))] if parts else []
-        lines += self.review.attachments_due(s)
+        lines += self.survey.finish_notes(s.org_type, s.record.answers)
         if lines:
             s.say("\n".join(lines))
         s.effects.append(Export(s.record.answer_id))

@@ -11,6 +11,7 @@ This module reads a message and hands it to the part that owns it:
     respondent_info.py  回答者情報, the form, a 構成市町村's 広域連合等
     answering.py        the items, "neither applies", 要確認 kept
     teamwork.py         確認依頼 / 確認 / 承認 / 差し戻し, 共有 / 参加, 履歴
+    desk.py             the prefecture's desk: 進捗, 期限, 督促, 職員追加 / 職員削除 / 職員一覧
     deletion.py         削除依頼
     import_flow.py      取込: a dropped 回答シート offered and taken
     flow.py             what comes next and how it is asked (used by all of the above)
@@ -25,6 +26,7 @@ from bot.dialogs import under_review
 from bot.dialogs.answering import Answering
 from bot.dialogs.commands import Commands
 from bot.dialogs.deletion import Deletion
+from bot.dialogs.desk import Desk
 from bot.dialogs.effects import IndexName, ReceiveFiles
 from bot.dialogs.flow import Flow
 from bot.dialogs.import_flow import ImportFlow
@@ -37,7 +39,7 @@ from bot.dialogs.session import Session
 from bot.dialogs.teamwork import Teamwork
 from bot.messages import conversation as msg
 from bot.survey.engine import Survey
-from bot.survey.model import DEFAULT_DEADLINE, AnswerValue
+from bot.survey.model import AnswerValue
 
 Command = Callable[[Session, UserInput], None]
 
@@ -47,19 +49,22 @@ class Conversation:
         self,
         survey: Survey,
         new_id: Callable[[], str] | None = None,
-        deadline: datetime = DEFAULT_DEADLINE,
+        deadline: datetime | None = None,
         admins: frozenset[str] = frozenset(),
     ) -> None:
         self.survey = survey
-        self.review = Review(survey, deadline)
+        # The ministry's (the prefectures') deadline: Config.deadline, else the definition's.
+        self.review = Review(survey, deadline or survey.texts.deadline)
         self.flow = Flow(survey, self.review, new_id)
         self.respondent_info = RespondentInfo(survey, self.flow)
         self.answering = Answering(survey, self.flow)
         self.deletion = Deletion(self.flow, admins)
         self.imports = ImportFlow(survey, self.flow, self.respondent_info)
+        commands = Commands(survey, self.flow, self.review)
         self._commands: dict[str, Command] = {}
-        for part in (Commands(survey, self.flow, self.review), Teamwork(survey, self.flow, self.review),
-                     self.deletion, self.imports):
+        # The desk's 状況 / 進捗 takes the word and hands the user's own 状況 back to commands.
+        for part in (commands, Teamwork(survey, self.flow, self.review),
+                     Desk(self.review.deadline, status=commands.status), self.deletion, self.imports):
             self._commands.update(part.commands())
 
     # ------------------------------------------------------------------ entry

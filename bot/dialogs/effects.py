@@ -10,6 +10,7 @@ turn at run time. Pure: no framework imports (a handler's signature is the bot's
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, Callable, ClassVar, Iterable, Mapping, TypeVar
 
 
@@ -109,11 +110,11 @@ class NotifyResponsible(Effect):
 
 
 @dataclass(frozen=True)
-class CheckAcrossOrganisations(Effect):
-    """An answer that must agree with another organisation's (Q13 between a 広域連合等 and its
-    構成市町村) changed: compare them and warn."""
+class CheckAgreement(Effect):
+    """An answer the definition says must agree between organisations changed (2307: Q13
+    between a 広域連合等 and its own 構成市町村): compare them and warn."""
 
-    kind: ClassVar[str] = "cross_check"
+    kind: ClassVar[str] = "check_agreement"
     answer_id: str
 
 
@@ -125,11 +126,57 @@ class DeleteAnswer(Effect):
     answer_id: str
 
 
+# --- the prefecture's desk (bot/dialogs/desk_effects.py) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Progress(Effect):
+    """進捗 都道府県名: the prefecture's municipalities and 広域連合等 by need to chase."""
+
+    kind: ClassVar[str] = "progress"
+    prefecture: str  # its code
+
+
+@dataclass(frozen=True)
+class SetDeadline(Effect):
+    """期限: the prefecture's own deadline set (`at`, ISO 8601), cleared, or (neither) shown."""
+
+    kind: ClassVar[str] = "deadline"
+    prefecture: str
+    at: str = ""
+    clear: bool = False
+    past: bool = False  # `at` lies before the moment it was typed
+
+
+@dataclass(frozen=True)
+class Remind(Effect):
+    """督促: once a day, the members of the prefecture's unfinished or unconfirmed answers."""
+
+    kind: ClassVar[str] = "remind"
+    prefecture: str
+
+
+class StaffOp(StrEnum):
+    ADD = "add"  # 職員追加
+    REMOVE = "remove"  # 職員削除
+    LIST = "list"  # 職員一覧
+
+
+@dataclass(frozen=True)
+class Staff(Effect):
+    """An administrator's change to (or look at) the prefecture staff granted in the chat."""
+
+    kind: ClassVar[str] = "staff"
+    op: StaffOp
+    who: str = ""  # a Teams name or a user id (ADD, REMOVE)
+    prefecture: str = ""  # ADD
+
+
 EFFECT_KINDS: dict[str, type[Effect]] = {
     cls.kind: cls
     for cls in (
         Export, Collect, ReceiveFiles, IndexAnswer, IndexName, RegisterUnion, Notify, NotifyResponsible,
-        CheckAcrossOrganisations, DeleteAnswer,
+        CheckAgreement, DeleteAnswer, Progress, SetDeadline, Remind, Staff,
     )
 }
 
@@ -209,7 +256,8 @@ def handlers_of(provider: object) -> dict[str, Handler]:
 
 
 __all__ = [
-    "EFFECT_KINDS", "CheckAcrossOrganisations", "Collect", "DeleteAnswer", "Effect", "EffectTableError", "Export",
-    "Handler", "IndexAnswer", "IndexName", "Notify", "NotifyResponsible", "ReceiveFiles", "RegisterUnion",
+    "EFFECT_KINDS", "CheckAgreement", "Collect", "DeleteAnswer", "Effect", "EffectTableError", "Export",
+    "Handler", "IndexAnswer", "IndexName", "Notify", "NotifyResponsible", "Progress", "ReceiveFiles", "RegisterUnion",
+    "Remind", "SetDeadline", "Staff", "StaffOp",
     "check_effect_handlers", "check_table", "effect_table", "handled_kinds", "handlers_of", "handles",
 ]

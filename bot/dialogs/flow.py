@@ -14,7 +14,7 @@ from bot.dialogs.session import Session
 from bot.messages import conversation as msg
 from bot.messages import union as union_msg
 from bot.survey.engine import Survey
-from bot.survey.model import ORG_MEMBER, RESPONDENT_FIELDS, RESPONDENT_LABELS, AnswerRecord
+from bot.survey.model import RESPONDENT_FIELDS, RESPONDENT_LABELS, ROLE_MEMBER, AnswerRecord
 from bot.survey.prefectures import prefecture_code_of_org, prefecture_name
 
 FIELD_KEYS = [key for key, _ in RESPONDENT_FIELDS]
@@ -47,7 +47,7 @@ class Flow:
         for key in FIELD_KEYS:
             if not respondent.get(key):
                 return Cursor.at_field(key)
-            if key == "org_name" and union_link.needs_union(s):
+            if key == "org_name" and union_link.needs_union(s, self.survey.orgs):
                 return UNION_CURSOR
         item = self.survey.next_item(s.org_type, s.record.answers, s.record.notes, under_review=under_review.marked(s))
         if item is not None:
@@ -85,7 +85,7 @@ class Flow:
             self.welcome(s)
         elif cursor is not None and cursor.kind is CursorKind.FIELD:
             self.ask_field(s, cursor.key)
-        elif cursor is not None and cursor.kind is CursorKind.UNION and s.org_type == ORG_MEMBER:
+        elif cursor is not None and cursor.kind is CursorKind.UNION and self.survey.orgs.is_role(s.org_type, ROLE_MEMBER):
             self.ask_union(s)
         elif (cursor is not None and cursor.kind is CursorKind.ITEM
               and self.survey.is_applicable(cursor.id, s.org_type, s.record.answers)):
@@ -106,7 +106,9 @@ class Flow:
 
     # --- greeting and resuming ----------------------------------------------------------------
     def welcome(self, s: Session) -> None:
-        s.say("", cards.message_card(msg.WELCOME_TITLE, msg.WELCOME_LINES, [(msg.BUTTON_START, "start"), (msg.BUTTON_HELP, "help")]))
+        texts = self.survey.texts
+        lines = [*([msg.EXAMPLE_NOTE] if texts.example else []), *filter(None, [texts.intro]), *msg.WELCOME_LINES]
+        s.say("", cards.message_card(texts.title, lines, [(msg.BUTTON_START, "start"), (msg.BUTTON_HELP, "help")]))
 
     def offer_resume(self, s: Session) -> None:
         heading = self.heading_of(self.next_target(s))
@@ -126,10 +128,11 @@ class Flow:
         s.user.cursor = Cursor.at_field(key)
         position = (FIELD_KEYS.index(key) + 1, len(FIELD_KEYS))
         current = s.record.respondent.get(key) or None
+        hint = msg.field_hint(key, self.survey.orgs.labels)
         if key == "org_type":
-            card = cards.org_type_card(msg.FIELD_HINTS[key], current, position)
+            card = cards.org_type_card(hint, current, position, self.survey.orgs.labels)
         else:
-            card = cards.field_card(key, RESPONDENT_LABELS[key], msg.FIELD_HINTS[key], current, position)
+            card = cards.field_card(key, RESPONDENT_LABELS[key], hint, current, position)
         s.say(note, card)
 
     def ask_union(self, s: Session, note: str = "") -> None:
@@ -137,7 +140,9 @@ class Flow:
         s.user.cursor = UNION_CURSOR
         known = list(s.known_unions or [])
         prefecture = prefecture_name(prefecture_code_of_org(s.record.respondent.get("org_name", "")) or "") or ""
-        lines = [union_msg.HINT, (union_msg.KNOWN if known else union_msg.NONE_KNOWN).format(prefecture=prefecture)]
+        member = self.survey.orgs.with_role(ROLE_MEMBER)
+        hint = union_msg.HINT.format(question=member.union_question if member else "", item=self.survey.agreed_heading)
+        lines = [hint, (union_msg.KNOWN if known else union_msg.NONE_KNOWN).format(prefecture=prefecture)]
         card = cards.union_card(
             union_msg.LABEL, lines, known, union_link.linked_union(s.answer) or None, union_msg.TYPE_IT,
             union_msg.INPUT_LABEL, union_msg.PLACEHOLDER, union_msg.SUBMIT,

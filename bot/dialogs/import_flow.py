@@ -33,7 +33,7 @@ from typing import Any, Callable
 from bot import cards
 from bot.dialogs import under_review, union_link
 from bot.dialogs.after_change import put_under_review, withdraw_on_change
-from bot.dialogs.effects import CheckAcrossOrganisations
+from bot.dialogs.effects import CheckAgreement
 from bot.dialogs.flow import Flow
 from bot.dialogs.inputs import FILE_DOWNLOAD_INFO, UserInput, dropped_files
 from bot.dialogs.records import ImportOffer
@@ -44,9 +44,10 @@ from bot.messages import import_file as msg
 from bot.messages import union as union_msg
 from bot.survey.checks import Problem
 from bot.survey.engine import Survey
-from bot.survey.model import CIRCLED, ORG_MEMBER, RESPONDENT_FIELDS, AnswerRecord
+from bot.survey.listed_org import parse_listed_field
+from bot.survey.model import CIRCLED, RESPONDENT_FIELDS, ROLE_MEMBER, AnswerRecord
+from bot.survey.organisations import Organisations
 from bot.survey.prefectures import prefecture_code_of_org
-from bot.survey.respondent import parse_field
 
 KEY = "import"  # on the user record (UserRecord.import_offer): the offer waiting for the user's choice
 OFFER_MINUTES = 60
@@ -89,7 +90,7 @@ def file_to_read(s: Session, inp: UserInput | None) -> dict[str, Any] | None:
     return files[0]
 
 
-def union_prefecture(s: Session, inp: UserInput | None) -> str | None:
+def union_prefecture(s: Session, inp: UserInput | None, orgs: Organisations) -> str | None:
     """Taking a 構成市町村's file asks for its 広域連合等 next (it is not on the sheet): the
     prefecture whose known 広域連合等 to read before the turn, as union_link does for typing."""
     offer = s.user.import_offer
@@ -98,7 +99,7 @@ def union_prefecture(s: Session, inp: UserInput | None) -> str | None:
     if union_link.linked_union(s.answer):
         return None
     sides = [offer.respondent, s.answer.respondent if s.answer is not None else {}]
-    if ORG_MEMBER not in {side.get("org_type") for side in sides}:
+    if not any(orgs.is_role(side.get("org_type"), ROLE_MEMBER) for side in sides):
         return None
     return next(filter(None, (prefecture_code_of_org(side.get("org_name") or "") for side in sides)), None)
 
@@ -336,7 +337,7 @@ class ImportFlow:
         return [
             label for key, label in RESPONDENT_FIELDS
             if incoming.respondent.get(key) and incoming.respondent[key] != current.respondent.get(key)
-            and parse_field(key, incoming.respondent[key], org_type).confirm
+            and parse_listed_field(key, incoming.respondent[key], org_type, self.survey.orgs).confirm
         ]
 
     def _headings(self, item_ids: list[str]) -> str:
@@ -420,8 +421,8 @@ class ImportFlow:
                 lines += put_under_review(self.survey, s, item.id, old, new, answered_anew=from_file)
         if plan.filled or plan.replaced or plan.set_aside:
             lines.append(withdraw_on_change(s))
-            if "13" in plan.filled + plan.replaced + plan.set_aside:
-                s.effects.append(CheckAcrossOrganisations(record.answer_id))
+            if self.survey.agreed_item in plan.filled + plan.replaced + plan.set_aside:
+                s.effects.append(CheckAgreement(record.answer_id))
         waiting = {c.key for c in confirms}
         if any(not record.respondent.get(key) and key not in waiting for key, _ in RESPONDENT_FIELDS):
             lines.append(msg.FIELDS_TO_ASK)

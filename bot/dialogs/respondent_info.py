@@ -8,14 +8,15 @@ from typing import Any, Mapping
 from bot import cards
 from bot.dialogs import union_link
 from bot.dialogs.after_change import set_aside_not_applicable, withdraw_on_change
-from bot.dialogs.effects import CheckAcrossOrganisations, IndexAnswer, RegisterUnion
+from bot.dialogs.effects import CheckAgreement, IndexAnswer, RegisterUnion
 from bot.dialogs.flow import Flow
 from bot.dialogs.records import Cursor, FieldConfirmation, confirm_topic
 from bot.dialogs.session import Session
 from bot.messages import conversation as msg
 from bot.messages import union as union_msg
 from bot.survey.engine import Survey
-from bot.survey.model import ORG_MEMBER, ORG_UNION, RESPONDENT_FIELDS, RESPONDENT_LABELS
+from bot.survey.listed_org import parse_listed_field
+from bot.survey.model import RESPONDENT_FIELDS, RESPONDENT_LABELS, ROLE_MEMBER, ROLE_UNION
 from bot.survey.prefectures import prefecture_code_of_org
 from bot.survey.respondent import parse_field
 from bot.survey.union_link import read_union_name
@@ -34,7 +35,7 @@ class RespondentInfo:
             return
         if self.flow.locked(s):
             return
-        result = parse_field(key, text, s.org_type)
+        result = parse_listed_field(key, text, s.org_type, self.survey.orgs)
         if not result.ok:
             s.say(result.error)
             self.flow.ask_field(s, key)
@@ -89,7 +90,7 @@ class RespondentInfo:
             text = str(values.get(key, "") or "").strip()
             if not text or text == respondent.get(key):
                 continue
-            result = parse_field(key, text, respondent.get("org_type"))
+            result = parse_listed_field(key, text, respondent.get("org_type"), self.survey.orgs)
             if not result.ok:
                 problems.append(msg.FORM_NOT_STORED.format(label=label, error=result.error))
             elif result.confirm:
@@ -142,7 +143,7 @@ class RespondentInfo:
         """A 広域連合等's name is offered to its 構成市町村 (the registry of known ones);
         a 構成市町村's link to its 広域連合等 holds only within its prefecture."""
         def union_name(respondent: dict[str, str]) -> str:
-            return respondent.get("org_name", "") if respondent.get("org_type") == ORG_UNION else ""
+            return respondent.get("org_name", "") if self.survey.orgs.is_role(respondent.get("org_type"), ROLE_UNION) else ""
 
         record = s.record
         old_union, new_union = union_name(before), union_name(record.respondent)
@@ -150,7 +151,8 @@ class RespondentInfo:
             s.effects.append(RegisterUnion(record.answer_id, old_union, new_union))
         linked = union_link.linked_union(record)
         code = prefecture_code_of_org(record.respondent.get("org_name", ""))
-        if linked and (s.org_type != ORG_MEMBER or (code and prefecture_code_of_org(linked) != code)):
+        member = self.survey.orgs.is_role(s.org_type, ROLE_MEMBER)
+        if linked and (not member or (code and prefecture_code_of_org(linked) != code)):
             record.union = ""
             s.log("field", item=union_msg.LABEL, old=linked, new="")
             return [union_msg.LINK_DROPPED.format(value=linked)]
@@ -161,7 +163,7 @@ class RespondentInfo:
         lines = []
         name = record.respondent.get("org_name")
         if name:
-            check = parse_field("org_name", name, new)
+            check = parse_field("org_name", name, new, self.survey.orgs)
             if not check.ok or check.confirm or check.value != name:
                 record.respondent["org_name"] = ""
                 s.effects.append(IndexAnswer(record.answer_id, name, ""))
@@ -174,12 +176,13 @@ class RespondentInfo:
     def answer_union(self, s: Session, text: str) -> None:
         if self.flow.locked(s):
             return
-        if s.org_type != ORG_MEMBER:
+        if not self.survey.orgs.is_role(s.org_type, ROLE_MEMBER):
             s.say(msg.UNKNOWN_SUBMIT)
             self.flow.ask_current(s)
             return
         record = s.record
-        result = read_union_name(text, record.respondent.get("org_name", ""), s.known_unions or ())
+        result = read_union_name(
+            text, record.respondent.get("org_name", ""), s.known_unions or (), self.survey.agreed_heading)
         if not result.ok:
             self.flow.ask_union(s, note=result.error)
             return
@@ -188,8 +191,8 @@ class RespondentInfo:
         lines = [union_msg.STORED.format(value=result.value)]
         if old != result.value:
             s.log("field", item=union_msg.LABEL, old=old, new=result.value)
-            if record.answers.get("13"):
-                s.effects.append(CheckAcrossOrganisations(record.answer_id))
+            if record.answers.get(self.survey.agreed_item or ""):
+                s.effects.append(CheckAgreement(record.answer_id))
         self.flow.go_next_with(s, "\n".join(lines))
 
 

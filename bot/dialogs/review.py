@@ -12,7 +12,7 @@ from bot.messages import conversation as msg
 from bot.messages.dates import wareki_datetime
 from bot.messages.deadlines import deadline_notice
 from bot.survey.engine import Status, Survey
-from bot.survey.model import ORG_PREFECTURE, RESPONDENT_FIELDS, AnswerRecord, Confirmation, ConfirmationStatus
+from bot.survey.model import RESPONDENT_FIELDS, ROLE_PREFECTURE, AnswerRecord, Confirmation, ConfirmationStatus
 
 # A button as the cards take it: (title, command id).
 Action = tuple[str, str]
@@ -46,27 +46,27 @@ class Review:
         s.user.cursor = REVIEW_CURSOR
         actions = [(msg.BUTTON_REQUEST, "request"), (msg.BUTTON_EXPORT, "export"), (msg.BUTTON_HELP, "help")]
         st = self.status(s)
-        lines = [note, msg.REVIEW_INTRO]
+        lines = [note, msg.REVIEW_INTRO.format(example=self.survey.texts.edit_example)]
         if not (st.info_missing or st.unanswered_flag or st.under_review):
-            # The finished answer says where it goes (survey-rules.md).
-            lines += [msg.REVIEW_DONE, *self.attachments_due(s), self.where(s), self.deadline_text(s)]
+            # The finished answer says where it goes (survey-rules.md), and what the sheet
+            # cannot carry (the definition's notes at: finish).
+            lines += [msg.REVIEW_DONE, *self.survey.finish_notes(s.org_type, s.record.answers), self.where(s),
+                      self.deadline_text(s)]
         s.say("\n".join(filter(None, lines)), self.card(s.record, actions))
-
-    def attachments_due(self, s: Session) -> list[str]:
-        """The sheet no longer carries Q10's 「概要を添付してください。」: the chat says it."""
-        return [msg.ATTACH_10] if self.survey.is_applicable("10_概要", s.org_type, s.record.answers) else []
 
     def for_prefecture(self, s: Session) -> bool:
         """Prefecture staff and a prefecture's own answer see the ministry's deadline."""
-        return bool(s.staff_prefecture) or (s.answer is not None and s.org_type == ORG_PREFECTURE)
+        return bool(s.staff_prefecture) or (
+            s.answer is not None and self.survey.orgs.is_role(s.org_type, ROLE_PREFECTURE))
 
     def deadline_text(self, s: Session) -> str:
-        return deadline_notice(self.for_prefecture(s), self.deadline)
+        return deadline_notice(self.for_prefecture(s), self.deadline, s.prefecture_deadline)
 
     def where(self, s: Session) -> str:
+        texts = self.survey.texts
         if self.for_prefecture(s):
-            return msg.WHERE_PREFECTURE.format(deadline=wareki_datetime(self.deadline))
-        return msg.WHERE_MUNICIPALITY
+            return (texts.submit_prefecture or msg.WHERE_PREFECTURE).format(deadline=wareki_datetime(self.deadline))
+        return texts.submit_municipality or msg.WHERE_MUNICIPALITY
 
     def card(self, answer: AnswerRecord, actions: list[Action]) -> dict:
         """Every item of one answer, 対象外 marked, with the status lines: for the

@@ -55,8 +55,12 @@ class Session:
     history: list[dict[str, Any]] | None = None
     switched: bool = False  # the user now works on `other` (参加)
     new_codes: list[NewCode] = field(default_factory=list)  # stored by the bot after the save
-    # The prefecture code when the user is registered prefecture staff (PREFECTURE_STAFF).
+    # The prefecture code when the user is prefecture staff (PREFECTURE_STAFF, or granted
+    # by an administrator in the chat).
     staff_prefecture: str | None = None
+    admin: bool = False  # the user is an administrator (ADMINS)
+    # The deadline the prefecture of the user's answer set for it (期限), if any.
+    prefecture_deadline: datetime | None = None
     # The 広域連合等 of the user's prefecture the bot knows (組織名s), read when a
     # 構成市町村 may be asked to name its own.
     known_unions: list[str] | None = None

@@ -27,9 +27,11 @@ from bot.messages import conversation as msg
 from bot.state.codes import PURPOSE_CONFIRM, PURPOSE_SHARE, CodeLookup, Codes
 from bot.state.history import History
 from bot.state.redis_storage import ETagConflict
+from bot.state.turn_roles import RoleReads
 from bot.state.turn_store import ANSWER_PREFIX, USER_PREFIX, TurnState, TurnStore
 from bot.stored_json import RecordError
 from bot.survey.model import AnswerRecord
+from bot.survey.prefectures import prefecture_code_of_org
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +127,7 @@ class SurveyBot(ActivityHandler):
         invokes: Mapping[str, InvokeHandler] | None = None,
         unions: KnownUnions | None = None,
         imports: DroppedFileReader | None = None,
+        roles: RoleReads | None = None,
     ) -> None:
         self.config = config
         self.store = store
@@ -137,6 +140,7 @@ class SurveyBot(ActivityHandler):
         self.codes = codes
         self.unions = unions  # the known 広域連合等 of a prefecture (Q13Board)
         self.imports = imports  # a dropped 回答シート to import, fetched and read before the turn
+        self.roles = roles  # staff grants and prefecture deadlines; None: the settings only
         self.runner = SurveyDialogRunner(conversation)
         self._heap_frozen = False
 
@@ -282,7 +286,7 @@ class SurveyBot(ActivityHandler):
         again on every attempt, so that a redone turn decides on fresh records. Returns
         the other answer as read, if one was."""
         command = inp.command if inp else None
-        session.staff_prefecture = self.config.prefecture_staff.get(session.user_key)
+        await self._read_roles(session)
         other = None
         if code_lookup is not None:
             session.code_lookup = code_lookup
@@ -292,10 +296,24 @@ class SurveyBot(ActivityHandler):
             other = await self._load_other(session, session.user.reviewing.answer_id)
         elif command == "history" and session.answer is not None:
             session.history = await self.history.read(session.answer.answer_id, count=HISTORY_SHOWN)
-        prefecture = (prefecture_to_read(session, inp) or union_prefecture(session, inp)) if self.unions is not None else None
+        orgs = self.conversation.survey.orgs
+        prefecture = (
+            (prefecture_to_read(session, inp, orgs) or union_prefecture(session, inp, orgs)) if self.unions is not None else None
+        )
         if prefecture is not None:
             session.known_unions = await self.unions.unions(prefecture)
         return other
+
+    async def _read_roles(self, session: Session) -> None:
+        """Whether the user is an administrator, prefecture staff (setting or grant), and
+        the deadline their answer's prefecture set: every turn, one round trip."""
+        session.admin = session.user_key in self.config.admins
+        if self.roles is None:
+            session.staff_prefecture = self.config.prefecture_staff.get(session.user_key)
+            return
+        org_name = session.answer.respondent.get("org_name", "") if session.answer is not None else ""
+        roles = await self.roles.for_turn(session.user_key, prefecture_code_of_org(org_name))
+        session.staff_prefecture, session.prefecture_deadline = roles.staff_prefecture, roles.prefecture_deadline
 
     async def _load_other(self, session: Session, answer_id: str) -> _Other | None:
         data, etag = await self.store.load_answer(answer_id)

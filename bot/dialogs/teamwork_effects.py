@@ -8,7 +8,7 @@ from botbuilder.core import MessageFactory, TurnContext
 
 from bot import cards
 from bot.dialogs.effects import (
-    CheckAcrossOrganisations,
+    CheckAgreement,
     Effect,
     Export,
     IndexName,
@@ -27,7 +27,7 @@ from bot.state.people import People
 from bot.state.q13_board import Q13Board
 from bot.state.turn_store import TurnStore
 from bot.survey.engine import Survey
-from bot.survey.model import ORG_MEMBER, ORG_UNION, AnswerRecord
+from bot.survey.model import AnswerRecord
 from bot.survey.prefectures import prefecture_code_of_org
 from bot.survey.union_link import same_union
 
@@ -82,7 +82,8 @@ class TeamworkEffects:
         found = [k for k in await self.people.find(effect.name) if k not in effect.members]
         if len(found) != 1:
             return
-        text = msg.REQUEST_TO_RESPONSIBLE.format(by=session.user_name, org=effect.org, code=effect.code)
+        text = msg.REQUEST_TO_RESPONSIBLE.format(
+            by=session.user_name, org=effect.org, code=effect.code, survey=self.survey.texts.name)
         card = cards.message_card(msg.BUTTON_OPEN, [text], [(msg.BUTTON_OPEN, "open_review", effect.code)])
         reached = await self.notifier.send(found, to_activity("", [card]))
         if reached:
@@ -96,34 +97,38 @@ class TeamworkEffects:
     async def register_union(self, turn_context: TurnContext, session: Session, effect: RegisterUnion) -> None:
         await self.q13.rename_union(effect.answer_id, effect.old, effect.new)
 
-    @handles(CheckAcrossOrganisations)
-    async def check_13(self, turn_context: TurnContext, session: Session, effect: CheckAcrossOrganisations) -> None:
-        """A 広域連合等 and its own 構成市町村 must give the same Q13: warn, naming both, when
-        the bot holds the other side's answer and it differs. A 構成市町村 is compared only
-        with the 広域連合等 it named; one that named none is compared with nobody."""
+    @handles(CheckAgreement)
+    async def check_agreement(self, turn_context: TurnContext, session: Session, effect: CheckAgreement) -> None:
+        """The definition's agreement (2307: a 広域連合等 and its own 構成市町村 give the same
+        Q13): warn, naming both, when the bot holds the other side's answer and it differs. A
+        member is compared only with the union it named; one that named none, with nobody."""
+        agreement = self.survey.agreement
         answer = session.answer
-        if answer is None:
+        if agreement is None or answer is None:
             return
         org_type, org_name = answer.org_type, answer.respondent.get("org_name", "")
-        ours = answer.answers.get("13")
+        ours = answer.answers.get(agreement.item)
         code = prefecture_code_of_org(org_name)
-        if org_type not in (ORG_MEMBER, ORG_UNION) or not ours or not code:
+        if org_type not in (agreement.member, agreement.union) or not ours or not code:
             return
-        union = linked_union(answer) if org_type == ORG_MEMBER else ""
+        union = linked_union(answer) if org_type == agreement.member else ""
         board = await self.q13.post(code, answer.answer_id, org_type, org_name, ours, union=union)
-        if org_type == ORG_MEMBER:
+        if org_type == agreement.member:
             pairs = [(name, entry, org_name, ours) for name, entry in board.items()
-                     if entry.get("type") == ORG_UNION and union and same_union(name, union)]
+                     if entry.get("type") == agreement.union and union and same_union(name, union)]
         else:
             pairs = [(org_name, {"q13": ours}, name, entry.get("q13")) for name, entry in board.items()
-                     if entry.get("type") == ORG_MEMBER and same_union(entry.get("union", ""), org_name)]
+                     if entry.get("type") == agreement.member and same_union(entry.get("union", ""), org_name)]
+        member_type, union_type = self.survey.orgs.get(agreement.member), self.survey.orgs.get(agreement.union)
+        names = {"item": self.survey.item(agreement.item).heading,
+                 "member_type": member_type.name if member_type else "", "union_type": union_type.name if union_type else ""}
         lines = [
-            msg.Q13_DIFFERS_LINE.format(
-                union=union_name, union_q13=self.survey.format_value("13", union_entry["q13"]),
-                member=member_name, member_q13=self.survey.format_value("13", member_q13),
+            msg.AGREEMENT_DIFFERS_LINE.format(
+                union=union_name, union_value=self.survey.format_value(agreement.item, union_entry["q13"]),
+                member=member_name, member_value=self.survey.format_value(agreement.item, member_q13), **names,
             )
             for union_name, union_entry, member_name, member_q13 in pairs
             if sorted(union_entry.get("q13") or []) != sorted(member_q13 or [])
         ]
         if lines:
-            await turn_context.send_activity(MessageFactory.text("\n".join([*lines, msg.Q13_AGREE])))
+            await turn_context.send_activity(MessageFactory.text("\n".join([*lines, msg.AGREEMENT_ASK.format(**names)])))

@@ -7,7 +7,8 @@ from bot.dialogs.inputs import UserInput
 from bot.dialogs.records import CursorKind
 from bot.dialogs.session import Session
 from bot.messages import union as msg
-from bot.survey.model import ORG_MEMBER, AnswerRecord
+from bot.survey.model import ROLE_MEMBER, AnswerRecord
+from bot.survey.organisations import Organisations
 from bot.survey.prefectures import prefecture_code_of_org
 
 EDIT_WORDS = frozenset({msg.LABEL, "広域連合等", "広域連合", "所属広域連合等"})
@@ -18,12 +19,12 @@ def linked_union(answer: AnswerRecord | None) -> str:
     return answer.union if answer is not None else ""
 
 
-def needs_union(s: Session) -> bool:
+def needs_union(s: Session, orgs: Organisations) -> bool:
     """A 構成市町村 with its 組織名 and no 広域連合等 named yet."""
-    return s.org_type == ORG_MEMBER and bool(s.record.respondent.get("org_name")) and not linked_union(s.answer)
+    return orgs.is_role(s.org_type, ROLE_MEMBER) and bool(s.record.respondent.get("org_name")) and not linked_union(s.answer)
 
 
-def prefecture_to_read(s: Session, inp: UserInput | None) -> str | None:
+def prefecture_to_read(s: Session, inp: UserInput | None, orgs: Organisations) -> str | None:
     """The prefecture whose known 広域連合等 this turn may offer: only for a 構成市町村
     who has not named one (or is changing it), from the stored 組織名 or the one
     being entered now."""
@@ -31,7 +32,7 @@ def prefecture_to_read(s: Session, inp: UserInput | None) -> str | None:
         return None
     data = inp.data
     org_type = (data.get("org_type") if data.get("action") == ACTION_FORM else None) or s.org_type
-    if org_type != ORG_MEMBER:
+    if not orgs.is_role(org_type, ROLE_MEMBER):
         return None
     editing = inp.command == "edit" and inp.arg.strip() in EDIT_WORDS
     answering = data.get("action") == ACTION_UNION or (

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import io
 import math
-import re
 import unicodedata
 from typing import Any
 
@@ -18,22 +17,16 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from bot.export.columns import HEADERS, SurveyLike, export_org_type, item_value, row_for
+from bot.export.columns import SurveyLike, item_value, row_for
 from bot.export.text_cells import write_text
 from bot.messages import export as msg
+from bot.survey.layout import sheet_order
 from bot.survey.model import (
     KIND_MULTI,
     KIND_SINGLE,
-    ORG_MUNICIPALITY,
-    ORG_PREFECTURE,
-    ORG_UNION,
     RESPONDENT_FIELDS,
     AnswerRecord,
-    Item,
 )
-
-# 組織区分 choices on the sheet: the Ministry's three (a 構成市町村 is a 市区町村 there).
-SHEET_ORG_TYPES = (ORG_PREFECTURE, ORG_MUNICIPALITY, ORG_UNION)
 
 _BOLD = Font(bold=True)
 _TITLE = Font(bold=True, size=14)
@@ -55,29 +48,10 @@ _PADDING_POINTS = 3.0
 _MAX_LINES = 25
 
 
-def answer_file_name(org_name: str) -> str:
-    """`【{組織名}】2307 マイナンバー調査回答.xlsx` (the project's convention)."""
-    return msg.FILE_NAME.format(name=org_name)
-
-
-def _number_key(item_id: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in re.findall(r"\d+", item_id))
-
-
-def sheet_order(items: tuple[Item, ...] | list[Item]) -> list[Item]:
-    """Items as the answer sheet lists them: 1-1 … 13, each sub-item after its item.
-
-    The survey's asking order puts 13 first; the sheet keeps the seed's numbering.
-    """
-    children: dict[str, list[Item]] = {}
-    for item in items:
-        if item.parent:
-            children.setdefault(item.parent, []).append(item)
-    ordered: list[Item] = []
-    for item in sorted((i for i in items if not i.parent), key=lambda i: _number_key(i.id)):
-        ordered.append(item)
-        ordered.extend(children.get(item.id, ()))
-    return ordered
+def answer_file_name(survey: SurveyLike, org_name: str) -> str:
+    """`【{組織名}】2307 マイナンバー調査回答.xlsx`: the definition's workbook.file_name (the
+    seed names only the prefecture's file; the respondent's follows it)."""
+    return survey.layout.file(org_name)
 
 
 class _Choices:
@@ -87,8 +61,8 @@ class _Choices:
     options' wording is longer than that, so every list lives on this sheet.
     """
 
-    def __init__(self, workbook: Workbook) -> None:
-        self.sheet = workbook.create_sheet(msg.SHEET_CHOICES)
+    def __init__(self, workbook: Workbook, title: str) -> None:
+        self.sheet = workbook.create_sheet(title)
         self.sheet.sheet_state = "hidden"
         self._ranges: dict[tuple[str, ...], str] = {}
 
@@ -113,17 +87,20 @@ def _validation(sheet: Worksheet, formula: str, error: str) -> DataValidation:
     return validation
 
 
-def _respondent_block(sheet: Worksheet, record: AnswerRecord, choices: _Choices, row: int) -> int:
+def _respondent_block(
+    sheet: Worksheet, survey: SurveyLike, record: AnswerRecord, choices: _Choices, row: int
+) -> int:
     write_text(sheet, row, 1, msg.RESPONDENT_BLOCK).font = _BOLD
     row += 1
-    org_type = export_org_type(record.org_type)
-    fields: list[tuple[str, str]] = [(msg.SYSTEM_LABEL, msg.SYSTEM_VALUE)]
+    layout = survey.layout
+    org_type = survey.orgs.sheet_label(record.org_type)
+    fields: list[tuple[str, str]] = [(msg.SYSTEM_LABEL, survey.texts.system)]
     for key, label in RESPONDENT_FIELDS:
         value = org_type if key == "org_type" else record.respondent.get(key, "")
         fields.append((label, value))
         if key == "org_type":
-            fields.append((msg.ATTRIBUTE_LABEL, msg.ATTRIBUTE_VALUE))
-    org_validation = _validation(sheet, choices.range_for(SHEET_ORG_TYPES), msg.VALIDATION_ERROR)
+            fields.append((msg.ATTRIBUTE_LABEL, layout.attribute))
+    org_validation = _validation(sheet, choices.range_for(layout.org_choices), msg.VALIDATION_ERROR)
     for label, value in fields:
         write_text(sheet, row, 1, label).font = _BOLD
         write_text(sheet, row, 2, value)
@@ -273,16 +250,16 @@ def _page_setup(sheet: Worksheet, header_row: int, last_row: int) -> None:
 def _answer_sheet(sheet: Worksheet, survey: SurveyLike, record: AnswerRecord, choices: _Choices) -> None:
     for letter, width in _WIDTHS.items():
         sheet.column_dimensions[letter].width = width
-    write_text(sheet, 1, 1, msg.TITLE).font = _TITLE
+    write_text(sheet, 1, 1, survey.layout.title).font = _TITLE
     status = survey.status(record.org_type, record.answers, record.respondent, record.notes)
-    row = _respondent_block(sheet, record, choices, 3)
+    row = _respondent_block(sheet, survey, record, choices, 3)
     row = _status_lines(sheet, status, record, row)
     header_row, end = _answer_table(sheet, survey, status, record, choices, row)
     _page_setup(sheet, header_row, end - 1)
 
 
 def _list_sheet(sheet: Worksheet, survey: SurveyLike, record: AnswerRecord) -> None:
-    for column, (header, value) in enumerate(zip(HEADERS, row_for(survey, record)), 1):
+    for column, (header, value) in enumerate(zip(survey.layout.headers, row_for(survey, record)), 1):
         write_text(sheet, 1, column, header)
         write_text(sheet, 2, column, value)
     # Printed with the workbook, its two rows stay on one page instead of six.
@@ -297,9 +274,10 @@ def build_answer_workbook(survey: SurveyLike, record: AnswerRecord) -> bytes:
     """The respondent's workbook as xlsx bytes; every value is stored as text."""
     workbook = Workbook()
     answer_sheet = workbook.active
-    answer_sheet.title = msg.SHEET_ANSWER
-    list_sheet = workbook.create_sheet(msg.SHEET_LIST_ROW)
-    choices = _Choices(workbook)
+    sheets = survey.layout.sheets
+    answer_sheet.title = sheets.answer
+    list_sheet = workbook.create_sheet(sheets.list_row)
+    choices = _Choices(workbook, sheets.choices)
     _answer_sheet(answer_sheet, survey, record, choices)
     _list_sheet(list_sheet, survey, record)
     buffer = io.BytesIO()

@@ -1,6 +1,6 @@
 """Read row 2 of the `一覧用` sheet of a workbook a municipality sent in.
 
-Columns are found by header name (columns.column_index), never by position. A file
+Columns are found by header name (the survey's layout.position), never by position. A file
 that cannot be read completely is rejected with a reason the prefecture can act on;
 nothing is half-read.
 """
@@ -9,21 +9,12 @@ from __future__ import annotations
 import io
 import zipfile
 from datetime import date, datetime, time
-from functools import lru_cache
 from typing import Any
 
 from openpyxl import load_workbook
 
-from bot.export.columns import (
-    COLUMNS,
-    HEADERS,
-    SRC_ITEM,
-    SRC_OPTION,
-    SRC_ORG_TYPE,
-    SRC_RESPONDENT,
-    column_index,
-)
 from bot.messages import export as msg
+from bot.survey.layout import SRC_ITEM, SRC_OPTION, SRC_ORG_TYPE, SRC_RESPONDENT, Layout
 
 MAX_BYTES = 5 * 1024 * 1024
 # Zip bombs, refused from the archive's directory before openpyxl opens anything
@@ -37,18 +28,22 @@ MAX_RATIO = 100
 RATIO_CHECKED_FROM = 1024 * 1024  # smaller parts cannot do harm whatever their ratio
 # Compound-file magic: .xls and password-protected .xlsx both start with it.
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_LIST_SHEET = msg.SHEET_LIST_ROW
 # A header row wider than this is not a 一覧用 sheet; stop reading instead of scanning it all.
 _MAX_COLUMNS = 512
 
 
 class ListFileError(Exception):
-    """A sent-in file whose 一覧用 row cannot be used; reason is Japanese, for the user."""
+    """A sent-in file whose 一覧用 row cannot be used; reason is Japanese, for the user.
 
-    def __init__(self, filename: str, reason: str) -> None:
+    `list_sheet` says what was wrong was the 一覧用 sheet only (missing, empty, headers):
+    a 回答シート in the same file may still be read. `no_sheet`: the sheet is missing."""
+
+    def __init__(self, filename: str, reason: str, list_sheet: bool = False, no_sheet: bool = False) -> None:
         super().__init__(msg.ERROR_WITH_NAME.format(filename=filename, reason=reason))
         self.filename = filename
         self.reason = reason
+        self.list_sheet = list_sheet or no_sheet
+        self.no_sheet = no_sheet
 
 
 def cell_text(value: Any) -> str:
@@ -68,12 +63,11 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-@lru_cache(maxsize=1)
-def _filled_by_respondent() -> tuple[int, ...]:
+def _filled_by_respondent(layout: Layout) -> tuple[int, ...]:
     # A template arrives with 制度等/属性 typed in and status formulas computed, so
     # "row 2 is empty" means: nothing the respondent fills in.
     sources = (SRC_ORG_TYPE, SRC_RESPONDENT, SRC_ITEM, SRC_OPTION)
-    return tuple(i for i, c in enumerate(COLUMNS) if c.source in sources)
+    return tuple(i for i, c in enumerate(layout.columns) if c.source in sources)
 
 
 def check_workbook_package(data: bytes, filename: str, max_bytes: int = MAX_BYTES) -> None:
@@ -106,7 +100,7 @@ def check_workbook_package(data: bytes, filename: str, max_bytes: int = MAX_BYTE
         raise ListFileError(filename, msg.TOO_LARGE_UNPACKED.format(limit=msg.size_text(MAX_UNPACKED_BYTES)))
 
 
-def _map_headers(header_row: tuple[Any, ...], filename: str) -> dict[int, int]:
+def _map_headers(layout: Layout, header_row: tuple[Any, ...], filename: str) -> dict[int, int]:
     """file column → 一覧用 column; every template column must be present exactly once."""
     mapping: dict[int, int] = {}
     seen: dict[int, str] = {}
@@ -115,7 +109,7 @@ def _map_headers(header_row: tuple[Any, ...], filename: str) -> dict[int, int]:
         header = cell_text(raw).strip()
         if not header:
             continue
-        position = column_index(header)
+        position = layout.position(header)
         if position is None:
             continue  # extra columns (notes, a ministry-only field) are not ours to read
         if position in seen:
@@ -123,17 +117,20 @@ def _map_headers(header_row: tuple[Any, ...], filename: str) -> dict[int, int]:
             continue
         seen[position] = header
         mapping[file_col] = position
+    sheet = layout.sheets.list_row
     if duplicates:
-        raise ListFileError(filename, msg.DUPLICATE_HEADERS.format(headers=msg.HEADER_SEPARATOR.join(duplicates)))
+        reason = msg.DUPLICATE_HEADERS.format(sheet=sheet, headers=msg.HEADER_SEPARATOR.join(duplicates))
+        raise ListFileError(filename, reason, list_sheet=True)
     # The project's own columns are optional: a Ministry template filled by hand lacks them.
-    missing = [c.header for i, c in enumerate(COLUMNS) if not c.project and i not in seen]
+    missing = [c.header for i, c in enumerate(layout.columns) if not c.project and i not in seen]
     if missing:
-        raise ListFileError(filename, msg.MISSING_HEADERS.format(headers=msg.HEADER_SEPARATOR.join(missing)))
+        reason = msg.MISSING_HEADERS.format(sheet=sheet, headers=msg.HEADER_SEPARATOR.join(missing))
+        raise ListFileError(filename, reason, list_sheet=True)
     return mapping
 
 
-def read_list_row(data: bytes, filename: str, max_bytes: int = MAX_BYTES) -> list[str]:
-    """The 42 values of the file's 一覧用 row 2, in HEADERS order, as text.
+def read_list_row(layout: Layout, data: bytes, filename: str, max_bytes: int = MAX_BYTES) -> list[str]:
+    """The values of the file's 一覧用 row 2, in the layout's column order, as text.
 
     Raises ListFileError(filename, reason) when the file cannot be used as a whole.
     """
@@ -143,9 +140,10 @@ def read_list_row(data: bytes, filename: str, max_bytes: int = MAX_BYTES) -> lis
     except Exception:  # openpyxl raises many kinds for a damaged package
         raise ListFileError(filename, msg.NOT_A_WORKBOOK) from None
     try:
-        if _LIST_SHEET not in workbook.sheetnames:
-            raise ListFileError(filename, msg.NO_LIST_SHEET)
-        sheet = workbook[_LIST_SHEET]
+        name = layout.sheets.list_row
+        if name not in workbook.sheetnames:
+            raise ListFileError(filename, msg.NO_LIST_SHEET.format(sheet=name), no_sheet=True)
+        sheet = workbook[name]
         try:
             rows = list(sheet.iter_rows(min_row=1, max_row=2, max_col=_MAX_COLUMNS, values_only=True))
         except Exception:
@@ -153,12 +151,12 @@ def read_list_row(data: bytes, filename: str, max_bytes: int = MAX_BYTES) -> lis
     finally:
         workbook.close()
     header_row = rows[0] if rows else ()
-    mapping = _map_headers(header_row, filename)
+    mapping = _map_headers(layout, header_row, filename)
     values = rows[1] if len(rows) > 1 else ()
-    result = [""] * len(HEADERS)
+    result = [""] * len(layout.columns)
     for file_col, position in mapping.items():
         if file_col < len(values):
             result[position] = cell_text(values[file_col])
-    if not any(result[i].strip() for i in _filled_by_respondent()):
-        raise ListFileError(filename, msg.EMPTY_ROW)
+    if not any(result[i].strip() for i in _filled_by_respondent(layout)):
+        raise ListFileError(filename, msg.EMPTY_ROW.format(sheet=layout.sheets.list_row), list_sheet=True)
     return result

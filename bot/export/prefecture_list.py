@@ -14,7 +14,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from bot.export.columns import HEADERS, ORG_COLUMN
+from bot.export.columns import SurveyLike
 from bot.export.list_sheets.attention import PatternSummary, write_attention_sheet
 from bot.export.list_sheets.findings_sheet import write_findings_sheet
 from bot.export.list_sheets.progress import (
@@ -32,33 +32,25 @@ from bot.messages import checks as checks_msg
 from bot.messages import export as msg
 from bot.survey.checks import Checked, Entry, Finding, check_entries
 from bot.survey.engine import Survey
+from bot.survey.layout import SRC_CONFIRMATION, Layout
 
 
-def prefecture_subject(prefecture_name: str) -> str:
-    """E-mail subject: `【神奈川県】2307 マイナンバー調査回答` (seed 3.(1))."""
-    return msg.FILE_SUBJECT.format(name=prefecture_name)
+def prefecture_subject(survey: SurveyLike, prefecture_name: str) -> str:
+    """E-mail subject: `【神奈川県】2307 マイナンバー調査回答` (seed 3.(1); workbook.file_name)."""
+    return survey.layout.subject(prefecture_name)
 
 
-def prefecture_file_name(prefecture_name: str) -> str:
+def prefecture_file_name(survey: SurveyLike, prefecture_name: str) -> str:
     """`【神奈川県】2307 マイナンバー調査回答.xlsx` (seed 3.(2))."""
-    return msg.FILE_NAME.format(name=prefecture_name)
+    return survey.layout.file(prefecture_name)
 
 
-def ordered_rows(rows: Iterable[list[str]]) -> list[list[str]]:
-    """Rows sorted by 組織名 (stable: equal names keep their order), padded to 42."""
-    width = len(HEADERS)
+def ordered_rows(layout: Layout, rows: Iterable[list[str]]) -> list[list[str]]:
+    """Rows sorted by 組織名 (stable: equal names keep their order), padded to the columns."""
+    width = len(layout.columns)
+    org = layout.org_column
     padded = [list(row[:width]) + [""] * (width - len(row)) for row in rows]
-    return sorted(padded, key=lambda row: row[ORG_COLUMN] or "")
-
-
-# Column widths of 一覧 (characters): names and texts wide, choice columns narrow enough that
-# the list stays one page wide when printed.
-_WIDE = {"組織名": 26, "担当部署名": 16, "回答責任者役職": 14, "メールアドレス": 22, "電話番号": 14,
-         "8-1_概要": 28, "10_概要": 28, "制度等": 12, "組織区分": 10, "確認日時": 16}
-
-
-def _list_widths() -> list[float]:
-    return [_WIDE.get(h, 9) for h in HEADERS]
+    return sorted(padded, key=lambda row: row[org] or "")
 
 
 @dataclass
@@ -71,20 +63,20 @@ class DeskSheets:
     progress: Sequence[ProgressRow] = ()
 
 
-def _marks(findings: Sequence[Finding]) -> dict[str, dict[str, str]]:
+def _marks(layout: Layout, findings: Sequence[Finding]) -> dict[str, dict[str, str]]:
     """組織名 -> header -> severity, for the cells of 一覧 to colour."""
     marks: dict[str, dict[str, str]] = {}
     for finding in findings:
         cells = marks.setdefault(finding.org, {})
-        for header in (HEADERS[ORG_COLUMN], *finding.headers):
+        for header in (layout.headers[layout.org_column], *finding.headers):
             if cells.get(header) != checks_msg.FIX:
                 cells[header] = finding.severity
     return marks
 
 
-def _marked_row(sheet: Any, row: list[str], marks: Mapping[str, str]) -> list[Any]:
+def _marked_row(sheet: Any, layout: Layout, row: list[str], marks: Mapping[str, str]) -> list[Any]:
     values = text_row(sheet, row)
-    for index, header in enumerate(HEADERS):
+    for index, header in enumerate(layout.headers):
         severity = marks.get(header)
         if severity is None:
             continue
@@ -103,28 +95,30 @@ def _styled(sheet: Any, value: str) -> WriteOnlyCell:
 
 
 def build_prefecture_workbook(
-    prefecture_name: str, rows: list[list[str]], desk: DeskSheets | None = None
+    survey: SurveyLike, prefecture_name: str, rows: list[list[str]], desk: DeskSheets | None = None
 ) -> bytes:
     """The list workbook as xlsx bytes; every cell of 一覧 is text.
 
     一覧 carries only the headers and the rows, as the seed asks (cells with a finding are
     coloured, nothing is added). With `desk`, the sheets 点検結果, 進捗, 集計 and 要注意 follow.
     """
-    return _build(rows, desk)[0]
+    return _build(survey.layout, rows, desk)[0]
 
 
 def _build(
-    rows: list[list[str]], desk: DeskSheets | None
+    layout: Layout, rows: list[list[str]], desk: DeskSheets | None
 ) -> tuple[bytes, list[ItemTally], list[PatternSummary]]:
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(msg.SHEET_PREFECTURE_LIST)
-    ordered = ordered_rows(rows)
-    setup_table(sheet, _list_widths(), header_row=1, rows=len(ordered), freeze_column=ORG_COLUMN + 1)
-    sheet.append(header_cells(sheet, list(HEADERS)))
-    marks = _marks(desk.checked.findings) if desk else {}
+    sheet = workbook.create_sheet(layout.sheets.list)
+    ordered = ordered_rows(layout, rows)
+    # Names and texts wide, choice columns narrow enough that the list stays one page wide.
+    widths = [column.width for column in layout.columns]
+    setup_table(sheet, widths, header_row=1, rows=len(ordered), freeze_column=layout.org_column + 1)
+    sheet.append(header_cells(sheet, list(layout.headers)))
+    marks = _marks(layout, desk.checked.findings) if desk else {}
     for row in ordered:
-        row_marks = marks.get(row[ORG_COLUMN])
-        sheet.append(_marked_row(sheet, row, row_marks) if row_marks else text_row(sheet, row))
+        row_marks = marks.get(row[layout.org_column])
+        sheet.append(_marked_row(sheet, layout, row, row_marks) if row_marks else text_row(sheet, row))
     tallies: list[ItemTally] = []
     patterns: list[PatternSummary] = []
     if desk is not None:
@@ -138,9 +132,9 @@ def _build(
     return buffer.getvalue(), tallies, patterns
 
 
-def entry_row(entry: Entry) -> list[str]:
+def entry_row(layout: Layout, entry: Entry) -> list[str]:
     """The 一覧 row of a checked entry: the bot's export, or the file's row as it was sent."""
-    return [entry.cells.get(header, "") for header in HEADERS]
+    return [entry.cells.get(header, "") for header in layout.headers]
 
 
 def seen_progress(survey: Survey, entries: Iterable[Entry]) -> dict[str, Progress]:
@@ -153,6 +147,15 @@ def seen_progress(survey: Survey, entries: Iterable[Entry]) -> dict[str, Progres
         else:
             seen[entry.org] = file_progress(entry.updated, entry.record.org_type or "")
     return seen
+
+
+def desk_progress(
+    survey: Survey, prefecture_code: str, entries: Sequence[Entry], progress: Mapping[str, Progress] | None = None
+) -> list[ProgressRow]:
+    """進捗's rows: of two rows for one organisation the one the list keeps counts."""
+    if progress is None:
+        progress = seen_progress(survey, check_entries(survey, entries, prefecture_code).kept)
+    return progress_rows(prefecture_code, progress, survey.orgs)
 
 
 @dataclass
@@ -176,9 +179,10 @@ def build_checked_list(
     """Check every entry, keep one row per organisation, and build the list with the desk's
     sheets. `progress` (organisation -> status) defaults to what the entries show."""
     checked = check_entries(survey, entries, prefecture_code)
-    rows = progress_rows(prefecture_code, progress if progress is not None else seen_progress(survey, checked.kept))
+    seen = progress if progress is not None else seen_progress(survey, checked.kept)
+    rows = progress_rows(prefecture_code, seen, survey.orgs)
     desk = DeskSheets(survey=survey, prefecture=prefecture_name, checked=checked, progress=rows)
-    data, tallies, patterns = _build([entry_row(e) for e in checked.kept], desk)
+    data, tallies, patterns = _build(survey.layout, [entry_row(survey.layout, e) for e in checked.kept], desk)
     return CheckedList(data, checked, rows, patterns, tallies)
 
 
@@ -196,18 +200,17 @@ class ListSummary:
         return self.confirmed + self.unconfirmed + self.from_files
 
 
-_CONFIRMATION_COLUMN = HEADERS.index("回答責任者確認")
-
-
 def summarise(
+    layout: Layout,
     stored_rows: Iterable[list[str]],
     file_rows: Iterable[list[str]],
     rejected: Iterable[tuple[str, str]] = (),
 ) -> ListSummary:
     """Count the rows by origin; stored rows by their 回答責任者確認 column."""
     summary = ListSummary(rejected=list(rejected))
+    confirmation = layout.index(layout.header_of(SRC_CONFIRMATION))
     for row in stored_rows:
-        if row[_CONFIRMATION_COLUMN] == msg.CONFIRMED:
+        if row[confirmation] == msg.CONFIRMED:
             summary.confirmed += 1
         else:
             summary.unconfirmed += 1

@@ -2,7 +2,7 @@
 
 One reader for both doors: 集計 (a prefecture's list of files) and the import of a started
 回答シート into the chat. Values are found by the sheet's item numbers (項番) and the 一覧用
-headers (columns.column_index, the one alias table), never by position, and read with the
+headers (the survey's layout.position, the one alias table), never by position, and read with the
 engine's own parsers (survey.parse_answer, respondent.parse_field). What cannot be taken is
 listed as a Problem (header, value found, reason in Japanese); nothing is guessed.
 
@@ -11,6 +11,7 @@ mapping to an AnswerRecord is written once (record_from_cells).
 """
 from __future__ import annotations
 
+import copy
 import io
 import re
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from openpyxl import load_workbook
 
-from bot.export.columns import COLUMNS, HEADERS, SRC_CONFIRMATION, SRC_CONFIRMED_AT, column_index, row_for
+from bot.export.columns import SRC_CONFIRMATION, SRC_CONFIRMED_AT, row_for
 from bot.export.list_reader import MAX_BYTES, ListFileError, cell_text, read_list_row
 from bot.messages import checks as msg
 from bot.messages import export as export_msg
@@ -32,18 +33,16 @@ from bot.survey.checks import (
     UNANSWERED_FLAG,
     Entry,
     Problem,
-    item_columns,
     not_applicable_rule,
     not_applicable_values,
 )
 from bot.survey.engine import Survey
+from bot.survey.layout import SRC_FIXED, SRC_ORG_TYPE, SRC_RESPONDENT, Layout, item_columns
 from bot.survey.model import (
     CIRCLED,
     KIND_MULTI,
     KIND_SINGLE,
     KIND_YEARMONTH,
-    ORG_MEMBER,
-    ORG_MUNICIPALITY,
     RESPONDENT_FIELDS,
     NOTE_NONE,
     AnswerRecord,
@@ -53,24 +52,15 @@ from bot.survey.model import (
 )
 from bot.survey.respondent import KOUIKI, parse_field
 
-SHEET_ANSWER = export_msg.SHEET_ANSWER
-SHEET_LIST_ROW = export_msg.SHEET_LIST_ROW
-SHEET_PREFECTURE_LIST = export_msg.SHEET_PREFECTURE_LIST
-
 # Marks people put in a multi-select cell for "chosen".
 MARKS = frozenset({"○", "〇", "◯", "●", "◎", "✓", "✔", "レ", "o", "O", "1", "TRUE"})
 # A hand-made answer sheet is a few dozen rows; stop reading a sheet that is not one.
 _MAX_SHEET_ROWS = 400
 _MAX_SHEET_COLUMNS = 12
-# read_list_row's reasons that concern only the 一覧用 sheet: the 回答シート may still be read.
-_LIST_SHEET_REASONS = (export_msg.NO_LIST_SHEET, export_msg.EMPTY_ROW)
-_LIST_SHEET_REASON_STARTS = tuple(
-    text.split("{")[0] for text in (export_msg.MISSING_HEADERS, export_msg.DUPLICATE_HEADERS)
-)
 _DATE_CELL = re.compile(r"^(\d{4})-(\d{2})-\d{2}(?: 00:00)?$")
 _ONLY_MARKS = re.compile(f"^[\\s、,，・/／{CIRCLED}0-9０-９]+$")
-_CONFIRMATION = next(c.header for c in COLUMNS if c.source == SRC_CONFIRMATION)
-_CONFIRMED_AT = next(c.header for c in COLUMNS if c.source == SRC_CONFIRMED_AT)
+# Columns the 回答シート's 回答者情報 block carries (制度等, 組織区分, 属性, 組織名 …).
+_RESPONDENT_BLOCK = (SRC_FIXED, SRC_ORG_TYPE, SRC_RESPONDENT)
 
 
 @dataclass
@@ -78,19 +68,15 @@ class ReadRecord:
     record: AnswerRecord  # confirmation always a draft: a file cannot confirm an answer
     cells: dict[str, str]  # 一覧用 header -> text as found
     problems: list[Problem] = field(default_factory=list)
-    sheet: str = SHEET_LIST_ROW  # where the values were read
+    sheet: str = ""  # where the values were read (the 回答シート, the 一覧用 or the list)
     filename: str = ""
-
-    @property
-    def claimed_confirmation(self) -> Confirmation:
-        """What the file's 回答責任者確認 / 確認日時 columns say (for the list row only)."""
-        if self.cells.get(_CONFIRMATION, "").strip() != export_msg.CONFIRMED:
-            return Confirmation()
-        return Confirmation(ConfirmationStatus.CONFIRMED, confirmed_at=self.cells.get(_CONFIRMED_AT, "").strip())
+    # What the file's 回答責任者確認 / 確認日時 columns say (for the list row only).
+    claimed_confirmation: Confirmation = field(default_factory=Confirmation)
+    headers: tuple[str, ...] = ()  # the survey's 一覧用 headers, in order
 
     def list_row(self) -> list[str]:
-        """The 42 一覧用 values as the file shows them."""
-        return [self.cells.get(header, "") for header in HEADERS]
+        """The 一覧用 values as the file shows them."""
+        return [self.cells.get(header, "") for header in self.headers]
 
     @property
     def field_count(self) -> int:
@@ -167,16 +153,15 @@ def record_from_cells(
         if key == "org_name" and org_type is None:
             respondent[key] = text  # checked once the 組織区分 is known
             continue
-        result = parse_field(key, text, org_type)
+        result = parse_field(key, text, org_type, survey.orgs)
         if not result.ok:
             kind = {"org_name": KIND_ORG_NAME, "title": KIND_TITLE}.get(key, KIND_RESPONDENT)
             problems.append(Problem(label, text, result.error, kind))
             continue
         value = result.value if not result.confirm else text  # the conversation asks the confirmation
         if key == "org_type":
-            # The list knows three 組織区分: a 構成市町村 is a 市区町村 whose 組織名 says (広域).
-            if value == ORG_MUNICIPALITY and org_text.replace("（広域）", KOUIKI).endswith(KOUIKI):
-                value = ORG_MEMBER
+            # The list knows the sheet's 組織区分: a 構成市町村 is a 市区町村 whose 組織名 says (広域).
+            value = survey.orgs.from_sheet(value, org_text, KOUIKI)
             org_type = value
         respondent[key] = value
 
@@ -230,12 +215,27 @@ def _none_from_empty_marks(
 
 
 def record_from_list_row(
-    survey: Survey, row: Sequence[str], answer_id: str = "", filename: str = "", sheet: str = SHEET_PREFECTURE_LIST
+    survey: Survey, row: Sequence[str], answer_id: str = "", filename: str = "", sheet: str = ""
 ) -> ReadRecord:
-    """A row of a prefecture's list (the 42 values in HEADERS order, as read_list_row gives)."""
-    cells = {header: (row[i] if i < len(row) else "") or "" for i, header in enumerate(HEADERS)}
+    """A row of a prefecture's list (the values in the layout's order, as read_list_row gives);
+    `sheet` defaults to the list's sheet."""
+    layout = survey.layout
+    cells = {header: (row[i] if i < len(row) else "") or "" for i, header in enumerate(layout.headers)}
     record, problems = record_from_cells(survey, cells, answer_id)
-    return ReadRecord(record=record, cells=cells, problems=problems, sheet=sheet, filename=filename)
+    return read_record(survey, record, cells, problems, sheet or layout.sheets.list, filename)
+
+
+def read_record(
+    survey: Survey, record: AnswerRecord, cells: Mapping[str, str], problems: list[Problem], sheet: str, filename: str
+) -> ReadRecord:
+    """A ReadRecord of the survey's layout: its headers, and the confirmation its cells claim."""
+    layout = survey.layout
+    claimed = Confirmation()
+    if cells.get(layout.header_of(SRC_CONFIRMATION), "").strip() == export_msg.CONFIRMED:
+        claimed = Confirmation(
+            ConfirmationStatus.CONFIRMED, confirmed_at=cells.get(layout.header_of(SRC_CONFIRMED_AT), "").strip())
+    return ReadRecord(record=record, cells=dict(cells), problems=problems, sheet=sheet, filename=filename,
+                      claimed_confirmation=claimed, headers=layout.headers)
 
 
 # --- the 回答シート ---------------------------------------------------------------------------
@@ -263,7 +263,7 @@ def answer_sheet_cells(survey: Survey, rows: Iterable[Sequence[Any]]) -> dict[st
             table = (number_col, question_col, answer_col)
             continue
         if table is None:
-            _respondent_row(texts, cells)
+            _respondent_row(survey.layout, texts, cells)
             continue
         number, question, answer = (texts[i] if i < len(texts) else "" for i in table)
         if number:
@@ -286,16 +286,16 @@ def answer_sheet_cells(survey: Survey, rows: Iterable[Sequence[Any]]) -> dict[st
     return cells
 
 
-def _respondent_row(texts: list[str], cells: dict[str, str]) -> None:
+def _respondent_row(layout: Layout, texts: list[str], cells: dict[str, str]) -> None:
     for index, text in enumerate(texts):
         if text in (export_msg.INFO_MISSING, export_msg.UNANSWERED):
             cells[INFO_FLAG if text == export_msg.INFO_MISSING else UNANSWERED_FLAG] = text
             return
-        position = column_index(text) if text else None
-        if position is not None and position < len(RESPONDENT_FIELDS) + 2:
+        position = layout.position(text) if text else None
+        if position is not None and layout.columns[position].source in _RESPONDENT_BLOCK:
             value = next((t for t in texts[index + 1:] if t), "")
             # The template's guidance column starts with ◆; an empty value cell leaves it next.
-            cells[HEADERS[position]] = "" if value.startswith("◆") else value
+            cells[layout.headers[position]] = "" if value.startswith("◆") else value
             return
 
 
@@ -312,13 +312,16 @@ def _child_for(survey: Survey, parent: Item, question: str, seen: set[str]) -> I
 # --- a workbook -------------------------------------------------------------------------------
 
 
-def _merge(sheet_cells: Mapping[str, str], list_cells: Mapping[str, str], problems: list[Problem]) -> dict[str, str]:
+def _merge(
+    layout: Layout, sheet_cells: Mapping[str, str], list_cells: Mapping[str, str], problems: list[Problem]
+) -> dict[str, str]:
     """The 回答シート's values (where people type), the 一覧用's for what the sheet lacks."""
     merged = dict(list_cells)
+    names = {"answer": layout.sheets.answer, "list_sheet": layout.sheets.list_row}
     for header, value in sheet_cells.items():
         other = list_cells.get(header, "")
         if header in list_cells and _comparable(other) != _comparable(value) and other.strip() and value.strip():
-            problems.append(Problem(header, value, msg.SHEETS_DISAGREE.format(sheet=value, list=other)))
+            problems.append(Problem(header, value, msg.SHEETS_DISAGREE.format(sheet=value, list=other, **names)))
         merged[header] = value
     return merged
 
@@ -334,25 +337,27 @@ def read_answer_workbook(
 
     Raises ListFileError(filename, reason) when neither sheet can be read.
     """
+    layout = survey.layout
     list_cells: dict[str, str] = {}
     list_error: ListFileError | None = None
     try:
-        list_cells = dict(zip(HEADERS, read_list_row(data, filename, max_bytes)))
+        list_cells = dict(zip(layout.headers, read_list_row(layout, data, filename, max_bytes)))
     except ListFileError as error:
-        if error.reason not in _LIST_SHEET_REASONS and not error.reason.startswith(_LIST_SHEET_REASON_STARTS):
+        if not error.list_sheet:
             raise  # the file as a whole is unusable
         list_error = error
     sheet_cells = _answer_sheet_of(survey, data, filename)
     if not sheet_cells and list_error is not None:
-        raise ListFileError(filename, msg.NO_ANSWER_SHEET if list_error.reason == export_msg.NO_LIST_SHEET else list_error.reason)
+        no_sheet = msg.NO_ANSWER_SHEET.format(answer=layout.sheets.answer, list=layout.sheets.list_row)
+        raise ListFileError(filename, no_sheet if list_error.no_sheet else list_error.reason)
     problems: list[Problem] = []
     if sheet_cells:
-        cells = _merge(sheet_cells, list_cells, problems)
-        sheet = SHEET_ANSWER
+        cells = _merge(layout, sheet_cells, list_cells, problems)
+        sheet = layout.sheets.answer
     else:
-        cells, sheet = list_cells, SHEET_LIST_ROW
+        cells, sheet = list_cells, layout.sheets.list_row
     record, read_problems = record_from_cells(survey, cells, answer_id)
-    return ReadRecord(record=record, cells=cells, problems=problems + read_problems, sheet=sheet, filename=filename)
+    return read_record(survey, record, cells, problems + read_problems, sheet, filename)
 
 
 def _answer_sheet_of(survey: Survey, data: bytes, filename: str) -> dict[str, str]:
@@ -361,9 +366,10 @@ def _answer_sheet_of(survey: Survey, data: bytes, filename: str) -> dict[str, st
     except Exception:  # openpyxl raises many kinds for a damaged package
         raise ListFileError(filename, export_msg.NOT_A_WORKBOOK) from None
     try:
-        if SHEET_ANSWER not in workbook.sheetnames:
+        name = survey.layout.sheets.answer
+        if name not in workbook.sheetnames:
             return {}
-        rows = workbook[SHEET_ANSWER].iter_rows(
+        rows = workbook[name].iter_rows(
             min_row=1, max_row=_MAX_SHEET_ROWS, max_col=_MAX_SHEET_COLUMNS, values_only=True
         )
         try:
@@ -403,14 +409,15 @@ def importable(survey: Survey, read: ReadRecord) -> tuple[AnswerRecord, list[Pro
 
 def bot_entry(survey: Survey, record: AnswerRecord, updated: str = "") -> Entry:
     """A stored answer as a row of the list: the cells are what the bot exports."""
-    return Entry(record=record, cells=dict(zip(HEADERS, row_for(survey, record))), source=msg.FROM_BOT, updated=updated)
+    cells = dict(zip(survey.layout.headers, row_for(survey, record)))
+    return Entry(record=record, cells=cells, source=msg.FROM_BOT, updated=updated)
 
 
 def file_entry(read: ReadRecord, updated: str = "") -> Entry:
     """A file's row: the cells as the file shows them; the claimed confirmation is kept for
     the list row (row_for) only."""
     record = read.record.copy()
-    record.confirmation = read.claimed_confirmation
+    record.confirmation = copy.deepcopy(read.claimed_confirmation)
     return Entry(
         record=record, cells=dict(read.cells), source=read.filename or read.sheet, updated=updated,
         problems=tuple(read.problems),

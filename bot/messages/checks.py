@@ -9,15 +9,15 @@ CHECK = "要確認"
 FROM_BOT = "ボットの回答"
 
 # --- reading a workbook -------------------------------------------------------------------
-NO_ANSWER_SHEET = "「回答シート」も「一覧用」シートも読み取れません。"
+NO_ANSWER_SHEET = "「{answer}」も「{list}」シートも読み取れません。"
 NOT_A_MARK = "「{value}」は印として読めません。該当する場合は「○」、該当しない場合は空欄にしてください。"
-SHEETS_DISAGREE = "「回答シート」では「{sheet}」、「一覧用」では「{list}」です。「回答シート」の値を読みました。"
+SHEETS_DISAGREE = "「{answer}」では「{sheet}」、「{list_sheet}」では「{list}」です。「{answer}」の値を読みました。"
 DATE_AS_YEARMONTH = "{year}年{month}月"
 
 # --- the checks -----------------------------------------------------------------------------
 NOT_APPLICABLE_ANSWERED = "対象外の問いに回答があります。"
-BLOCK_NOT_APPLICABLE_ANSWERED = "Q1〜Q12は対象外ですが、{count}項目に回答があります。"
-BLOCK_ITEMS = "Q1-1〜Q12"
+# {block}: the definition's block.name (Q1〜Q12)
+BLOCK_NOT_APPLICABLE_ANSWERED = "{block}は対象外ですが、{count}項目に回答があります。"
 UNANSWERED = "回答がありません。"
 MARKED_NOT_APPLICABLE = "「対象外」と書かれていますが、回答の対象です。"
 NOT_TAKEN = "{reason}この値は取り込みません。"

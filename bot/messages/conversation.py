@@ -1,4 +1,5 @@
 """What the bot says in the conversation (Japanese UI text)."""
+from bot.messages import desk as _desk
 from bot.survey.model import ConfirmationStatus
 
 # command id -> the words that call it. The first word is the one shown on buttons.
@@ -32,6 +33,7 @@ COMMAND_WORDS: dict[str, tuple[str, ...]] = {
     "import_take": ("ファイルの回答にする", "ファイルの回答"),
     "import_gaps": ("空欄だけ埋める", "空欄だけ"),
     "import_cancel": ("取り込まない", "取込をやめる"),
+    **_desk.COMMAND_WORDS,
 }
 
 
@@ -44,9 +46,9 @@ def command_word(command: str) -> str:
 NOT_AVAILABLE = "「{command}」はまだこのボットでは使えません。「ヘルプ」で使える操作を確認できます。"
 NONE = "なし"
 
-WELCOME_TITLE = "介護保険 マイナンバー紐付け点検（2307 マイナンバー調査）"
+# The welcome: the definition's survey.title, its survey.intro, then these lines.
+EXAMPLE_NOTE = "これは調査の定義ファイルの例です。実在の調査ではありません（回答はどこにも提出されません）。"
 WELCOME_LINES = [
-    "厚生労働省「介護保険関係事務における個人番号の紐付けの点検について（依頼）」の調査票に、このチャットで回答できます。",
     "回答者情報を入力したあと、調査項目を1問ずつ質問します。ボタンでも、番号や文字の入力でも答えられます。",
     "途中でやめても回答は保存されます。別のチャットや別の端末からでも「再開」で続きから答えられます。",
     "始めるには「開始」、使い方は「ヘルプ」と送ってください。",
@@ -62,13 +64,17 @@ PROGRESS = "回答者情報 {info}/{info_total}、回答済み {answered}問、�
 PROGRESS_REVIEW = "回答者情報 {info}/{info_total}、回答済み {answered}問（うち要確認 {review}問）、未回答 {open}問、対象外 {na}問。"
 
 HELP_TITLE = "使い方"
+
+
+# {example}: an item heading (Q7-2), {terms}: a few glossary terms, {doubt}: whose rule for doubt
+# it is (the definition's help:).
 HELP_LINES: list[tuple[str, str]] = [
     ("開始", "回答を始める（回答中なら続きから）"),
     ("再開", "最初の未回答の項目から続ける（どのチャットからでも）"),
-    ("説明", "今の質問の用語（完全一致、J-LIS照会、住登外者 など）を説明。「説明 用語」でその用語"),
-    ("迷っている", "迷ったときの選び方（デジタル庁の留意点）と、この問いの慎重な選択肢"),
+    ("説明", "今の質問の用語（{terms} など）を説明。「説明 用語」でその用語"),
+    ("迷っている", "迷ったときの選び方（{doubt}）と、この問いの慎重な選択肢"),
     ("戻る", "前の質問に戻る（記録済みの回答を表示）"),
-    ("修正 Q7-2", "その項目の回答を直す（回答者情報は「修正 組織名」など）。回答の分岐は直したあと自動で見直します"),
+    ("修正 {example}", "その項目の回答を直す（回答者情報は「修正 組織名」など）。回答の分岐は直したあと自動で見直します"),
     ("状況", "回答済み・未回答・対象外の数と確認の状況"),
     ("一覧", "すべての回答を一覧で表示"),
     ("中断", "いったん止める（回答は保存されます）"),
@@ -81,50 +87,17 @@ HELP_LINES: list[tuple[str, str]] = [
     ("集計 都道府県名", "（都道府県の担当者）管内の回答を一覧にしたファイルを作る"),
     ("削除依頼", "この回答を削除する（確認のうえ。確認済みの回答は管理者だけが削除できます）"),
 ]
-# The Digital Agency's 記載にあたっての留意点, quoted from the seed (its cover letter).
-NOTES_TITLE = "記載にあたっての留意点（デジタル庁）"
-NOTES_QUOTED: tuple[str, ...] = (
-    "調査表の回答においては、回答の選択に迷う場合や一部で対応できていない紐付け事務がある場合には、"
-    "より紐付け業務について対応できていない選択肢を選択するなど、より慎重な選択肢を選択するようお願いいたします。",
-    "集計作業の効率化等のため、エクセルの入力規則に従って入力するようお願いいたします。"
-    "既に組み込んでいる関数などは編集しないようご注意ください。",
-    "回答いただく際には、紐付け実施機関として責任を持った回答をお願いいたします。",
-)
+# The notice's own notes and contacts are the definition's (help.notes, help.contacts).
 NOTE_QUOTE = "「{text}」"
-NOTES_READING = (
-    "このボットでは: 迷ったときは「迷っている」で問いごとの慎重な選択肢を示します。"
-    "「出力」で作るファイルには入力規則を設定しています。ファイルを直接編集するときも、入力規則に従い、関数は編集しないでください。"
-)
-# The survey's contacts, as the seed prints them (the Digital Agency's e-mail address is
-# not legible in the seed, so none is shown).
 CONTACTS_TITLE = "問い合わせ先"
-CONTACTS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("調査について（厚生労働省）", (
-        "厚生労働省老健局介護保険計画課",
-        "担 当：新井、中山",
-        "電 話：03-5253-1111（内線：2164）",
-        "メール：rouken-keikaku@mhlw.go.jp",
-    )),
-    ("紐付けの実態調査について（デジタル庁）", (
-        "デジタル庁マイナンバー情報総点検本部",
-        "TEL : 03-4477-6775",
-    )),
-)
 WHERE_TITLE = "提出先"
-WHERE_MUNICIPALITY = (
-    "市区町村・広域連合等は、完成した回答のエクセルファイルを都道府県に提出してください。"
-    "本件は番号制度主管課とも情報共有してください。"
-)
-WHERE_PREFECTURE = (
-    "都道府県は、管内市町村・広域連合等の回答を取りまとめた一覧のファイルを、"
-    "{deadline}までに rouken-keikaku@mhlw.go.jp へ提出してください。"
-    "件名・ファイル名は「【都道府県名】2307 マイナンバー調査回答」です。番号制度主管課とも情報共有してください。"
-)
+# Where the answer goes when the definition does not say (help.submit).
+WHERE_MUNICIPALITY = "完成した回答のエクセルファイルを都道府県に提出してください。"
+WHERE_PREFECTURE = "管内の回答を取りまとめた一覧のファイル（「集計」で作成）を、{deadline}までに提出してください。"
 
 EXPORT_UNFINISHED = "まだ終わっていない項目があります（{parts}）。ファイルは今の内容で作成します。残りは「状況」で確かめられます。"
 EXPORT_OPEN_INFO = "回答者情報 {n}項目"
 EXPORT_OPEN_ITEMS = "未回答 {n}問"
-ATTACH_10 = "Q10: 概要を添付してください。提出の際に、事例の概要をまとめた資料を回答のファイルに添付してください。"
 
 EXPLAIN_TITLE = "用語の説明"
 EXPLAIN_ITEM_TITLE = "{heading}の用語"
@@ -138,8 +111,9 @@ DOUBT_OPTION = "より慎重な選択肢: {label}"
 DOUBT_YOU_DECIDE = "どれを選ぶかは回答者が決めてください。"
 
 AT_START = "最初の項目です。"
-EDIT_USAGE = "「修正 Q7-2」のように、直したい項番を付けて送ってください（回答者情報は「修正 組織名」など）。"
-EDIT_UNKNOWN = "「{target}」という項番はありません。「修正 Q7-2」のように送ってください。"
+# {example}: the definition's help.edit_example, as its heading (Q7-2).
+EDIT_USAGE = "「修正 {example}」のように、直したい項番を付けて送ってください（回答者情報は「修正 組織名」など）。"
+EDIT_UNKNOWN = "「{target}」という項番はありません。「修正 {example}」のように送ってください。"
 EDIT_DECIDED_BY = "{heading}を回答するかどうかは、まだ回答していない{decider}の回答で決まります。先に{decider}に回答してください。"
 EDIT_NOT_APPLICABLE = "{heading}は、今の回答では対象外のため修正できません。前の回答を直すと対象になる場合があります。"
 
@@ -184,7 +158,7 @@ REVIEW_NOT_MARKED = "{heading}は要確認の項目ではありません。"
 STATUS_UNDER_REVIEW = "要確認: {n}問（{items}）"
 REVIEW_FLAG = "要確認あり（{items}）"
 EXPORT_UNDER_REVIEW = "要確認 {n}問"
-CONFIRM_NONE = "{heading}は「どちらにも該当しない」として記録します（①②とも選択なし）。よろしいですか。"
+CONFIRM_NONE = "{heading}は「どちらにも該当しない」として記録します（{marks}とも選択なし）。よろしいですか。"
 CONFIRM_EXPIRED = "この確認はもう有効ではありません。"
 UNKNOWN_SUBMIT = "このボタンは古いか、内容を読み取れませんでした。今の質問をもう一度表示します。"
 EMPTY_INPUT = "メッセージが空でした。"
@@ -193,7 +167,7 @@ STILL_OPEN_HINT = "まだ終わっていない項目があります。次の項�
 
 REVIEW_HEADING = "回答の確認"
 REVIEW_DONE = "すべて回答済みです。「確認依頼」で回答責任者（課長級以上）に確認を依頼し、確認後に「出力」で回答のファイルを受け取ってください。"
-REVIEW_INTRO = "回答の一覧です。直すときは「修正 Q7-2」のように送ってください。"
+REVIEW_INTRO = "回答の一覧です。直すときは「修正 {example}」のように送ってください。"
 NOT_APPLICABLE = "対象外"
 UNANSWERED = "未回答"
 INFO_MISSING = "情報未入力あり"
@@ -208,8 +182,9 @@ BUTTON_REQUEST = "確認依頼"
 BUTTON_EXPORT = "ファイル出力"
 BUTTON_BACK_TO_QUESTION = "質問に戻る"
 
+# org_type: {choices} are the survey's organisation types (field_hint).
 FIELD_HINTS = {
-    "org_type": "組織区分を選んでください（市区町村／市区町村（広域連合等の構成市町村）／広域連合等／都道府県）。",
+    "org_type": "組織区分を選んでください（{choices}）。",
     "org_name": "都道府県コード・都道府県名・市区町村名を空白なしで入力してください。郡名は省略します。例: 14神奈川県相模原市",
     "dept": "担当部署名を入力してください。例: 介護保険課",
     "title": "回答責任者の役職を入力してください。回答責任者は課長級以上の方です。例: 介護保険課長",
@@ -229,3 +204,18 @@ TENANT_REFUSED = "このボットは、許可された組織のテナントか�
 CONCURRENT_CHANGE = "同じ回答を同僚が同時に更新しました。最新の内容に重ねて記録します。同僚の変更: {changes}"
 CHANGE_LINE = "{heading} {old}→{new}"
 CONFIRMED_DETAIL = "（{at} {by}）"
+
+
+def field_hint(key: str, org_labels: tuple[str, ...] | list[str]) -> str:
+    """The hint shown with a 回答者情報 field; 組織区分's lists the survey's types."""
+    return FIELD_HINTS[key].format(choices="／".join(org_labels)) if key == "org_type" else FIELD_HINTS[key]
+
+
+# Whose rule for doubt 迷っている shows, unless the definition names it (help.doubt_source).
+DOUBT_SOURCE = "調査票の留意点"
+
+
+def help_lines(example: str, terms: tuple[str, ...] | list[str], doubt: str = "") -> list[tuple[str, str]]:
+    """HELP_LINES with the survey's example item, terms and rule for doubt filled in."""
+    values = {"terms": "、".join(terms), "doubt": doubt or DOUBT_SOURCE}
+    return [(command.format(example=example), text.format(**values)) for command, text in HELP_LINES]

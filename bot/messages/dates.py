@@ -55,23 +55,22 @@ def era_name(era: str) -> str:
     return typed_eras()[era.lower() if len(era) == 1 else era][0]
 
 
-def western_year(era: str, era_year: int, month: int, day: int | None = None) -> int | None:
-    """The western year of a typed 和暦 (`令和`, `R`, `平成`, `h`; 元年 is 1): 令和5年9月 -> 2023.
-    None when the month (`day` None: any day of it) or the day lies outside the era.
-    Raises ValueError for a day the month does not have, KeyError for an unknown era."""
-    name, base, _, _ = typed_eras()[era.lower() if len(era) == 1 else era]
-    if era_year < 1:
-        return None
-    year = base + era_year
-    first, following = era_bounds(name)
+def western_year(era: str, era_year: int) -> int:
+    """The western year of a typed era's year (`令和`, `R`, `平成`, `h`; 元年 is 1):
+    令和5 -> 2023. KeyError for an era the bot does not know."""
+    return typed_eras()[era.lower() if len(era) == 1 else era][1] + era_year
+
+
+def within_era(era: str, year: int, month: int, day: int | None = None) -> bool:
+    """Whether the month (`day` None: any day of it) or the day lies in the era (typed as
+    for western_year). Raises ValueError for a day the month does not have."""
+    first, following = era_bounds(era_name(era))
     if day is None:
         start = date(year, month, 1)
         end = (date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)) - timedelta(days=1)
     else:
         start = end = date(year, month, day)
-    if end < first or (following is not None and start >= following):
-        return None
-    return year
+    return end >= first and (following is None or start < following)
 
 
 def wareki_date(day: date) -> str:

@@ -35,8 +35,9 @@ REJECTED_TITLE = "一覧に含めなかったファイル（{count}件）:"
 REJECTED_LINE = "・{filename}：{reason}"
 ACCEPTED_TITLE = "受け付けたファイル（{count}件）:"
 ACCEPTED_LINE = "・{filename}（{org_name}）"
+# {address}: the definition's help.submit.address (where the ministry takes the lists).
 SUBMIT_REMINDER = "{deadline}までに {address} へ、件名「{subject}」でこのファイルを添付して提出してください。"
-SUBMIT_ADDRESS = "rouken-keikaku@mhlw.go.jp"
+SUBMIT_REMINDER_NO_ADDRESS = "{deadline}までに、件名「{subject}」でこのファイルを添付して提出してください。"
 
 # --- files dropped into the chat --------------------------------------------------
 RECEIVE_NOT_STAFF = (
@@ -55,7 +56,7 @@ DOWNLOAD_FAILED = (
 )
 TOO_MANY_FILES = "一度に受け取れるファイルは{limit}件までです。残りは分けて送ってください。"
 OTHER_PREFECTURE = "組織名「{org_name}」は{prefecture}の団体ではありません。"
-NO_ORG_NAME = "「一覧用」シートの2行目に組織名がありません。"
+NO_ORG_NAME = "「{sheet}」シートの2行目に組織名がありません。"
 
 def deadline_text(deadline: datetime) -> str:
     """`令和5年7月21日（金）17時` (the seed's way of writing the deadline)."""

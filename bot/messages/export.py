@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 # --- values written into cells (answer-sheet.md, 一覧用 cell values) ---
-SYSTEM_VALUE = "福祉・介護(介護保険)"
-ATTRIBUTE_VALUE = "なし"
+ATTRIBUTE_VALUE = "なし"  # 属性, unless the definition's workbook.attribute says otherwise
 NOT_APPLICABLE = "対象外"
 MARK = "○"
 INFO_MISSING = "情報未入力あり"
@@ -14,12 +13,17 @@ UNCONFIRMED = "未確認"
 NONE_CHOSEN = "該当なし"
 
 # --- 回答シート (laid out like the seed's answer sheet; field guidance verbatim from the seed) ---
+# Sheet names of the 総点検 template, unless a definition names its own (workbook.sheets).
 SHEET_ANSWER = "回答シート"
 SHEET_LIST_ROW = "一覧用"
 SHEET_CHOICES = "選択肢"
 SHEET_PREFECTURE_LIST = "一覧"
+# Headers of the 一覧用 columns the template shares besides the 回答者情報 (bot/survey/layout.py).
+INFO_FLAG_HEADER = "情報未入力"
+UNANSWERED_FLAG_HEADER = "未回答"
+CONFIRMATION_HEADER = "回答責任者確認"
+CONFIRMED_AT_HEADER = "確認日時"
 
-TITLE = "マイナンバー情報連携関係実態調査 調査項目回答シート"
 RESPONDENT_BLOCK = "回答者情報"
 ANSWERS_BLOCK = "調査項目への回答"
 TABLE_HEADERS = ("項番", "質問", "回答をリストから選択 (一部自由記載)")
@@ -53,10 +57,6 @@ VALIDATION_ERROR_TITLE = "入力できない値です"
 VALIDATION_ERROR = "リストから選択してください。"
 VALIDATION_MARK_ERROR = "該当する場合は「○」を選択し、該当しない場合は空欄にしてください。"
 
-# --- file names (seed 3.(1)(2); the respondent's file is the project's convention) ---
-FILE_SUBJECT = "【{name}】2307 マイナンバー調査回答"
-FILE_NAME = FILE_SUBJECT + ".xlsx"
-
 # --- why a sent-in list file could not be read (ListFileError.reason) ---
 TOO_LARGE = "ファイルが大きすぎます（{size}、上限は{limit}）。"
 TOO_LARGE_UNPACKED = "ファイルを展開すると大きすぎます（上限は{limit}）。"
@@ -71,10 +71,10 @@ OLD_OR_ENCRYPTED = (
 )
 NOT_A_ZIP = "Excelファイル（.xlsx）ではありません。"
 NOT_A_WORKBOOK = "Excelのブックとして読み取れません（ファイルが壊れているか、別の形式です）。"
-NO_LIST_SHEET = "「一覧用」シートがありません。"
-MISSING_HEADERS = "「一覧用」シートの1行目に次の見出しがありません：{headers}"
-DUPLICATE_HEADERS = "「一覧用」シートの1行目に同じ見出しが複数あります：{headers}"
-EMPTY_ROW = "「一覧用」シートの2行目が空です。"
+NO_LIST_SHEET = "「{sheet}」シートがありません。"
+MISSING_HEADERS = "「{sheet}」シートの1行目に次の見出しがありません：{headers}"
+DUPLICATE_HEADERS = "「{sheet}」シートの1行目に同じ見出しが複数あります：{headers}"
+EMPTY_ROW = "「{sheet}」シートの2行目が空です。"
 HEADER_SEPARATOR = "、"
 ERROR_WITH_NAME = "{filename}：{reason}"
 

@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 # --- 組織区分 -------------------------------------------------------------
-ORG_TYPE_CHOOSE = (
-    "組織区分を1〜4の番号で選んでください。\n"
-    "1 市区町村\n2 市区町村（広域連合等の構成市町村）\n3 広域連合等\n4 都道府県"
-)
-ORG_TYPE_AMBIGUOUS = "「{given}」は{candidates}のどれか分かりません。番号（1〜4）で選んでください。"
+# {choices}: the survey's organisation types, one per line, numbered ("1 市区町村").
+ORG_TYPE_CHOOSE = "組織区分を1〜{count}の番号で選んでください。\n{choices}"
+ORG_TYPE_AMBIGUOUS = "「{given}」は{candidates}のどれか分かりません。番号（1〜{count}）で選んでください。"
 
 # --- 組織名 ---------------------------------------------------------------
 ORG_NAME_EMPTY = "組織名を入力してください（例：14神奈川県相模原市）。"

@@ -40,7 +40,8 @@ RETURNED_NOTICE = "回答責任者の{name}さんが回答を差し戻しまし�
 NOTHING_TO_REVIEW = "確認中の回答はありません。回答者から受け取ったコードで「確認 コード」と送ってください。"
 WITHDRAWN_BY_EDIT = "回答を変更したため、回答責任者への確認依頼を取り下げました。回答がそろったら、もう一度「確認依頼」を送ってください。"
 RESPONSIBLE_NOTIFIED = "回答責任者の{name}さんにも、Teamsで確認依頼を送りました。"
-REQUEST_TO_RESPONSIBLE = "{by}さんから、{org}の「2307 マイナンバー調査」回答の確認依頼が届きました。\n確認するには「確認 {code}」と送ってください。"
+# {survey}: the definition's survey.name (2307 マイナンバー調査).
+REQUEST_TO_RESPONSIBLE = "{by}さんから、{org}の「{survey}」回答の確認依頼が届きました。\n確認するには「確認 {code}」と送ってください。"
 BUTTON_OPEN = "確認する"
 
 BUTTON_APPROVE = "承認"
@@ -67,9 +68,13 @@ HISTORY_KINDS = {
     "import": "回答シート「{file}」を取り込み（回答者情報 {fields}項目、回答 {answers}問）",
 }
 
-REMINDER = "「2307 マイナンバー調査」の回答についてのお知らせです。{deadline}{state}\n「再開」で続きから回答できます。"
+REMINDER = "「{survey}」の回答についてのお知らせです。{deadline}{state}\n「再開」で続きから回答できます。"
 REMINDER_UNFINISHED = "未回答の項目が残っています（{open}問）。"
 REMINDER_UNDER_REVIEW = "要確認の回答が残っています（{n}問）。"
 REMINDER_UNCONFIRMED = "回答責任者の確認がまだです。"
-Q13_DIFFERS_LINE = "注意: 広域連合等「{union}」のQ13（{union_q13}）と、その構成市町村「{member}」のQ13（{member_q13}）が違います。"
-Q13_AGREE = "Q13は、広域連合等とその構成市町村で調整して同じ回答にしてください。"
+# The definition's agreement (2307: Q13 between a 広域連合等 and its 構成市町村). {item}: the item's
+# heading; {union_type} / {member_type}: the organisation types' names.
+AGREEMENT_DIFFERS_LINE = (
+    "注意: {union_type}「{union}」の{item}（{union_value}）と、その{member_type}「{member}」の{item}（{member_value}）が違います。"
+)
+AGREEMENT_ASK = "{item}は、{union_type}とその{member_type}で調整して同じ回答にしてください。"

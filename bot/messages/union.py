@@ -1,10 +1,8 @@
-"""Texts of a 構成市町村's 広域連合等 (the link Q13's agreement check uses)."""
+"""Texts of a 構成市町村's 広域連合等 (the link the definition's agreement check uses)."""
 
 LABEL = "所属する広域連合等"
-HINT = (
-    "構成市町村として、介護保険の保険者である広域連合等（広域連合・一部事務組合）を教えてください。"
-    "Q13の回答を、その広域連合等の回答とだけ突き合わせるために使います（回答のファイルには載りません）。"
-)
+# {question}: the member type's union_question; {item}: the agreed item's heading.
+HINT = "{question}{item}の回答を、その広域連合等の回答とだけ突き合わせるために使います（回答のファイルには載りません）。"
 KNOWN = "{prefecture}の広域連合等でこのボットに回答中のもの: 番号かボタンで選べます。"
 NONE_KNOWN = "{prefecture}の広域連合等は、まだこのボットに登録されていません。"
 TYPE_IT = "一覧にない場合は名称を入力してください。例: 介護保険広域連合（都道府県名は省略できます）"
@@ -17,6 +15,6 @@ EMPTY = "広域連合等の名称を入力してください。"
 NO_SUCH_NUMBER = "1〜{n}の番号で選ぶか、名称を入力してください。"
 NEED_ORG_NAME = "先に組織名を入力してください。"
 NEED_NAME = "都道府県コードの後に、都道府県名と広域連合等の名称を続けてください。"
-OTHER_PREFECTURE = "{prefecture}の広域連合等を入力してください（Q13は同じ都道府県の広域連合等と突き合わせます）。"
+OTHER_PREFECTURE = "{prefecture}の広域連合等を入力してください（{item}は同じ都道府県の広域連合等と突き合わせます）。"
 NOT_A_MEMBER_NAME = "構成市町村の名前ではなく、広域連合等の名称を入力してください（例: 介護保険広域連合）。"
 LINK_DROPPED = "組織区分または組織名が変わったため、所属する広域連合等（{value}）の記録を外しました。"

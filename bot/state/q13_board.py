@@ -1,7 +1,10 @@
-"""Q13 as each 広域連合等 and 構成市町村 of a prefecture answered it: one small hash per
-prefecture, so comparing the two sides never reads whole answers. Beside it, the
-prefecture's 広域連合等 the bot knows (by 組織名), offered to a 構成市町村 that names
-its own."""
+"""The agreed item (the definition's `agreement:`; 2307's Q13) as each 広域連合等 and
+構成市町村 of a prefecture answered it: one small hash per prefecture, so comparing the two
+sides never reads whole answers. Beside it, the prefecture's 広域連合等 the bot knows (by
+組織名), offered to a 構成市町村 that names its own.
+
+The key kind and the entry's value field keep the name they were stored under (`q13`):
+renaming them would orphan the boards already kept."""
 from __future__ import annotations
 
 import json

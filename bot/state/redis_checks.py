@@ -140,9 +140,13 @@ def _text(value: Any) -> str | None:
     return value.decode() if isinstance(value, bytes) else (None if value is None else str(value))
 
 
+# How INFO writes a flag (cluster_enabled, aof_enabled).
+_ON, _OFF = "1", "0"
+
+
 async def _refuse_cluster(client: redis.asyncio.Redis, namespace: str) -> None:
     cluster = await _info(client, "cluster")
-    if cluster is not None and str(cluster.get("cluster_enabled", "0")) == "1":
+    if cluster is not None and str(cluster.get("cluster_enabled", _OFF)) == _ON:
         raise RedisRefused(CLUSTER_REFUSAL)
     keys = [f"{namespace}:{key}" for key in CLUSTER_PROBE_KEYS]
     try:
@@ -159,7 +163,7 @@ async def _eviction_policy(client: redis.asyncio.Redis) -> str | None:
 
 async def _persistence(client: redis.asyncio.Redis) -> str:
     info = await _info(client, "persistence")
-    aof = None if info is None else str(info.get("aof_enabled", "0")) == "1"
+    aof = None if info is None else str(info.get("aof_enabled", _OFF)) == _ON
     save = await _config(client, "save")
     rdb = None if save is None else bool(save.strip())
     kinds = [name for name, on in (("aof", aof), ("rdb", rdb)) if on]

@@ -7,6 +7,9 @@ read by the other.
 
 JSON only (no pickle): what sits in Redis stays readable by people and by other
 tools, and a code change can never turn stored state into something unloadable.
+botbuilder's own state objects (a DialogState stored through ConversationState, the
+prompts' options, schema models) are converted to and from tagged JSON by
+`sdk_json.py`; plain records are written and read exactly as before.
 """
 from __future__ import annotations
 
@@ -18,6 +21,8 @@ from typing import Any
 
 import redis.asyncio
 from botbuilder.core import Storage, StoreItem
+
+from bot.state.sdk_json import TYPED_KEY, TYPED_PREFIX, TYPED_PREFIX_BYTES, dumps_typed, loads_typed
 
 DEFAULT_NAMESPACE = "mn2307"
 ETAG_FIELD = "e_tag"
@@ -114,18 +119,32 @@ def new_etag() -> str:
     return secrets.token_hex(8)
 
 
+class _NotPlain(Exception):
+    pass
+
+
+def _not_plain(value: object) -> object:
+    raise _NotPlain
+
+
 def encode_record(data: Mapping[str, Any], etag: str, key: str = "") -> str:
+    """Compact UTF-8 JSON; a record holding botbuilder state objects is written in
+    sdk_json's tagged form instead (tried only once plain JSON has failed, so the
+    bot's own plain records cost what they always did)."""
     record = dict(data)
     record[ETAG_FIELD] = etag
-
-    def reject(value: object) -> object:
-        raise TypeError(f"{key or 'record'}: {type(value).__name__} is not JSON (store plain dicts, lists, str, numbers)")
-
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"), default=reject)
+    if TYPED_KEY in record:
+        raise TypeError(f"{key or 'record'}: {TYPED_KEY!r} is a reserved key")
+    try:
+        return json.dumps(record, ensure_ascii=False, separators=(",", ":"), default=_not_plain)
+    except _NotPlain:
+        return dumps_typed(record, key or "record")
 
 
 def decode_record(raw: bytes | str) -> dict[str, Any]:
-    value = json.loads(raw)
+    # One prefix test (no call) tells the records with SDK objects from the bot's own.
+    typed = raw.startswith(TYPED_PREFIX_BYTES if isinstance(raw, bytes) else TYPED_PREFIX)
+    value = loads_typed(raw) if typed else json.loads(raw)
     if not isinstance(value, dict):
         raise ValueError("stored record is not a JSON object")
     return value
@@ -166,6 +185,10 @@ class RedisStorage(Storage):
         return f"{self._namespace}:{key}"
 
     async def read(self, keys: Sequence[str] | None) -> dict[str, dict[str, Any]]:
+        if keys is None:
+            # What botbuilder-testing's StorageBaseTests ask of a storage other than
+            # MemoryStorage / Cosmos (the words are theirs).
+            raise ValueError("Keys are required when reading")
         if not keys:
             return {}
         keys = list(keys)

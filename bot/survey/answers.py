@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..messages import survey as msg
-from ..messages.dates import era_name, western_year
+from ..messages.dates import era_name, western_year, within_era
 from .model import (
     CIRCLED,
     KIND_MULTI,
@@ -146,10 +146,9 @@ def parse_yearmonth(text: str) -> Parsed:
         month = int(match.group(3))
         if not 1 <= month <= 12:
             return _fail(msg.MONTH_RANGE)
-        in_era = western_year(match.group(1), era_year, month)
-        if in_era is None:
+        year = western_year(match.group(1), era_year)
+        if era_year < 1 or not within_era(match.group(1), year, month):
             return _fail(msg.ERA_RANGE.format(era=era_name(match.group(1)), year=match.group(2), month=month))
-        year = in_era
     else:
         match = re.fullmatch(r"([0-9]{4})[年./-]([0-9]{1,2})月?", token)
         if not match:

@@ -2,7 +2,7 @@
 
 Pure: a response (AnswerRecord) and the cells its list row shows (the 一覧用 columns, keyed
 by header: `"3"`, `"7-4_②"`, `"組織名"`, `"未回答"` …) go in; findings come out, each with
-the rule in the survey's words (definition.yaml `rule_words`). Skip rules are never
+the rule in the survey's words (the definition's `rule_words`). Skip rules are never
 re-implemented here: applicability comes from the engine, the 回答者情報 rules from
 respondent.py, the answer shapes from the engine's parsers.
 
@@ -23,14 +23,15 @@ from bot.messages import export as export_msg
 from bot.messages import respondent as respondent_msg
 from bot.survey import municipalities
 from bot.survey.engine import Survey
+from bot.survey.layout import item_columns
 from bot.survey.model import (
     KIND_MULTI,
     KIND_SINGLE,
-    ORG_MEMBER,
-    ORG_MUNICIPALITY,
-    ORG_TYPES,
+    KIND_YEARMONTH,
     RESPONDENT_FIELDS,
     RESPONDENT_LABELS,
+    ROLE_MEMBER,
+    ROLE_MUNICIPALITY,
     AnswerRecord,
     Item,
     circled,
@@ -49,8 +50,8 @@ KIND_RESPONDENT = "respondent"  # another 回答者情報 field empty or invalid
 KIND_FLAGS = "flags"  # 情報未入力 / 未回答 disagree with the row
 KIND_DUPLICATE = "duplicate"  # two rows for one organisation
 
-INFO_FLAG = "情報未入力"
-UNANSWERED_FLAG = "未回答"
+INFO_FLAG = export_msg.INFO_FLAG_HEADER
+UNANSWERED_FLAG = export_msg.UNANSWERED_FLAG_HEADER
 _MARKED_NA = export_msg.NOT_APPLICABLE
 
 
@@ -156,19 +157,12 @@ def _value_rule(survey: Survey, item: Item | None) -> str:
         return rule_text(survey, "multi")
     if item.kind == KIND_SINGLE:
         return rule_text(survey, "choice")
-    if item.parent == "2":
+    if item.kind == KIND_YEARMONTH:
         return rule_text(survey, "yearmonth")
     return _item_rule(survey, item, {})
 
 
-# --- cells of an item -------------------------------------------------------------------
-
-
-def item_columns(item: Item) -> list[str]:
-    """The 一覧用 headers an item's value is written in (one per option of a multi item)."""
-    if item.kind == KIND_MULTI:
-        return [f"{item.id}_{circled(o.number)}" for o in item.options]
-    return [item.id]
+# --- cells of an item (bot/survey/layout.item_columns) -------------------------------------
 
 
 def _shown(cells: Mapping[str, str], item: Item) -> list[str]:
@@ -261,7 +255,8 @@ def _check_not_applicable(survey: Survey, entry: Entry, flags: Mapping[str, Any]
             not_applicable_rule(survey, item, flags, answers), KIND_NOT_APPLICABLE, headers=tuple(item_columns(item)))
     if in_block_answered:
         headers = tuple(h for i in block for h in item_columns(i))
-        add(msg.BLOCK_ITEMS, "", msg.BLOCK_NOT_APPLICABLE_ANSWERED.format(count=in_block_answered),
+        add(survey.block_span(), "",
+            msg.BLOCK_NOT_APPLICABLE_ANSWERED.format(block=survey.block_name or survey.block_span(), count=in_block_answered),
             rule_text(survey, "block"), KIND_NOT_APPLICABLE, headers=headers)
 
 
@@ -287,7 +282,7 @@ def _respondent_findings(
         if key == "org_name":
             found.extend(org_name_findings(survey, entry, value, prefecture_code))
             continue
-        result = parse_field(key, value, record.org_type)
+        result = parse_field(key, value, record.org_type, survey.orgs)
         if key == "title" and not result.ok:
             add(label, value, msg.TITLE_BELOW, KIND_TITLE, msg.FIX)  # refused: below 課長級
         elif not result.ok:
@@ -309,7 +304,7 @@ def org_name_findings(
         found.append(Finding(entry.org, entry.source, label, value, problem, rule_text(survey, rule_key), kind, msg.FIX,
                              (label,)))
 
-    result = parse_field("org_name", value, org_type if org_type in ORG_TYPES else ORG_MUNICIPALITY)
+    result = parse_field("org_name", value, _known_org(survey, org_type), survey.orgs)
     if not result.ok:
         add(result.error, KIND_ORG_NAME, "org_name")
         return found
@@ -322,7 +317,7 @@ def org_name_findings(
         add(msg.OTHER_PREFECTURE.format(prefecture=prefecture_name(prefecture_code) or prefecture_code),
             KIND_PREFECTURE, "municipality")
         return found
-    if org_type in (ORG_MUNICIPALITY, ORG_MEMBER) and code:
+    if survey.orgs.role(org_type) in (ROLE_MUNICIPALITY, ROLE_MEMBER) and code:
         found.extend(_municipality_findings(survey, entry, result.value, code))
     return found
 
@@ -373,10 +368,15 @@ def _flag_findings(
 # --- the list ------------------------------------------------------------------------------
 
 
-def org_key(entry: Entry) -> str:
+def _known_org(survey: Survey, org_type: str | None) -> str | None:
+    """The 組織区分 to read a 組織名 by: the row's own, or a 市区町村's when the row's is unknown."""
+    return org_type if survey.orgs.get(org_type) else survey.orgs.label_of(ROLE_MUNICIPALITY)
+
+
+def org_key(survey: Survey, entry: Entry) -> str:
     """Two rows are one organisation when their 組織名 reads the same (in the seed's format)."""
     value = entry.org
-    result = parse_field("org_name", value, entry.record.org_type if entry.record.org_type in ORG_TYPES else ORG_MUNICIPALITY)
+    result = parse_field("org_name", value, _known_org(survey, entry.record.org_type), survey.orgs)
     text = result.value if result.ok else value
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
@@ -385,7 +385,7 @@ def check_entries(survey: Survey, entries: Sequence[Entry], prefecture_code: str
     """Check every row; of two rows for one organisation keep the newer (both named)."""
     groups: dict[str, list[int]] = {}
     for index, entry in enumerate(entries):
-        groups.setdefault(org_key(entry) or f"#{index}", []).append(index)
+        groups.setdefault(org_key(survey, entry) or f"#{index}", []).append(index)
     kept_indexes: set[int] = set()
     duplicate_findings: dict[int, Finding] = {}
     for indexes in groups.values():

@@ -1,4 +1,4 @@
-"""The skip-rule language of definition.yaml.
+"""The skip-rule language of a survey definition (bot/survey/definitions/*.yaml).
 
 A rule is parsed once, when the survey is loaded, into a small tree. Grammar::
 
@@ -8,7 +8,7 @@ A rule is parsed once, when the survey is loaded, into a small tree. Grammar::
     atom   := REF "==" N | REF "!=" N | REF "has" N | REF "in" "[" N, ... "]"
             | "org" "in" "[" ORG, ... "]" | "applies" "(" REF ")" | "true"
     REF    := "Q" item id  (Q3, Q7-2, Q2_予定年月)
-    ORG    := 市区町村 | 構成市町村 | 広域連合等 | 都道府県
+    ORG    := the name of one of the definition's organisation types (organisations:)
 
 Evaluation is three-valued (True / False / None = not known yet), because a rule may
 look at an item that applies but has no answer yet; such an item is "not applicable
@@ -20,17 +20,7 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Any, Callable, Optional
-
-from .model import ORG_MEMBER, ORG_MUNICIPALITY, ORG_PREFECTURE, ORG_UNION
-
-# Short names a rule uses for model.ORG_*.
-ORG_ALIASES: dict[str, str] = {
-    "市区町村": ORG_MUNICIPALITY,
-    "構成市町村": ORG_MEMBER,
-    "広域連合等": ORG_UNION,
-    "都道府県": ORG_PREFECTURE,
-}
+from typing import Any, Callable, Mapping, Optional
 
 Tri = Optional[bool]
 
@@ -179,8 +169,9 @@ def _tokenize(text: str) -> list[tuple[str, str]]:
 
 
 class _Parser:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, orgs: Mapping[str, str]) -> None:
         self.text = text
+        self.orgs = orgs
         self.tokens = _tokenize(text)
         self.pos = 0
 
@@ -253,10 +244,10 @@ class _Parser:
             self.take()
             self.take("in")
             names = self.bracketed("word")
-            unknown = [n for n in names if n not in ORG_ALIASES]
+            unknown = [n for n in names if n not in self.orgs]
             if unknown:
                 raise RuleSyntaxError(f"unknown org {unknown[0]!r}")
-            return OrgIn(frozenset(ORG_ALIASES[n] for n in names))
+            return OrgIn(frozenset(self.orgs[n] for n in names))
         if value == "applies":
             self.take()
             self.take("(")
@@ -277,11 +268,12 @@ class _Parser:
         raise RuleSyntaxError(f"unexpected {value!r} in {self.text!r}")
 
 
-def parse_rule(text: str) -> Node:
-    """Parse a rule; an empty rule always holds."""
+def parse_rule(text: str, orgs: Mapping[str, str] | None = None) -> Node:
+    """Parse a rule; an empty rule always holds. `orgs`: the names `org in [...]` may use,
+    each with the stored 組織区分 it stands for (Organisations.rule_names())."""
     if not text or not text.strip():
         return TrueNode()
-    return _Parser(text).parse()
+    return _Parser(text, orgs or {}).parse()
 
 
 def walk(node: Node):

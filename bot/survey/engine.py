@@ -1,5 +1,6 @@
-"""The survey as the bot runs it: load + validate definition.yaml, then answer the
-conversation's questions (what to ask next, what applies, what a typed answer means).
+"""The survey as the bot runs it: load + validate a definition (bot/survey/definitions/),
+then answer the conversation's questions (what to ask next, what applies, what a typed
+answer means, which notes to show).
 
 Pure domain code: no I/O except reading the definition once.
 """
@@ -11,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Collection, Iterable, Mapping
+from typing import Any, Collection, Mapping
 
 import yaml
 
@@ -19,7 +20,6 @@ from ..messages import survey as msg
 from . import answers as answer_parsing
 from .answers import Parsed
 from .conditions import (
-    ORG_ALIASES,
     And,
     Applies,
     Compare,
@@ -37,16 +37,24 @@ from .model import (
     KIND_TEXT,
     KIND_YEARMONTH,
     NOTE_NONE,
-    ORG_TYPES,
     RESPONDENT_FIELDS,
     RISK,
+    ROLE_MEMBER,
+    ROLE_UNION,
     SAFEGUARD,
+    Agreement,
+    DefinitionError,
     Item,
+    Note,
+    definition_text,
     Option,
     Quote,
     RiskPattern,
     circled,
 )
+from .layout import Layout, build_layout, sheet_order
+from .organisations import Organisations, build_organisations
+from .survey_texts import SurveyTexts, build_texts
 
 __all__ = [
     "Changes",
@@ -57,17 +65,14 @@ __all__ = [
     "load_survey",
 ]
 
-DEFAULT_PATH = Path(__file__).parent / "definition.yaml"
+DEFINITIONS = Path(__file__).parent / "definitions"
+DEFAULT_PATH = DEFINITIONS / "2307.yaml"  # SURVEY_DEFINITION's default
 _KINDS = (KIND_SINGLE, KIND_MULTI, KIND_TEXT, KIND_YEARMONTH)
 _DASHES = "‐‑‒–—―−－ー"
 # Reachability is decided by trying answers; this bounds the search for odd definitions.
 _REACH_LIMIT = 200_000
 # An Excel cell holds at most 32,767 characters; a free-text answer is written into one.
 _CELL_LIMIT = 32_767
-
-
-class DefinitionError(ValueError):
-    """definition.yaml is wrong; the message names the item."""
 
 
 @dataclass
@@ -102,6 +107,7 @@ class _Substitution:
     org: str
     before: str
     after: str
+    note: str = ""  # shown with an item whose wording it changed
 
 
 class Survey:
@@ -117,6 +123,13 @@ class Survey:
         rule_words: dict[str, tuple[Quote, ...]] | None = None,
         risk_patterns: tuple[tuple[RiskPattern, Node], ...] = (),
         known_causes: str = "",
+        *,
+        orgs: Organisations,
+        texts: SurveyTexts,
+        layout: Layout,
+        notes: tuple[tuple[Note, Node], ...] = (),
+        agreement: Agreement | None = None,
+        block_name: str = "",
     ) -> None:
         self.items = items
         self._by_id = {item.id: item for item in items}
@@ -125,8 +138,14 @@ class Survey:
         self.glossary = glossary
         self.doubt_rule = doubt_rule
         self.doubt_parts = doubt_parts or (doubt_rule,)  # its paragraphs, for 迷っている
-        self._reminders = reminder_texts
+        self._reminders = reminder_texts  # note id -> text (tests name them)
         self._substitution = substitution
+        self._notes = notes
+        self.orgs = orgs
+        self.texts = texts
+        self.layout = layout
+        self.agreement = agreement
+        self.block_name = block_name  # how the desk names the block in a sentence: Q1〜Q12
         self._known_causes = known_causes
         self._aliases = self._build_aliases()
         self._rule_words = rule_words or {}
@@ -410,29 +429,53 @@ class Survey:
         return any(self._substitution.before in t for t in texts)
 
     def reminders(self, item_id: str, org_type: str | None, answers: Mapping[str, Any]) -> list[str]:
-        """Notes to show with this item: 13's agreement, 住登外者, 読み替え, attachments."""
-        item = self.item(item_id)
-        found: list[str] = []
-        if item_id == "13":
-            found.append(self._reminders["before_13"])
-        flags = self._applicability(org_type, answers)
+        """Notes to show with this item (the definition's `notes` whose rule holds now, in
+        their order), then the 読み替え notice where the wording was substituted."""
+        self.item(item_id)
         position = self._order[item_id]
-        for source, key in (("1-1", "jutogai_1_1"), ("1-2", "jutogai_1_2")):
-            if (
-                item.in_block
-                and source in self._order
-                and self._order[source] < position
-                and flags[source] is True
-                and answers.get(source) == 1
-            ):
-                found.append(self._reminders[key])
+        placed = [
+            (note, rule) for note, rule in self._notes
+            if item_id in note.items or (note.after is not None and self._order[note.after] < position)
+        ]
+        found = self._holding(placed, org_type, answers)
         if self.is_substituted(item_id, org_type):
-            found.append(self._reminders["substituted"])
-        if item_id == "8-1_概要":
-            found.append(self._reminders["attach_8_1"])
-        if item_id == "10_概要":
-            found.append(self._reminders["attach_10"])
+            assert self._substitution is not None
+            found.append(self._substitution.note)
         return [text for text in found if text]
+
+    def finish_notes(self, org_type: str | None, answers: Mapping[str, Any]) -> list[str]:
+        """Notes the finished answer carries (`at: finish`): what the sheet cannot say, such
+        as an attachment the survey asks for."""
+        return self._holding([(n, r) for n, r in self._notes if n.at_finish], org_type, answers)
+
+    def _holding(
+        self, notes: list[tuple[Note, Node]], org_type: str | None, answers: Mapping[str, Any]
+    ) -> list[str]:
+        """The texts of the notes whose rule holds (applicability computed once, if needed)."""
+        flags: Mapping[str, Tri] | None = None
+        texts = []
+        for note, rule in notes:
+            if not isinstance(rule, TrueNode):
+                flags = flags if flags is not None else self._applicability(org_type, answers)
+                if self.evaluate(rule, org_type, answers, flags) is not True:
+                    continue
+            texts.append(note.text)
+        return texts
+
+    @property
+    def agreed_item(self) -> str | None:
+        """The item organisations must agree on (`agreement:`), if the survey has one."""
+        return self.agreement.item if self.agreement else None
+
+    @property
+    def agreed_heading(self) -> str:
+        """Its heading (Q13), or '' without an agreement."""
+        return self.item(self.agreement.item).heading if self.agreement else ""
+
+    def block_span(self) -> str:
+        """The block's items from first to last on the sheet: `Q1-1〜Q12`."""
+        block = [item for item in sheet_order(self.items) if item.in_block and not item.parent]
+        return f"{block[0].heading}〜{block[-1].heading}" if block else ""
 
     def explain(self, item_id: str) -> list[tuple[str, str]]:
         """(term, explanation) pairs for 説明: first why the item matters (with the Digital
@@ -474,15 +517,6 @@ def _load(path: Path) -> Survey:
     if not isinstance(data, dict) or not isinstance(data.get("items"), list):
         raise DefinitionError(f"{path.name}: needs a list of items")
     return _build(data)
-
-
-def _text(raw: Mapping[str, Any], key: str, where: str, required: bool = True) -> str:
-    value = raw.get(key, "")
-    if value is None:
-        value = ""
-    if not isinstance(value, str) or (required and not value.strip()):
-        raise DefinitionError(f"{where}: {key} must be a non-empty text")
-    return value
 
 
 def _build_item(raw: Any, index: int, glossary: Mapping[str, str]) -> Item:
@@ -534,17 +568,17 @@ def _build_item(raw: Any, index: int, glossary: Mapping[str, str]) -> Item:
     return Item(
         id=item_id,
         kind=kind,
-        heading=_text(raw, "heading", where),
-        prompt=_text(raw, "prompt", where),
-        sheet_text=_text(raw, "sheet_text", where, required=on_sheet),
+        heading=definition_text(raw, "heading", where),
+        prompt=definition_text(raw, "prompt", where),
+        sheet_text=definition_text(raw, "sheet_text", where, required=on_sheet),
         options=tuple(options),
         notes=tuple(raw.get("notes") or ()),
         parent=str(raw["parent"]) if raw.get("parent") is not None else None,
-        relevant=_text(raw, "relevant", where, required=False),
+        relevant=definition_text(raw, "relevant", where, required=False),
         in_block=bool(raw.get("block")),
         min_choices=min_choices,
         allow_none=allow_none,
-        cautious=_text(raw, "cautious", where, required=False),
+        cautious=definition_text(raw, "cautious", where, required=False),
         cautious_option=cautious_option,
         terms=terms,
         review_later_between=review_between,
@@ -552,7 +586,7 @@ def _build_item(raw: Any, index: int, glossary: Mapping[str, str]) -> Item:
         max_length=max_length,
         sheet_options=sheet_options,
         on_sheet=on_sheet,
-        why=_text(raw, "why", where, required=False),
+        why=definition_text(raw, "why", where, required=False),
     )
 
 
@@ -568,7 +602,7 @@ def _review_later(raw: Any, where: str, numbers: set[int], kind: str) -> tuple[t
     for number in between:
         if number not in numbers:
             raise DefinitionError(f"{where}: review_later.between: no option {number}")
-    return tuple(between), _text(raw, "reason", f"{where} review_later")
+    return tuple(between), definition_text(raw, "reason", f"{where} review_later")
 
 
 def _check_rule(rule: Node, item: Item, order: Mapping[str, int], by_id: Mapping[str, Item]) -> None:
@@ -603,9 +637,9 @@ def _check_refs(rule: Node, where: str, by_id: Mapping[str, Item]) -> None:
                     raise DefinitionError(f"{where}: Q{ref} has no option {number}")
 
 
-def _parse(text: str, where: str) -> Node:
+def _parse(text: str, where: str, names: Mapping[str, str]) -> Node:
     try:
-        return parse_rule(text)
+        return parse_rule(text, names)
     except RuleSyntaxError as exc:
         raise DefinitionError(f"{where}: {exc}") from exc
 
@@ -636,13 +670,13 @@ def _check_reachable(survey: Survey) -> None:
         choice_items = [survey.item(r) for r in sorted(closure, key=survey._order.get)
                         if survey.item(r).kind in (KIND_SINGLE, KIND_MULTI)]
         domains = [_value_choices(i) for i in choice_items]
-        size = len(ORG_TYPES)
+        size = len(survey.orgs.types)
         for domain in domains:
             size *= len(domain)
         if size > _REACH_LIMIT:
             continue  # too many combinations to try; the rule checks above still hold
         reached = False
-        for org in ORG_TYPES:
+        for org in survey.orgs.labels:
             for values in itertools.product(*domains):
                 answers = {i.id: v for i, v in zip(choice_items, values)}
                 if survey._applicability(org, answers)[item.id] is True:
@@ -655,6 +689,8 @@ def _check_reachable(survey: Survey) -> None:
 
 
 def _build(data: Mapping[str, Any]) -> Survey:
+    orgs = build_organisations(data.get("organisations"))
+    names = orgs.rule_names()
     glossary = {str(k): str(v) for k, v in (data.get("glossary") or {}).items()}
     items: list[Item] = []
     for index, raw in enumerate(data["items"]):
@@ -671,11 +707,11 @@ def _build(data: Mapping[str, Any]) -> Survey:
             if order[item.parent] >= order[item.id]:
                 raise DefinitionError(f"item {item.id}: must come after its parent {item.parent}")
 
-    block_text = str((data.get("block") or {}).get("relevant") or "")
-    block_rule = _parse(block_text, "block")
+    block = data.get("block") or {}
+    block_rule = _parse(str(block.get("relevant") or ""), "block", names)
     rules: dict[str, Node] = {}
     for item in items:
-        own = _parse(item.relevant, f"item {item.id}")
+        own = _parse(item.relevant, f"item {item.id}", names)
         _check_rule(own, item, order, by_id)
         if item.in_block:
             _check_rule(block_rule, item, order, by_id)
@@ -698,33 +734,123 @@ def _build(data: Mapping[str, Any]) -> Survey:
         )
         if part
     )
-    sub = data.get("substitution")
-    substitution = (
-        _Substitution(org=_org(sub["org"]), before=str(sub["from"]), after=str(sub["to"]))
-        if sub
-        else None
-    )
-    reminder_texts = {str(k): str(v) for k, v in (data.get("reminders") or {}).items()}
+    substitution = _build_substitution(data.get("substitution"), orgs)
+    notes = _build_notes(data.get("notes"), by_id, names)
+    reminder_texts = {note.id: note.text for note, _ in notes}
+    if substitution is not None:
+        reminder_texts[_SUBSTITUTED] = substitution.note
     known_causes = _known_causes(data.get("known_causes"))
     if known_causes:
         glossary[msg.KNOWN_CAUSES_TERM] = known_causes
     for item in items:
         if item.why and not known_causes:
             raise DefinitionError(f"item {item.id}: why needs the known_causes it quotes")
+    texts = build_texts(data.get("survey"), data.get("help"), items, glossary)
+    layout = build_layout(
+        data.get("workbook"), items, name=texts.name, title=texts.title, system=texts.system,
+        org_sheet_labels=[org.sheet_label for org in orgs.types],
+    )
     survey = Survey(
         items=tuple(items),
         rules=rules,
         glossary=glossary,
         doubt_rule="\n".join(doubt_parts),
         doubt_parts=doubt_parts,
-        reminder_texts=_with_defaults(reminder_texts),
+        reminder_texts=reminder_texts,
         substitution=substitution,
         rule_words=_build_rule_words(data.get("rule_words"), by_id),
-        risk_patterns=_build_risks(data.get("risk_patterns"), by_id),
+        risk_patterns=_build_risks(data.get("risk_patterns"), by_id, names),
         known_causes=known_causes,
+        orgs=orgs,
+        texts=texts,
+        layout=layout,
+        notes=notes,
+        agreement=_build_agreement(data.get("agreement"), by_id, orgs),
+        block_name=definition_text(block, "name", "block", required=False),
     )
     _check_reachable(survey)
     return survey
+
+
+# The 読み替え notice's key among the notes (Survey._reminders).
+_SUBSTITUTED = "substituted"
+
+
+def _build_substitution(raw: Any, orgs: Organisations) -> _Substitution | None:
+    """`substitution: {org, from, to, note}`: one organisation type reads a phrase otherwise."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise DefinitionError("substitution: needs org, from, to and note")
+    org = orgs.by_name(str(raw.get("org")))
+    if org is None:
+        raise DefinitionError(f"substitution: unknown org {raw.get('org')!r}")
+    return _Substitution(
+        org=org.label, before=definition_text(raw, "from", "substitution"), after=definition_text(raw, "to", "substitution"),
+        note=definition_text(raw, "note", "substitution"),
+    )
+
+
+def _build_notes(raw: Any, by_id: Mapping[str, Item], names: Mapping[str, str]) -> tuple[tuple[Note, Node], ...]:
+    """`notes:` -> (Note, its parsed rule); each shown with `items`, `after` an item, or
+    `at: finish`, and only while its `relevant` holds."""
+    notes: list[tuple[Note, Node]] = []
+    for where, entry in _identified(raw, "notes", "note"):
+        if str(entry["id"]) == _SUBSTITUTED:
+            raise DefinitionError(f"{where}: the id {_SUBSTITUTED} names the 読み替え notice")
+        places = [key for key in ("items", "after", "at") if entry.get(key) is not None]
+        if len(places) != 1:
+            raise DefinitionError(f"{where}: needs one of items, after or at: finish")
+        shown_with = [str(i) for i in entry.get("items") or []]
+        after = str(entry["after"]) if entry.get("after") is not None else None
+        if places == ["items"] and not shown_with:
+            raise DefinitionError(f"{where}: items must list item ids")
+        if places == ["at"] and entry["at"] != "finish":
+            raise DefinitionError(f"{where}: at may only be finish")
+        for item_id in [*shown_with, *([after] if after else [])]:
+            if item_id not in by_id:
+                raise DefinitionError(f"{where}: unknown item {item_id}")
+        note = Note(
+            id=str(entry["id"]), text=definition_text(entry, "text", where), items=tuple(shown_with), after=after,
+            at_finish=places == ["at"], relevant=definition_text(entry, "relevant", where, required=False),
+        )
+        rule = _parse(note.relevant, where, names)
+        _check_refs(rule, where, by_id)
+        notes.append((note, rule))
+    return tuple(notes)
+
+
+def _identified(raw: Any, section: str, noun: str) -> list[tuple[str, dict[str, Any]]]:
+    """The entries of a list section, each with an id given once, as (where, entry)."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise DefinitionError(f"{section}: needs a list of {noun}s")
+    found: list[tuple[str, dict[str, Any]]] = []
+    for index, entry in enumerate(raw):
+        if not isinstance(entry, dict) or not entry.get("id"):
+            raise DefinitionError(f"{noun} #{index + 1}: needs an id")
+        where = f"{noun} {entry['id']}"
+        if any(str(other["id"]) == str(entry["id"]) for _, other in found):
+            raise DefinitionError(f"{where}: defined twice")
+        found.append((where, entry))
+    return found
+
+
+def _build_agreement(raw: Any, by_id: Mapping[str, Item], orgs: Organisations) -> Agreement | None:
+    """`agreement: {item, between: [member type, union type]}`: the item both must answer
+    alike. A survey with a member type has one (it is why a member names its union)."""
+    member, union = orgs.with_role(ROLE_MEMBER), orgs.with_role(ROLE_UNION)
+    if raw is None:
+        if member is not None:
+            raise DefinitionError(f"agreement: organisation {member.name} names its union for an agreement; declare it")
+        return None
+    if not isinstance(raw, dict) or str(raw.get("item")) not in by_id:
+        raise DefinitionError(f"agreement: needs an item of the survey (item: {raw.get('item') if isinstance(raw, dict) else raw})")
+    between = raw.get("between")
+    if member is None or union is None or not isinstance(between, list) or sorted(map(str, between)) != sorted([member.name, union.name]):
+        raise DefinitionError("agreement: between must name the member and the union organisation types")
+    return Agreement(item=str(raw["item"]), member=member.label, union=union.label)
 
 
 # Checks of the desk (bot/survey/checks.py) that quote the seed besides the items' own rules.
@@ -770,29 +896,22 @@ def _build_rule_words(raw: Any, by_id: Mapping[str, Item]) -> dict[str, tuple[Qu
     return words
 
 
-def _build_risks(raw: Any, by_id: Mapping[str, Item]) -> tuple[tuple[RiskPattern, Node], ...]:
-    if raw is None:
-        return ()
-    if not isinstance(raw, list):
-        raise DefinitionError("risk_patterns: needs a list of patterns")
+def _build_risks(
+    raw: Any, by_id: Mapping[str, Item], names: Mapping[str, str]
+) -> tuple[tuple[RiskPattern, Node], ...]:
     patterns: list[tuple[RiskPattern, Node]] = []
-    for index, entry in enumerate(raw):
-        if not isinstance(entry, dict) or not entry.get("id"):
-            raise DefinitionError(f"risk pattern #{index + 1}: needs an id")
-        where = f"risk pattern {entry['id']}"
-        if any(p.id == str(entry["id"]) for p, _ in patterns):
-            raise DefinitionError(f"{where}: defined twice")
+    for where, entry in _identified(raw, "risk_patterns", "risk pattern"):
         if entry.get("kind") not in (RISK, SAFEGUARD):
             raise DefinitionError(f"{where}: kind must be {RISK} or {SAFEGUARD}")
         pattern = RiskPattern(
             id=str(entry["id"]),
             kind=str(entry["kind"]),
-            title=_text(entry, "title", where),
-            when=_text(entry, "when", where),
-            seed=_text(entry, "seed", where),
-            reading=_text(entry, "reading", where),
+            title=definition_text(entry, "title", where),
+            when=definition_text(entry, "when", where),
+            seed=definition_text(entry, "seed", where),
+            reading=definition_text(entry, "reading", where),
         )
-        rule = _parse(pattern.when, where)
+        rule = _parse(pattern.when, where, names)
         _check_refs(rule, where, by_id)
         patterns.append((pattern, rule))
     return tuple(patterns)
@@ -803,19 +922,5 @@ def _known_causes(raw: Any) -> str:
     quotes = raw.get("quotes") if isinstance(raw, dict) else None
     if not isinstance(quotes, list) or not quotes or not all(isinstance(q, str) and q.strip() for q in quotes):
         raise DefinitionError("known_causes: needs an intro and a list of quotes")
-    intro = _text(raw, "intro", "known_causes")
+    intro = definition_text(raw, "intro", "known_causes")
     return "\n\n".join([intro, *(msg.DOUBT_QUOTE.format(quote=quote) for quote in quotes)])
-
-
-def _org(alias: str) -> str:
-    if alias not in ORG_ALIASES:
-        raise DefinitionError(f"substitution: unknown org {alias!r}")
-    return ORG_ALIASES[alias]
-
-
-def _with_defaults(texts: dict[str, str]) -> dict[str, str]:
-    # A small test definition need not carry every reminder.
-    keys: Iterable[str] = (
-        "before_13", "jutogai_1_1", "jutogai_1_2", "substituted", "attach_8_1", "attach_10"
-    )
-    return {key: texts.get(key, "") for key in keys} | texts

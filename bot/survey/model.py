@@ -7,19 +7,35 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from datetime import datetime
 from enum import StrEnum
 from typing import Any, Union
 
-from bot.jst import JST
 from bot.stored_json import Fields, without_empty
 
-# 組織区分 as stored (and shown). A 構成市町村 exports as 市区町村 (answer-sheet.md col. 2).
-ORG_MUNICIPALITY = "市区町村"
-ORG_MEMBER = "市区町村（広域連合等の構成市町村）"
-ORG_UNION = "広域連合等"
-ORG_PREFECTURE = "都道府県"
-ORG_TYPES: tuple[str, ...] = (ORG_MUNICIPALITY, ORG_MEMBER, ORG_UNION, ORG_PREFECTURE)
+
+class DefinitionError(ValueError):
+    """A survey definition is wrong; the message names the item (or section)."""
+
+
+def definition_text(raw: Any, key: str, where: str, required: bool = True, default: str = "") -> str:
+    """A text of the definition (`default` when the key is left out); DefinitionError naming
+    `where` and `key` when it is not a text, or empty although `required`."""
+    value = raw.get(key, default) if isinstance(raw, dict) else default
+    if value is None:
+        value = ""
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise DefinitionError(f"{where}: {key} must be a non-empty text")
+    return value
+
+
+# What the shared code knows of an organisation type (bot/survey/organisations.py): the
+# skeleton the 総点検 surveys share. Which types a survey has, their labels and what each
+# answers are its definition's.
+ROLE_MUNICIPALITY = "municipality"  # a 市区町村 answering for itself: 組織名 code + prefecture + name
+ROLE_MEMBER = "member"  # a 市区町村 whose insurer is a 広域連合等: 組織名 with (広域), names its union
+ROLE_UNION = "union"  # a 広域連合・一部事務組合: 組織名 code + prefecture + its formal name
+ROLE_PREFECTURE = "prefecture"  # 組織名 code + prefecture; collects (集計), the ministry's deadline
+ROLES: tuple[str, ...] = (ROLE_MUNICIPALITY, ROLE_MEMBER, ROLE_UNION, ROLE_PREFECTURE)
 
 # 回答者情報 fields in the sheet's order: (key in JSON, heading on the sheet).
 RESPONDENT_FIELDS: tuple[tuple[str, str], ...] = (
@@ -43,9 +59,6 @@ CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 
 # The note on an item answered "neither applies" ([]) that the user confirmed (item 6).
 NOTE_NONE = "none"
-
-# The ministry's deadline (the prefectures'); the DEADLINE setting overrides it.
-DEFAULT_DEADLINE = datetime(2023, 7, 21, 17, 0, tzinfo=JST)  # seed: 令和5年7月21日（金）17時
 
 # An answer value: option number (single), sorted option numbers (multi; [] only
 # where the item allows "neither applies"), or text (free text, YYYY年M月).
@@ -308,3 +321,28 @@ class RiskPattern:
     when: str
     seed: str
     reading: str
+
+
+@dataclass(frozen=True)
+class Note:
+    """A note the conversation shows (XLSForm's `note` row with `relevant`): with the items it
+    names, with every item asked after one, or with the finished answer. `relevant` is a rule
+    in the skip-rule language, checked on the answers at the time it would be shown."""
+
+    id: str
+    text: str
+    items: tuple[str, ...] = ()  # shown with these items
+    after: str | None = None  # or with every item asked after this one
+    at_finish: bool = False  # or with the finished answer (the review that says where it goes)
+    relevant: str = ""
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """An item two organisation types answer for the same linking, so their answers must be
+    the same (2307's Q13: a 広域連合等 and its own 構成市町村). The pairs are found through the
+    union link: a member type's answer and that of the union it named."""
+
+    item: str
+    member: str  # the member type's stored 組織区分
+    union: str  # the union type's

@@ -74,3 +74,12 @@ def prefecture_code_of_org(org_name: str) -> str | None:
         return code
     name = leading_prefecture(text)
     return _codes_by_name()[name] if name else None
+
+
+def resolve_prefecture(text: str) -> str | None:
+    """What staff type after a command: `神奈川県`, `神奈川`, `14` or `１４` -> `"14"`."""
+    code = prefecture_code(text)
+    if code is None:
+        name = prefecture_name(text)
+        code = prefecture_code(name) if name else None
+    return code

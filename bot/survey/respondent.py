@@ -13,13 +13,14 @@ from dataclasses import dataclass
 
 from bot.messages import respondent as msg
 from bot.survey.model import (
-    ORG_MEMBER,
-    ORG_MUNICIPALITY,
-    ORG_PREFECTURE,
-    ORG_TYPES,
-    ORG_UNION,
     RESPONDENT_LABELS,
+    ROLE_MEMBER,
+    ROLE_MUNICIPALITY,
+    ROLE_PREFECTURE,
+    ROLE_UNION,
+    ROLES,
 )
+from bot.survey.organisations import Organisations
 from bot.survey.prefectures import leading_prefecture, prefecture_code, prefecture_name
 
 KOUIKI = "(広域)"
@@ -53,50 +54,30 @@ def _nfkc_compact(text: str) -> str:
 
 # --- 組織区分 -----------------------------------------------------------------
 
-# Shorthand people type for each 組織区分. 「市区町村」 alone is ORG_MUNICIPALITY (the
-# exact label); 「広域」 alone is left ambiguous on purpose: a 構成市町村 stores "(広域)"
-# but a 広域連合 calls itself 広域 too.
-_ORG_SHORTHAND: dict[str, str] = {
-    "市区町村": ORG_MUNICIPALITY, "市町村": ORG_MUNICIPALITY, "市": ORG_MUNICIPALITY,
-    "区": ORG_MUNICIPALITY, "町": ORG_MUNICIPALITY, "村": ORG_MUNICIPALITY,
-    "特別区": ORG_MUNICIPALITY, "市区": ORG_MUNICIPALITY, "市町": ORG_MUNICIPALITY,
-    "町村": ORG_MUNICIPALITY, "政令市": ORG_MUNICIPALITY, "政令指定都市": ORG_MUNICIPALITY,
-    "指定都市": ORG_MUNICIPALITY, "中核市": ORG_MUNICIPALITY, "一般市": ORG_MUNICIPALITY,
-    "構成市町村": ORG_MEMBER, "構成市区町村": ORG_MEMBER, "構成": ORG_MEMBER,
-    "(広域)": ORG_MEMBER, "構成市町村(広域)": ORG_MEMBER, "広域連合等の構成市町村": ORG_MEMBER,
-    "広域連合": ORG_UNION, "広域連合等": ORG_UNION, "一部事務組合": ORG_UNION,
-    "組合": ORG_UNION, "事務組合": ORG_UNION,
-    "都道府県": ORG_PREFECTURE, "都": ORG_PREFECTURE, "道": ORG_PREFECTURE,
-    "府": ORG_PREFECTURE, "県": ORG_PREFECTURE, "都庁": ORG_PREFECTURE,
-    "道庁": ORG_PREFECTURE, "府庁": ORG_PREFECTURE, "県庁": ORG_PREFECTURE,
-}
-_AMBIGUOUS_ORG: dict[str, tuple[str, ...]] = {"広域": (ORG_MEMBER, ORG_UNION)}
-
-
-def parse_org_type(text: str) -> FieldResult:
-    """`"1"`, `"①"`, `"１"`, a label, or shorthand -> one of model.ORG_TYPES."""
+def parse_org_type(text: str, orgs: Organisations) -> FieldResult:
+    """`"1"`, `"①"`, `"１"`, a label, its name or shorthand (the definition's `typed`) -> one
+    of the survey's 組織区分 labels; a word two types share is ambiguous (「広域」)."""
     given = _nfkc_compact(text)  # NFKC also turns ① into 1 and （） into ()
+    labels = orgs.labels
+    choose = msg.ORG_TYPE_CHOOSE.format(
+        count=len(labels), choices="\n".join(f"{n} {label}" for n, label in enumerate(labels, start=1)))
     if not given:
-        return _fail(msg.ORG_TYPE_CHOOSE)
+        return _fail(choose)
     if given.isdigit():
         number = int(given)
-        if 1 <= number <= len(ORG_TYPES):
-            return FieldResult(ok=True, value=ORG_TYPES[number - 1])
-        return _fail(msg.ORG_TYPE_CHOOSE)
-    labels = {_nfkc_compact(label): label for label in ORG_TYPES}
-    if given in labels:
-        return FieldResult(ok=True, value=labels[given])
-    if given in _ORG_SHORTHAND:
-        return FieldResult(ok=True, value=_ORG_SHORTHAND[given])
-    candidates = _AMBIGUOUS_ORG.get(given) or tuple(
-        label for key, label in labels.items() if key.startswith(given)
-    )
+        if 1 <= number <= len(labels):
+            return FieldResult(ok=True, value=labels[number - 1])
+        return _fail(choose)
+    exact = {_nfkc_compact(label): label for label in labels}
+    if given in exact:
+        return FieldResult(ok=True, value=exact[given])
+    candidates = orgs.typed_words().get(given) or tuple(label for key, label in exact.items() if key.startswith(given))
     if len(candidates) == 1:
         return FieldResult(ok=True, value=candidates[0])
     if candidates:
         listed = "・".join(f"「{c}」" for c in candidates)
-        return _fail(msg.ORG_TYPE_AMBIGUOUS.format(given=text.strip(), candidates=listed))
-    return _fail(msg.ORG_TYPE_CHOOSE)
+        return _fail(msg.ORG_TYPE_AMBIGUOUS.format(given=text.strip(), candidates=listed, count=len(labels)))
+    return _fail(choose)
 
 
 # --- 組織名 -------------------------------------------------------------------
@@ -155,15 +136,16 @@ def _from_lg_code(lg_code: str, rest: str) -> tuple[str, str, str]:
     return code, rest if typed else name + rest, ""
 
 
-def normalize_org_name(org_type: str | None, text: str) -> FieldResult:
-    """A typed 組織名 -> the stored form (`14神奈川県相模原市`, `…(広域)`, `14神奈川県`).
+def normalize_org_name(role: str | None, text: str) -> FieldResult:
+    """A typed 組織名 -> the stored form (`14神奈川県相模原市`, `…(広域)`, `14神奈川県`), by
+    the role of the 組織区分 (model.ROLE_*: Organisations.role of the stored label).
 
     A name typed without any code gets the code added behind a confirmation (the
     prefecture name tells it unambiguously), like a one-digit code gets padded; a
     団体コード (`141003 横浜市`) gives the prefecture by its first two digits, also
     behind a confirmation.
     """
-    if org_type not in ORG_TYPES:
+    if role not in ROLES:
         return _fail(msg.ORG_NAME_NEED_TYPE)
     compact = _nfkc_compact(text)
     if not compact:
@@ -190,20 +172,20 @@ def normalize_org_name(org_type: str | None, text: str) -> FieldResult:
     assert code is not None
     body = rest[len(name):]
 
-    if org_type == ORG_PREFECTURE:
+    if role == ROLE_PREFECTURE:
         if has_kouiki:
             return _fail(msg.ORG_NAME_KOUIKI_NOT_ALLOWED)
         if body:
             return _fail(msg.ORG_NAME_PREFECTURE_ONLY.format(example=code + name))
         suffix = ""
-    elif org_type == ORG_UNION:
+    elif role == ROLE_UNION:
         if has_kouiki:
             return _fail(msg.ORG_NAME_KOUIKI_NOT_ALLOWED)
         if not body:
             return _fail(msg.ORG_NAME_UNION_NEEDS_NAME)
         suffix = ""
     else:
-        if has_kouiki and org_type == ORG_MUNICIPALITY:
+        if has_kouiki and role == ROLE_MUNICIPALITY:
             return _fail(msg.ORG_NAME_KOUIKI_NOT_ALLOWED)
         if not body:
             example = f"{code}{name}…{'市' if code != TOKYO_CODE else '区'}"
@@ -212,7 +194,7 @@ def normalize_org_name(org_type: str | None, text: str) -> FieldResult:
         if error:
             return _fail(error)
         # seed 3.(3): the bot adds the suffix a 構成市町村 left out.
-        suffix = KOUIKI if org_type == ORG_MEMBER else ""
+        suffix = KOUIKI if role == ROLE_MEMBER else ""
 
     value = f"{code}{name}{body}{suffix}"
     if len(typed_code) == 2:
@@ -435,17 +417,22 @@ FIELD_MAX_LENGTH: dict[str, int] = {
 }
 
 
-def parse_field(key: str, text: str, org_type: str | None = None) -> FieldResult:
-    """Validate one RESPONDENT_FIELDS value by its key; KeyError for an unknown key."""
+def parse_field(key: str, text: str, org_type: str | None = None, orgs: Organisations | None = None) -> FieldResult:
+    """Validate one RESPONDENT_FIELDS value by its key; KeyError for an unknown key. 組織区分
+    and 組織名 are read by the survey's organisation types (`orgs`, needed for those two)."""
     if key not in FIELD_MAX_LENGTH:
         raise KeyError(f"unknown respondent field: {key}")
     limit, length = FIELD_MAX_LENGTH[key], len((text or "").strip())
     if length > limit:
         return _fail(msg.TEXT_TOO_LONG.format(label=RESPONDENT_LABELS[key], limit=limit, length=length))
+    if key in ("org_type", "org_name") and orgs is None:
+        raise ValueError(f"{key} is read by the survey's organisation types")
     if key == "org_type":
-        return parse_org_type(text)
+        assert orgs is not None
+        return parse_org_type(text, orgs)
     if key == "org_name":
-        return normalize_org_name(org_type, text)
+        assert orgs is not None
+        return normalize_org_name(orgs.role(org_type), text)
     if key == "title":
         return check_title(text)
     if key == "phone":

@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from bot.messages import union as msg
-from bot.survey.model import ORG_UNION
+from bot.survey.model import ROLE_UNION
 from bot.survey.prefectures import leading_prefecture, prefecture_code_of_org, prefecture_name
 from bot.survey.respondent import normalize_org_name
 
@@ -22,10 +22,13 @@ class UnionName:
     error: str = ""
 
 
-def read_union_name(text: str, member_org_name: str, known: list[str] | tuple[str, ...] = ()) -> UnionName:
+def read_union_name(
+    text: str, member_org_name: str, known: list[str] | tuple[str, ...] = (), agreed: str = ""
+) -> UnionName:
     """`介護保険広域連合`, `14神奈川県介護保険広域連合`, or the number of a known one ->
     the stored name. The member's prefecture is added when left out; another
-    prefecture's 広域連合等 is refused (Q13 is compared within a prefecture)."""
+    prefecture's 広域連合等 is refused (the agreed item, `agreed` its heading, is compared
+    within a prefecture)."""
     compact = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
     if not compact:
         return UnionName(False, error=msg.EMPTY)
@@ -45,11 +48,11 @@ def read_union_name(text: str, member_org_name: str, known: list[str] | tuple[st
         if digits:
             return UnionName(False, error=msg.NEED_NAME)
         candidate = f"{code}{prefecture_name(code)}{compact}"
-    result = normalize_org_name(ORG_UNION, candidate)
+    result = normalize_org_name(ROLE_UNION, candidate)
     if not result.ok:
         return UnionName(False, error=result.error)
     if prefecture_code_of_org(result.value) != code:
-        return UnionName(False, error=msg.OTHER_PREFECTURE.format(prefecture=prefecture_name(code)))
+        return UnionName(False, error=msg.OTHER_PREFECTURE.format(prefecture=prefecture_name(code), item=agreed))
     return UnionName(True, result.value)
 
 

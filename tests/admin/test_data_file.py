@@ -34,12 +34,16 @@ CASES: list[tuple[str, str, Any, Any]] = [
     ("kept_list_rows", "u9", {"中井町.xlsx".encode(): '["14神奈川県中井町","①"]'.encode()}, {"中井町.xlsx": ["14神奈川県中井町", "①"]}),
     ("reminded", "a1:2023-07-21:3", b"1", "1"),
     ("link_secret", "file_links", SECRET, base64.b64encode(SECRET).decode()),
+    ("staff_grants", "grants", {b"aad-1": '{"code":"14","name":"県 担当","by":"aad-admin","at":"2023-07-01 09:00"}'.encode()},
+     {"aad-1": {"code": "14", "name": "県 担当", "by": "aad-admin", "at": "2023-07-01 09:00"}}),
+    ("prefecture_deadlines", "prefectures", {b"14": b'{"at":"2023-07-14T17:00+09:00","by":"aad-1","set_at":"2023-07-01 10:00"}'},
+     {"14": {"at": "2023-07-14T17:00+09:00", "by": "aad-1", "set_at": "2023-07-01 10:00"}}),
 ]
 
 
 def test_every_exported_kind_has_a_case() -> None:
     assert {kind for kind, *_ in CASES} == {kind.name for kind in EXPORTED}
-    assert {k.name for k in KEY_KINDS if not k.exported} == {"guess", "consent_file", "scheduler_lock"}
+    assert {k.name for k in KEY_KINDS if not k.exported} == {"guess", "consent_file", "scheduler_lock", "chased"}
 
 
 def _file(*lines: str) -> list[str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
+from datetime import datetime, timedelta, timezone
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -14,6 +15,8 @@ from bot import cards
 from bot.survey import model
 
 LONG = "住所地特例に係る各種届出の契機に再度紐付けを実施している" * 12  # ~350 characters
+# 組織区分 as a definition gives them (the longest label included).
+ORG_TYPES = ("市区町村", "市区町村（広域連合等の構成市町村）", "広域連合等", "都道府県")
 
 
 def _options(*texts: str) -> tuple[model.Option, ...]:
@@ -115,11 +118,11 @@ OTHER_CARDS: tuple[tuple[str, Callable[[], dict[str, Any]]], ...] = (
     ("field", lambda: cards.field_card("org_name", "組織名", "例：14神奈川県相模原市", None, (2, 8))),
     ("field-current", lambda: cards.field_card("phone", "電話番号", LONG, "03-1234-5678", (7, 8))),
     ("field-empty-hint", lambda: cards.field_card("email", "メールアドレス", "", "", (8, 8))),
-    ("org-type", lambda: cards.org_type_card("組織区分を選んでください。", None, (1, 8))),
-    ("respondent-form", lambda: cards.respondent_form_card({})),
+    ("org-type", lambda: cards.org_type_card("組織区分を選んでください。", None, (1, 8), ORG_TYPES)),
+    ("respondent-form", lambda: cards.respondent_form_card({}, ORG_TYPES)),
     ("respondent-form-filled", lambda: cards.respondent_form_card(
-        {key: "長" * 100 for key, _ in model.RESPONDENT_FIELDS} | {"org_type": "広域連合等"})),
-    ("org-type-current", lambda: cards.org_type_card("", "広域連合等", (1, 8))),
+        {key: "長" * 100 for key, _ in model.RESPONDENT_FIELDS} | {"org_type": "広域連合等"}, ORG_TYPES)),
+    ("org-type-current", lambda: cards.org_type_card("", "広域連合等", (1, 8), ORG_TYPES)),
     ("union", lambda: cards.union_card("所属する広域連合等", [LONG, "神奈川県の広域連合等"],
                                        [f"14神奈川県{n}広域連合" for n in range(30)], "14神奈川県0広域連合",
                                        "入力も可", "広域連合等の名称", "例: 介護保険広域連合", "登録する")),
@@ -173,10 +176,52 @@ OTHER_CARDS: tuple[tuple[str, Callable[[], dict[str, Any]]], ...] = (
 )
 
 
+def _orgs() -> Any:
+    """ORG_TYPES as a definition declares them (municipality, member, union, prefecture)."""
+    from bot.survey.organisations import Organisations, OrgType
+
+    roles = (model.ROLE_MUNICIPALITY, model.ROLE_MEMBER, model.ROLE_UNION, model.ROLE_PREFECTURE)
+    return Organisations(OrgType(label, label, role, label) for label, role in zip(ORG_TYPES, roles))
+
+
+def _progress(statuses: int, per_status: int, long_names: bool) -> dict[str, Any]:
+    """進捗 for 北海道 (179 municipalities): `per_status` organisations in each of the first
+    `statuses` statuses, named as long as real ones get."""
+    from bot.dialogs.desk_effects import progress_card
+    from bot.export.list_sheets.progress import STATUS_ORDER, Progress, ProgressRow
+
+    rows = []
+    for status in STATUS_ORDER[:statuses]:
+        for n in range(per_status):
+            name = f"01北海道{'後志広域連合介護保険事務組合' * 2 if long_names else '札幌市'}{n}"
+            progress = Progress(status, 12, 30, "2023-07-10 14:05", ORG_TYPES[2] if long_names else ORG_TYPES[0])
+            rows.append(ProgressRow("", name, progress.org_type, progress, "全国地方公共団体コードにない名前です" if n % 2 else ""))
+    deadline = datetime(2023, 7, 14, 17, 0, tzinfo=timezone(timedelta(hours=9))) if statuses > 1 else None
+    return progress_card("01", rows, deadline, _orgs())
+
+
+def _risks(count: int) -> dict[str, Any]:
+    """The risk card of 集計 with every pattern of the definition found `count` times or more."""
+    from bot.delivery.collect import risk_card
+    from bot.export.list_sheets.attention import PatternSummary
+    from bot.survey.engine import load_survey
+
+    return risk_card([PatternSummary(p, count * (n + 1)) for n, p in enumerate(load_survey().risk_patterns)])
+
+
+DESK_CARDS: tuple[tuple[str, Callable[[], dict[str, Any]]], ...] = (
+    ("progress-hokkaido-not-started", lambda: _progress(1, 179, False)),
+    ("progress-every-status-long-names", lambda: _progress(5, 60, True)),
+    ("progress-empty", lambda: _progress(0, 0, False)),
+    ("risks", lambda: _risks(3)),
+    ("risks-none", lambda: _risks(0)),
+)
+
+
 def adaptive_attachments() -> Iterator[tuple[str, dict[str, Any]]]:
     for case_id, item, kwargs in question_cases():
         yield f"question-{case_id}", question_attachment(item, kwargs)
-    for case_id, build in OTHER_CARDS:
+    for case_id, build in OTHER_CARDS + DESK_CARDS:
         yield case_id, build()
 
 

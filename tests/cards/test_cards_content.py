@@ -11,6 +11,7 @@ from bot.messages import conversation as conversation_msg
 from bot.survey import model
 
 from . import (
+    ORG_TYPES,
     SYNTHETIC_ITEMS,
     adaptive_attachments,
     all_items,
@@ -251,11 +252,11 @@ def test_short_title(label: str, expected: str) -> None:
 
 
 def test_org_type_card_has_one_button_per_org_type() -> None:
-    attachment = cards.org_type_card("選んでください。", None, (1, 8))
+    attachment = cards.org_type_card("選んでください。", None, (1, 8), ORG_TYPES)
     assert attachment["content"]["body"][0]["text"] == "組織区分"
     data = [s["data"] for s in _submits(attachment) if s["data"]["action"] == "field"]
-    assert data == [{"action": "field", "field": "org_type", "value": org} for org in model.ORG_TYPES]
-    assert [s["title"] for s in _submits(attachment)][:4] == list(model.ORG_TYPES)
+    assert data == [{"action": "field", "field": "org_type", "value": org} for org in ORG_TYPES]
+    assert [s["title"] for s in _submits(attachment)][:4] == list(ORG_TYPES)
 
 
 @pytest.mark.parametrize("key, label", model.RESPONDENT_FIELDS[1:])

@@ -18,20 +18,24 @@ from openpyxl import load_workbook
 from bot.config import Config
 from bot.delivery import build_delivery
 from bot.delivery import collect as collect_module
-from bot.delivery.collect import FILE_DOWNLOAD_INFO, MAX_FILES_PER_MESSAGE, Collector
+from bot.delivery.collect import FILE_DOWNLOAD_INFO, MAX_FILES_PER_MESSAGE, ORGS_NAMED, Collector, check_lines
 from bot.delivery.download import Downloader, parse_hosts
 from bot.export import answer_workbook
 from bot.delivery.tokens import verify
 from bot.dialogs.effects import Collect, Export, IndexAnswer, ReceiveFiles
 from bot.dialogs.records import UserRecord
 from bot.dialogs.session import Session
-from bot.export.columns import HEADERS, ORG_COLUMN
+from bot.messages import checks as checks_msg
 from bot.messages import delivery as msg
+from bot.messages import desk as desk_msg
 from bot.messages import export as export_msg
 from bot.state.answer_index import AnswerIndex
+from bot.state.staff import Grant, StaffGrants
 from bot.state.turn_store import TurnStore
+from bot.survey.checks import Checked, Finding
 from bot.survey.engine import load_survey
 from tests.export.records import CONFIRMED, record
+from tests.survey_2307 import HEADERS, ORG_COLUMN
 from tests.export.test_list_reader import BROKEN, EXPECTED, GOOD, HAND_ROW, TEMPLATE_HEADERS, workbook_bytes
 from tests.fakes.file_host import FileHost, LoopbackResolver, TestCA, serving
 from tests.redis_server import RoundTrips
@@ -39,6 +43,7 @@ from tests.redis_server import RoundTrips
 NS = "t"
 STAFF_14 = "aad-staff-14"
 STAFF_13 = "aad-staff-13"
+GRANTED_14 = "aad-granted-14"  # staff by an administrator's grant in the chat (Redis)
 CONFIG = Config(redis_namespace=NS, prefecture_staff={STAFF_14: "14", STAFF_13: "13"}, public_url="http://127.0.0.1:1")
 ADAPTIVE = "application/vnd.microsoft.card.adaptive"
 
@@ -130,7 +135,7 @@ async def test_index_effect_updates_the_index(redis_client, parts) -> None:
 # --- rows from stored answers: one SMEMBERS, one MGET --------------------------------------
 
 
-async def test_stored_rows_in_one_mget(redis_client, parts) -> None:
+async def test_stored_answers_in_one_mget(redis_client, parts) -> None:
     collector, index, store = parts
     for name in ("14神奈川県相模原市", "14神奈川県中井町", "14神奈川県大井町", "13東京都千代田区"):
         await _store_answer(store, index, name)
@@ -141,15 +146,15 @@ async def test_stored_rows_in_one_mget(redis_client, parts) -> None:
     await store.save_answer(moved, data, etag)
 
     trips = RoundTrips(redis_client)
-    rows = []
+    entries = []
 
     async def collect() -> None:
-        rows.extend(await collector.stored_rows("14"))
+        entries.extend(await collector.stored_entries("14"))
 
     sent, _ = await trips.measure(collect())
     assert sent == ["smembers", "mget"]
-    assert sorted(r[ORG_COLUMN] for r in rows) == ["14神奈川県中井町", "14神奈川県大井町", "14神奈川県相模原市"]
-    assert all(len(r) == len(HEADERS) for r in rows)
+    assert sorted(e.org for e in entries) == ["14神奈川県中井町", "14神奈川県大井町", "14神奈川県相模原市"]
+    assert all(e.source == checks_msg.FROM_BOT and set(e.cells) == set(HEADERS) for e in entries)
 
 
 # --- who may collect -------------------------------------------------------------------------
@@ -165,13 +170,19 @@ AUTH_CASES = [
     ("staff of 14 asks nonsense", STAFF_14, "神奈川市", None),
     ("non-staff asks 神奈川県", "aad-someone", "神奈川県", None),
     ("non-staff asks nothing", "aad-someone", "", None),
+    ("granted in the chat, asks 神奈川県", GRANTED_14, "神奈川県", "14"),
+    ("granted in the chat, asks 東京都", GRANTED_14, "東京都", None),
+    ("the setting wins over a grant", STAFF_13, "東京都", "13"),
 ]
 
 
 @pytest.mark.parametrize(("user", "requested", "expected"), [c[1:] for c in AUTH_CASES], ids=[c[0] for c in AUTH_CASES])
-def test_authorised_code(parts, user: str, requested: str, expected) -> None:
+async def test_authorised_code(redis_client, parts, user: str, requested: str, expected) -> None:
     collector, _, _ = parts
-    assert collector.authorised_code(user, requested) == expected
+    grants = StaffGrants(redis_client, NS, CONFIG.prefecture_staff)
+    await grants.grant(Grant(GRANTED_14, "14"))
+    await grants.grant(Grant(STAFF_13, "14"))  # a stray grant for someone the setting names
+    assert await collector.authorised_code(user, requested) == expected
 
 
 REFUSED_CASES = [
@@ -222,14 +233,16 @@ NO_ORG_NAME = workbook_bytes(TEMPLATE_HEADERS, [HAND_ROW[h] if h != "組織名" 
 LIMIT = max(len(GOOD), len(OTHER_PREFECTURE), len(NO_ORG_NAME), *(len(row[1]) for row in BROKEN)) + 10
 BIG = GOOD + b"\0" * (LIMIT - len(GOOD) + 20)
 
+WHOLE_WORKBOOK_REASONS = {"no-list-sheet": checks_msg.NO_ANSWER_SHEET.format(answer="回答シート", list="一覧用")}
 FAILED = msg.DOWNLOAD_FAILED.format(limit=export_msg.size_text(LIMIT))
 # (file name, bytes or None for "not served", route, reason or None when accepted)
 FILE_CASES = [
     ("good.xlsx", GOOD, "files", None),
     ("good-streamed.xlsx", GOOD, "chunked", None),
-    *[(f"{row[0]}.xlsx", row[1], "files", row[3]) for row in BROKEN if not row[2]],
+    # The whole workbook is read: a file without 一覧用 may still have a 回答シート.
+    *[(f"{row[0]}.xlsx", row[1], "files", WHOLE_WORKBOOK_REASONS.get(row[0], row[3])) for row in BROKEN if not row[2]],
     ("other-prefecture.xlsx", OTHER_PREFECTURE, "files", msg.OTHER_PREFECTURE.format(org_name="13東京都千代田区", prefecture="神奈川県")),
-    ("no-org-name.xlsx", NO_ORG_NAME, "files", msg.NO_ORG_NAME),
+    ("no-org-name.xlsx", NO_ORG_NAME, "files", msg.NO_ORG_NAME.format(sheet="一覧用")),
     ("memo.pdf", b"%PDF-1.4", "files", export_msg.NOT_A_ZIP),
     # Whatever went wrong with the download, one message (no probing the network through it).
     ("gone.xlsx", None, "files", FAILED),
@@ -247,7 +260,7 @@ async def test_dropped_file_is_checked(redis_client, survey, files_server, ca, m
         files_server.files[name] = data
     check = await collector.check_files([_attachment(files_server, name, route)], "14")
     if reason is None:
-        assert (check.accepted, check.rejected) == ([(name, EXPECTED)], [])
+        assert ([(n, read.list_row()) for n, read in check.accepted], check.rejected) == ([(name, EXPECTED)], [])
     else:
         assert (check.accepted, check.rejected) == ([], [(name, reason)])
     assert files_server.requested == ([] if name.endswith(".pdf") else [f"{route}/{name}"])
@@ -297,13 +310,24 @@ async def test_files_are_read_and_lists_built_off_the_event_loop(parts, files_se
     await _store_answer(store, index, "14神奈川県相模原市")
     files_server.files["good.xlsx"] = GOOD
     threads = Threads()
-    monkeypatch.setattr(collect_module, "read_list_row", threads.wrap("read", collect_module.read_list_row))
-    monkeypatch.setattr(collect_module, "build_prefecture_workbook", threads.wrap("build", collect_module.build_prefecture_workbook))
+    monkeypatch.setattr(collect_module, "read_answer_workbook", threads.wrap("read", collect_module.read_answer_workbook))
+    monkeypatch.setattr(collect_module, "build_checked_list", threads.wrap("build", collect_module.build_checked_list))
     turn = FakeTurn()
     effect = Collect("神奈川県", [_attachment(files_server, "good.xlsx")])
     await collector.collect(turn, _session(STAFF_14), effect)
     assert set(threads.seen) == {"read", "build"} and threading.get_ident() not in threads.seen.values()
     assert msg.COLLECT_COUNTS.format(confirmed=1, unconfirmed=0, from_files=1) in turn.sent[0].text
+
+
+async def test_progress_is_worked_out_off_the_event_loop(parts, monkeypatch) -> None:
+    collector, index, store = parts
+    await _store_answer(store, index, "14神奈川県相模原市")
+    threads = Threads()
+    monkeypatch.setattr(collect_module, "desk_progress", threads.wrap("progress", collect_module.desk_progress))
+    monkeypatch.setattr(collect_module, "bot_entry", threads.wrap("rows", collect_module.bot_entry))
+    rows = await collector.progress("14", STAFF_14)
+    assert set(threads.seen) == {"progress", "rows"} and threading.get_ident() not in threads.seen.values()
+    assert len(rows) == 33
 
 
 async def test_the_answer_workbook_is_built_off_the_event_loop(parts, monkeypatch) -> None:
@@ -329,13 +353,16 @@ async def test_received_files_are_kept_and_counted_in_the_list(parts, files_serv
     dropped = [_attachment(files_server, "good.xlsx"), _attachment(files_server, "broken.xlsx")]
     await collector.receive_files(turn, _session(STAFF_14), ReceiveFiles(dropped))
     [reply] = turn.texts
-    assert "good.xlsx（14神奈川県中井町）" in reply
+    # The phone typed as a number lost its leading 0: named at once, the file still kept.
+    assert "good.xlsx（14神奈川県中井町）" + desk_msg.ACCEPTED_FINDINGS.format(fix=1, check=0) in reply
     assert f"broken.xlsx：{export_msg.NOT_A_ZIP}" in reply
-    assert await collector.kept_rows(STAFF_14, "14") == [EXPECTED]
+    [kept] = await collector.kept_entries(STAFF_14, "14")
+    assert (kept.source, [kept.cells.get(h, "") for h in HEADERS]) == ("good.xlsx", EXPECTED)
 
     turn = FakeTurn()
     await collector.collect(turn, _session(STAFF_14), Collect("神奈川", []))
-    [activity] = turn.sent
+    activity, risks = turn.sent
+    assert risks.attachments[0].content["body"][0]["text"] == desk_msg.RISK_TITLE
     assert msg.COLLECT_COUNTS.format(confirmed=1, unconfirmed=1, from_files=1) in activity.text
     assert "rouken-keikaku@mhlw.go.jp" in activity.text and "件名「【神奈川県】2307 マイナンバー調査回答」" in activity.text
     assert "令和5年7月21日（金）17時" in activity.text
@@ -346,7 +373,7 @@ async def test_received_files_are_kept_and_counted_in_the_list(parts, files_serv
     secret = await collector._files.secret.get()
     assert verify(token, secret, time.time()) == ("p", f"14:{STAFF_14}")
 
-    built, summary = await collector.build_list("14", STAFF_14)
+    built, _, summary = await collector.build_list("14", STAFF_14)
     sheet = load_workbook(io.BytesIO(built.data))["一覧"]
     names = [row[ORG_COLUMN] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert (built.name, names) == (
@@ -371,3 +398,64 @@ async def test_generated_link_secret_is_shared_through_redis(redis_client, surve
     secret = await first.files.secret.get()
     assert (len(secret), await second.files.secret.get()) == (32, secret)
     assert await redis_client.get(f"{NS}:secret:file_links") == secret
+
+
+# --- checks: a file with problems is listed, marked; another prefecture's is not ------------
+
+
+def _hand_filled(**changes: Any) -> bytes:
+    row = {**HAND_ROW, **changes}
+    return workbook_bytes(TEMPLATE_HEADERS, [row[h] for h in TEMPLATE_HEADERS])
+
+
+PLACED_FILES = [
+    # (file, 組織名 as written, accepted)
+    ("no-code.xlsx", "神奈川県中井町", True),
+    ("wrong-code.xlsx", "13神奈川県中井町", True),
+    ("city-only.xlsx", "相模原市", True),
+    ("two-prefectures-city.xlsx", "府中市", True),  # cannot be placed: listed, marked
+    ("tokyo.xlsx", "13東京都千代田区", False),
+    ("tokyo-without-code.xlsx", "東京都千代田区", False),
+]
+
+
+async def test_a_file_is_turned_away_only_when_it_is_another_prefectures(parts, files_server) -> None:
+    collector, _, _ = parts
+    for name, org_name, _ in PLACED_FILES:
+        files_server.files[name] = _hand_filled(組織名=org_name)
+    check = await collector.check_files([_attachment(files_server, n) for n, _, _ in PLACED_FILES], "14")
+    assert sorted(n for n, _ in check.accepted) == sorted(n for n, _, ok in PLACED_FILES if ok)
+    assert sorted(n for n, _ in check.rejected) == sorted(n for n, _, ok in PLACED_FILES if not ok)
+
+    await collector.keep(STAFF_14, check.accepted, "2023-07-10 10:00")
+    built, checked, _ = await collector.build_list("14", STAFF_14)
+    listed = [row[ORG_COLUMN] for row in load_workbook(io.BytesIO(built.data))["一覧"].iter_rows(min_row=2, values_only=True)]
+    assert sorted(listed) == sorted(org for _, org, ok in PLACED_FILES if ok)
+    findings = load_workbook(io.BytesIO(built.data))["点検結果"]
+    marked = {(row[0], row[3]) for row in findings.iter_rows(min_row=2, values_only=True)}
+    assert {(org, "組織名") for _, org, ok in PLACED_FILES if ok} <= marked
+
+
+CHECK_LINES = [
+    ("nothing found", [], [desk_msg.CHECKS_NONE]),
+    ("one organisation, a file", [("14神奈川県中井町", "中井町.xlsx", "title", checks_msg.FIX), ("14神奈川県中井町", "中井町.xlsx", "unanswered", checks_msg.FIX),
+                                  ("14神奈川県中井町", "中井町.xlsx", "unanswered", checks_msg.FIX), ("14神奈川県中井町", "中井町.xlsx", "flags", checks_msg.CHECK)],
+     [desk_msg.CHECKS_COUNTS.format(fix=3, check=1, orgs=1),
+      "\n".join([desk_msg.CHECKS_ORGS_TITLE, "・14神奈川県中井町（中井町.xlsx）: 役職 1件、未回答 2件、情報未入力・未回答の表示 1件"]),
+      desk_msg.CHECKS_FILES_LISTED]),
+    ("the bot's answers only", [("14神奈川県厚木市", checks_msg.FROM_BOT, "title", checks_msg.CHECK)],
+     [desk_msg.CHECKS_COUNTS.format(fix=0, check=1, orgs=1),
+      "\n".join([desk_msg.CHECKS_ORGS_TITLE, f"・14神奈川県厚木市（{checks_msg.FROM_BOT}）: 役職 1件"])]),
+]
+
+
+@pytest.mark.parametrize(("findings", "lines"), [c[1:] for c in CHECK_LINES], ids=[c[0] for c in CHECK_LINES])
+def test_check_lines(findings, lines) -> None:
+    checked = Checked(kept=[], findings=[Finding(org, source, "x", "", "p", "r", kind, severity) for org, source, kind, severity in findings])
+    assert check_lines(checked) == lines
+
+
+def test_check_lines_name_the_first_organisations_and_count_the_rest() -> None:
+    findings = [Finding(f"14神奈川県{n:02d}町", "f.xlsx", "x", "", "p", "r", "value", checks_msg.FIX) for n in range(ORGS_NAMED + 3)]
+    _, named, _ = check_lines(Checked(kept=[], findings=findings))
+    assert named.splitlines()[1].startswith("・14神奈川県00町") and named.splitlines()[-1] == desk_msg.CHECKS_MORE.format(count=3)

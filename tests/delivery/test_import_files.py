@@ -113,7 +113,7 @@ async def test_a_workbook_without_either_sheet_says_so(survey, host, ca, monkeyp
     host.files["other.xlsx"] = workbook_bytes(["a"], ["b"], sheet="Sheet1", extra_sheets=())
     files = files_for(survey, host, ca, monkeypatch)
     dropped = await files.read(attachment(host.url(SHAREPOINT, "files/other.xlsx"), "other.xlsx"))
-    assert dropped.error == checks_msg.NO_ANSWER_SHEET
+    assert dropped.error == checks_msg.NO_ANSWER_SHEET.format(answer="回答シート", list="一覧用")
 
 
 async def test_the_reader_runs_off_the_event_loop(survey, host, ca, monkeypatch, workbook) -> None:

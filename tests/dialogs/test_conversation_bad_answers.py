@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.cards.common import answer_data, field_data
-from bot.survey.model import ORG_MEMBER, ORG_MUNICIPALITY, ORG_PREFECTURE, ORG_UNION
+from tests.survey_2307 import ORG_MEMBER, ORG_MUNICIPALITY, ORG_PREFECTURE, ORG_UNION
 from tests.dialogs.transcript import Transcript
 from tests.e2e.transcripts import MUNICIPALITY_LONGEST, Step, respondent_steps
 

@@ -18,7 +18,7 @@ from tests.e2e.transcripts import (
     Walk,
     respondent_steps,
 )
-from bot.survey.model import ORG_MUNICIPALITY
+from tests.survey_2307 import ORG_MUNICIPALITY
 
 RESUMED = "再開します"
 ATTACH = "Q10: 概要を添付してください。"

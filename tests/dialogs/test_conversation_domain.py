@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.survey.model import ORG_MUNICIPALITY, ORG_UNION
+from tests.survey_2307 import ORG_MUNICIPALITY, ORG_UNION
 from tests.dialogs.test_conversation_bad_answers import steps_until
 from tests.dialogs.transcript import Transcript
 from tests.e2e.transcripts import MUNICIPALITY_LONGEST, UNION_13_3, respondent_steps

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from bot.cards.common import ACTION_FORM
-from bot.survey.model import ORG_MEMBER, ORG_MUNICIPALITY
+from tests.survey_2307 import ORG_MEMBER, ORG_MUNICIPALITY
 from tests.dialogs.transcript import Transcript
 
 FULL = {

@@ -9,6 +9,9 @@ import pytest
 from bot.messages import conversation as msg
 from tests.dialogs.transcript import Transcript
 from tests.e2e.transcripts import MUNICIPALITY_SHORT, PREFECTURE, Walk
+from tests.survey_2307 import SURVEY
+
+TEXTS = SURVEY.texts  # the definition's help: (bot/survey/definitions/2307.yaml)
 
 SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "mhlw-kaigo-mynumber-survey-2307.txt"
 
@@ -27,7 +30,7 @@ NOTES = [
 
 
 @pytest.mark.parametrize("walk", [None, MUNICIPALITY_SHORT, PREFECTURE], ids=["no-answer", "municipality", "prefecture"])
-@pytest.mark.parametrize("shown", CONTACT_LINES + NOTES + [msg.CONTACTS_TITLE, msg.NOTES_TITLE])
+@pytest.mark.parametrize("shown", CONTACT_LINES + NOTES + [msg.CONTACTS_TITLE, TEXTS.notes_title])
 def test_help_shows_contacts_and_notes_to_everyone(walk: Walk | None, shown: str) -> None:
     t = Transcript()
     if walk is not None:
@@ -41,8 +44,8 @@ def test_help_shows_contacts_and_notes_to_everyone(walk: Walk | None, shown: str
 
 def test_each_note_is_its_own_paragraph_after_its_heading() -> None:
     texts = Transcript().say("ヘルプ").all_text.splitlines()
-    start = texts.index(msg.NOTES_TITLE)
-    assert [t.strip("「」") for t in texts[start + 1 : start + 4]] == list(msg.NOTES_QUOTED)
+    start = texts.index(TEXTS.notes_title)
+    assert [t.strip("「」") for t in texts[start + 1 : start + 4]] == list(TEXTS.notes)
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +57,7 @@ def seed() -> str:
 
 @pytest.mark.parametrize(
     "printed",
-    [*msg.NOTES_QUOTED, *(line for _, lines in msg.CONTACTS for line in lines)],
+    [*TEXTS.notes, *(line for contact in TEXTS.contacts for line in contact.lines)],
 )
 def test_quoted_and_printed_texts_are_the_seeds(seed: str, printed: str) -> None:
     assert printed in seed

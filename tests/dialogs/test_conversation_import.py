@@ -16,7 +16,8 @@ from openpyxl import Workbook
 
 from bot.dialogs.import_flow import KEY, OFFER_MINUTES, plan_answers
 from bot.export.answer_workbook import build_answer_workbook
-from bot.export.columns import HEADERS, row_for
+from bot.export.columns import row_for
+from tests.survey_2307 import HEADERS
 from bot.messages import import_file as msg
 from bot.messages import respondent as respondent_msg
 from bot.messages import survey as survey_msg

@@ -11,7 +11,8 @@ from bot.messages import limits as msg
 from bot.messages import respondent as respondent_msg
 from bot.messages import survey as survey_msg
 from bot.survey.address import MAX_ADDRESS_LENGTH
-from bot.survey.model import ORG_MUNICIPALITY, RESPONDENT_FIELDS, RESPONDENT_LABELS
+from bot.survey.model import RESPONDENT_FIELDS, RESPONDENT_LABELS
+from tests.survey_2307 import ORG_MUNICIPALITY
 from bot.survey.respondent import FIELD_MAX_LENGTH
 from tests.dialogs.test_conversation_bad_answers import steps_until
 from tests.dialogs.transcript import Transcript

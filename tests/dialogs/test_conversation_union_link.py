@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from bot.cards.common import union_data
-from bot.dialogs.effects import CheckAcrossOrganisations, RegisterUnion
-from bot.survey.model import ORG_MEMBER, ORG_MUNICIPALITY, ORG_UNION
+from bot.dialogs.effects import CheckAgreement, RegisterUnion
+from tests.survey_2307 import ORG_MEMBER, ORG_MUNICIPALITY, ORG_UNION
 from tests.dialogs.test_conversation_bad_answers import steps_until
 from tests.dialogs.transcript import Transcript
 from tests.e2e.transcripts import MEMBER_13_1, UNION_LABEL, respondent_steps
@@ -106,7 +106,7 @@ def test_a_changed_link_rechecks_q13() -> None:
 
     t.conversation.handle = spy  # type: ignore[method-assign]
     t.say("足柄上広域連合")
-    assert CheckAcrossOrganisations.kind in session_effects
+    assert CheckAgreement.kind in session_effects
 
 
 @pytest.mark.parametrize("org_type", [ORG_MUNICIPALITY, ORG_UNION])

@@ -11,7 +11,7 @@ from bot.dialogs.inputs import read_input
 from tests.dialogs.test_conversation_bad_answers import steps_until
 from tests.dialogs.transcript import Transcript
 from tests.e2e.transcripts import MUNICIPALITY_LONGEST, Step, respondent_steps
-from bot.survey.model import ORG_MUNICIPALITY
+from tests.survey_2307 import ORG_MUNICIPALITY
 
 CONFIRM_6 = "Q6は「どちらにも該当しない」として記録します"
 

@@ -11,6 +11,7 @@ import pytest
 from bot import app as app_module
 from bot.app import EFFECT_PROVIDERS, create_app
 from bot.config import Config
+from bot.dialogs.deletion_effects import DeletionEffects
 from bot.dialogs.effects import (
     EFFECT_KINDS,
     DeleteAnswer,
@@ -69,7 +70,8 @@ def test_the_apps_providers_handle_every_declared_kind_once() -> None:
 
 
 def test_create_app_fails_at_start_up_without_a_handler(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(app_module, "EFFECT_PROVIDERS", EFFECT_PROVIDERS[:-1])
+    without_deletion = tuple(p for p in EFFECT_PROVIDERS if p is not DeletionEffects)
+    monkeypatch.setattr(app_module, "EFFECT_PROVIDERS", without_deletion)
     with pytest.raises(EffectTableError, match="no handler for delete_answer"):
         create_app(Config())
 

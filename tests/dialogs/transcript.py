@@ -41,15 +41,20 @@ class Transcript:
 
     def __init__(
         self, user_key: str = "", user_name: str = "山田 太郎", *, deadline: datetime | None = None,
-        staff_prefecture: str | None = None,
+        staff_prefecture: str | None = None, admin: bool = False, prefecture_deadline: datetime | None = None,
+        definition: Survey | None = None,
     ) -> None:
         self.user_key = user_key or f"user-{next(_ids)}"
         self.user_name = user_name
         self.conversation_id = f"chat-{next(_ids)}"
         self.conversation_type = "personal"
         extra = {"deadline": deadline} if deadline else {}
-        self.conversation = Conversation(survey(), new_id=lambda: f"answer-{next(_ids)}", **extra)
-        self.staff_prefecture = staff_prefecture  # as SurveyBot reads it from PREFECTURE_STAFF
+        self.survey = definition or survey()  # the 2307 survey unless another definition is given
+        self.conversation = Conversation(self.survey, new_id=lambda: f"answer-{next(_ids)}", **extra)
+        self.staff_prefecture = staff_prefecture  # as SurveyBot reads it (PREFECTURE_STAFF or a grant)
+        self.admin = admin  # ADMINS
+        self.prefecture_deadline = prefecture_deadline  # as SurveyBot reads it (期限 of the answer's prefecture)
+        self.effects: list[Any] = []  # the last turn's effects (run by SurveyBot after the save)
         # The known 広域連合等 by prefecture code, as SurveyBot.read_beyond reads them (Q13Board).
         self.known_unions: dict[str, list[str]] = {}
         self.unions_read: list[str] = []  # the prefectures read, turn by turn
@@ -71,8 +76,11 @@ class Transcript:
             user=UserRecord.from_json(copy.deepcopy(self.user)),
             answer=AnswerRecord.from_json(copy.deepcopy(self.stored)) if self.stored is not None else None,
             staff_prefecture=self.staff_prefecture,
+            admin=self.admin,
+            prefecture_deadline=self.prefecture_deadline,
         )
-        prefecture = prefecture_to_read(session, inp) or union_prefecture(session, inp)
+        orgs = self.survey.orgs
+        prefecture = prefecture_to_read(session, inp, orgs) or union_prefecture(session, inp, orgs)
         if prefecture is not None:
             self.unions_read.append(prefecture)
             session.known_unions = list(self.known_unions.get(prefecture, []))
@@ -82,7 +90,7 @@ class Transcript:
             self.files_read.append(attachment["name"])
             name = attachment["name"]
             session.dropped_file = (
-                read_workbook(survey(), name, dropped, MAX_BYTES) if isinstance(dropped, bytes)
+                read_workbook(self.survey, name, dropped, MAX_BYTES) if isinstance(dropped, bytes)
                 else DroppedFile(name, error=str(dropped))
             )
         if inp is not None and inp.command == "history" and session.answer is not None:
@@ -92,6 +100,7 @@ class Transcript:
         self.last_effects = list(session.effects)
         self.user = session.user.to_json()
         self.stored = session.answer.to_json() if session.answer is not None else None
+        self.effects = list(session.effects)
         self.last = Replies(
             {"type": "message", "text": reply.text, "attachments": reply.attachments} for reply in session.replies
         )

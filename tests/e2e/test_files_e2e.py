@@ -17,8 +17,10 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.delivery.tokens import sign, verify
-from bot.export.columns import HEADERS, row_for
+from bot.export.columns import row_for
+from tests.survey_2307 import HEADERS
 from bot.messages import cards as cards_msg
+from bot.messages import checks as checks_msg
 from bot.messages import delivery as msg
 from bot.survey.engine import load_survey
 from bot.survey.model import AnswerRecord, Confirmation, ConfirmationStatus
@@ -232,7 +234,8 @@ async def test_collect_by_prefecture_staff(collecting_bot, sharepoint, teams_cli
     assert f"内部.xlsx：{msg.DOWNLOAD_FAILED.format(limit='5.0MB')}" in elsewhere.all_text
     assert fake_connector.download_requests == []
 
-    _, broken_data, _, broken_reason = next(b for b in BROKEN if b[0] == "no-list-sheet")
+    _, broken_data, _, _ = next(b for b in BROKEN if b[0] == "no-list-sheet")
+    broken_reason = checks_msg.NO_ANSWER_SHEET.format(answer="回答シート", list="一覧用")  # neither sheet can be read
     sharepoint.files["broken.xlsx"] = broken_data
     url = sharepoint.url("localhost", "files/broken.xlsx")
     replies = await staff.send_attachment("壊れた回答.xlsx", url, text="集計 神奈川県")

@@ -16,7 +16,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from bot.export.answer_workbook import build_answer_workbook
-from bot.export.columns import HEADERS, row_for
+from bot.export.columns import row_for
+from tests.survey_2307 import HEADERS
 from bot.messages import import_file as msg
 from bot.survey.engine import load_survey
 from bot.survey.model import AnswerRecord, Confirmation, ConfirmationStatus

@@ -19,6 +19,7 @@ from tests.export.test_list_reader import GOOD as HAND_FILLED
 from tests.fakes.teams import TeamsUser
 
 STAFF = TeamsUser(name="県 担当", aad_object_id="6f1c0000-0000-0000-0000-00000000ee14")
+ADMIN = TeamsUser(name="管理 者", aad_object_id="6f1c0000-0000-0000-0000-00000000ad14")
 WAIT = 10.0
 
 
@@ -51,6 +52,7 @@ async def test_every_key_has_a_documented_lifetime(
     bot = await bot_factory(env={
         "PREFECTURE_STAFF": f"{STAFF.aad_object_id}:14", "REMINDER_INTERVAL_SECONDS": "0",
         "DOWNLOAD_HOSTS": f"localhost:{sharepoint.https_port}", "SSL_CERT_FILE": str(ca.cert_file),
+        "ADMINS": ADMIN.aad_object_id,
     })
     boss = teams_client(bot, TeamsUser(name=RESPONSIBLE))
     await boss.say("ヘルプ")
@@ -87,6 +89,11 @@ async def test_every_key_has_a_documented_lifetime(
     deadline = (datetime.now(JST) + timedelta(days=1)).isoformat(timespec="minutes")
     await bot_factory(env={"DEADLINE": deadline, "REMINDER_DAYS": "1", "REMINDER_INTERVAL_SECONDS": "0.3"})
     await fake_connector.wait_for(lambda: REMINDER_HEAD in chat(fake_connector, group).all_text, WAIT)
+    # The desk: a grant made in the chat, the prefecture's deadline (after the reminders: its
+    # municipalities' days are counted to it from now on), the day's 督促.
+    await teams_client(bot, ADMIN).say("職員追加 6f1c0000-0000-0000-0000-00000000ee13 13")
+    await staff.say("期限 令和5年7月14日 17時")
+    await staff.say("督促")
 
     seen = check(await listing(redis_client))
     assert seen == {k.name for k in KEY_KINDS} - {"scheduler_lock"}, seen

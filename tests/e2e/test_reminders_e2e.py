@@ -12,7 +12,7 @@ from tests.e2e.test_teamwork_e2e import chat, code_in
 from tests.e2e.transcripts import MUNICIPALITY_SHORT, PREFECTURE, play
 from tests.fakes.teams import TeamsUser
 
-REMINDER_HEAD = msg.REMINDER.split("{deadline}")[0]
+REMINDER_HEAD = msg.REMINDER.split("{deadline}")[0].format(survey="2307 マイナンバー調査")
 FOLLOW_PREFECTURE = "提出期限は都道府県の指示に従ってください。"
 # Both processes check every 0.3 s: this many seconds cover several rounds of each.
 OBSERVE_SECONDS = 2.0

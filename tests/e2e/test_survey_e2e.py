@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import redis.asyncio
 
-from bot.survey.model import ORG_PREFECTURE
+from tests.survey_2307 import ORG_PREFECTURE
 from tests.e2e.harness import BotProcess
 from tests.e2e.transcripts import (
     ALL_WALKS,

@@ -25,7 +25,7 @@ from bot.config import Config
 from bot.dialogs.conversation import Conversation
 from bot.dialogs.inputs import read_input
 from bot.dialogs.survey_bot import SurveyBot
-from bot.export.columns import HEADERS
+from tests.survey_2307 import HEADERS
 from bot.messages import conversation as conv_msg
 from bot.messages import export as export_msg
 from bot.messages import teamwork as msg
@@ -314,7 +314,9 @@ async def test_an_outsider_sees_and_changes_nothing(bot, teams_client, fake_conn
     key = next(iter([k async for k in redis_client.scan_iter(match=f"{NS}:answer:*")]))
     before = await redis_client.get(key)
     outsider = teams_client(bot, TeamsUser(name="部外 者"))
-    for text in OUTSIDER_COMMANDS + [f"確認 {code[:-1]}X", "参加 " + code.replace("-", "")[::-1]]:
+    wrong = code[:-1] + ("X" if code[-1] != "X" else "Y")  # one letter off, never the code itself
+    backwards = code.replace("-", "")[::-1]
+    for text in OUTSIDER_COMMANDS + [f"確認 {wrong}", "参加 " + (backwards if backwards != code.replace("-", "") else wrong)]:
         replies = await outsider.say(text)
         shown = replies.all_text + str(replies.attachments())
         assert ORG not in shown and "③その他" not in shown and "山田" not in shown, f"{text}: {shown}"

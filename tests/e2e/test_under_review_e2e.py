@@ -24,7 +24,7 @@ from tests.e2e.transcripts import (
     stored_answer,
 )
 from tests.fakes.teams import TeamsClient, TeamsUser
-from bot.survey.model import ORG_MEMBER, ORG_UNION
+from tests.survey_2307 import ORG_MEMBER, ORG_UNION
 
 NAMESPACE = f"e2e-review-{uuid.uuid4().hex[:8]}"
 LATER = ["Q2", "Q3", "Q6", "Q7-1", "Q7-2", "Q9", "Q10", "Q11", "Q12"]

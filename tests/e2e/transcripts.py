@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.cards.common import answer_data, field_data, union_data
-from bot.survey.model import ORG_MEMBER, ORG_MUNICIPALITY, ORG_PREFECTURE, ORG_TYPES, ORG_UNION
+from tests.survey_2307 import ORG_MEMBER, ORG_MUNICIPALITY, ORG_PREFECTURE, ORG_TYPES, ORG_UNION
 
 REVIEW = "回答内容の確認"  # the review card's title
 SUBSTITUTED = "構成市町村への照会"  # the 広域連合 読み替え of 「組織内の住基システム」

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.survey.model import ORG_MEMBER, ORG_MUNICIPALITY, ORG_PREFECTURE, ORG_UNION, AnswerRecord, Confirmation
+from bot.survey.model import AnswerRecord, Confirmation
+from tests.survey_2307 import ORG_MEMBER, ORG_MUNICIPALITY, ORG_PREFECTURE, ORG_UNION
 
 RESPONDENT = {
     "org_type": ORG_MUNICIPALITY,

@@ -12,10 +12,10 @@ from bot.export.answer_workbook import (
     build_answer_workbook,
     build_answer_workbook_async,
 )
-from bot.export.columns import HEADERS, column_index, header_key, row_for
+from bot.export.columns import column_index, header_key, row_for
 from bot.export.list_reader import read_list_row
 from bot.survey.engine import load_survey
-from bot.survey.model import ORG_MEMBER, ORG_PREFECTURE, ORG_UNION
+from tests.survey_2307 import HEADERS, LAYOUT, ORG_MEMBER, ORG_PREFECTURE, ORG_UNION, SURVEY
 from tests.export.records import CONFIRMED, FULL_BLOCK, block, record
 
 NA = "対象外"
@@ -176,7 +176,7 @@ def test_row_and_round_trip(survey, record_, expected):
     assert len(rows) == 2, "一覧用 holds row 1 headers and row 2 values, nothing else"
     assert tuple(rows[0]) == HEADERS
     assert [v if v is not None else "" for v in rows[1]] == row
-    assert read_list_row(data, "x.xlsx") == row
+    assert read_list_row(LAYOUT, data, "x.xlsx") == row
 
 
 def test_headers_exactly():
@@ -217,12 +217,12 @@ def test_headers_exactly():
     ],
 )
 def test_header_aliases(spelling, header):
-    assert HEADERS[column_index(spelling)] == header
+    assert HEADERS[column_index(LAYOUT, spelling)] == header
 
 
 @pytest.mark.parametrize("spelling", ["1", "6_③", "7-4_⑥", "14", "備考", "61"])
 def test_unknown_headers_do_not_map(spelling):
-    assert column_index(spelling) is None, header_key(spelling)
+    assert column_index(LAYOUT, spelling) is None, header_key(spelling)
 
 
 FORMULA_LIKE = ["=SUM(A1)", "+81", "-1", "@x", "=1+1", "#N/A"]
@@ -241,7 +241,7 @@ def test_formula_like_text_reads_back_literally(survey, text):
         assert len(answer_cells) == 2  # 担当部署名 and the 8-1 概要 row
         assert workbook["一覧用"].cell(2, HEADERS.index("担当部署名") + 1).value == text
         assert workbook["一覧用"].cell(2, HEADERS.index("8-1_概要") + 1).value == text
-    assert read_list_row(data, "x.xlsx")[HEADERS.index("8-1_概要")] == text
+    assert read_list_row(LAYOUT, data, "x.xlsx")[HEADERS.index("8-1_概要")] == text
 
 
 def _choice_lists(workbook):
@@ -373,7 +373,7 @@ def test_no_attach_row_under_10_on_the_sheet_but_the_outline_is_in_the_list(surv
     assert rows[start + after_10][0] == "11"
     assert not any("概要を添付してください。" == r[1] for r in rows)
     assert record_.answers["10_概要"] not in [r[2] for r in rows]
-    assert read_list_row(build_answer_workbook(survey, record_), "a.xlsx")[HEADERS.index("10_概要")] == record_.answers["10_概要"]
+    assert read_list_row(LAYOUT, build_answer_workbook(survey, record_), "a.xlsx")[HEADERS.index("10_概要")] == record_.answers["10_概要"]
 
 
 # issue 9 (10): option rows use the answer sheet's own wording (the seed's 回答シート table).
@@ -451,10 +451,10 @@ def test_a_long_outline_goes_on_continuation_rows_that_each_fit_a_row(survey):
     ],
 )
 def test_answer_file_name(org_name, file_name):
-    assert answer_file_name(org_name) == file_name
+    assert answer_file_name(SURVEY, org_name) == file_name
 
 
 async def test_async_builder_gives_the_same_list_row(survey):
     record_ = record(confirmation=CONFIRMED)
     data = await build_answer_workbook_async(survey, record_)
-    assert read_list_row(data, "a.xlsx") == row_for(survey, record_)
+    assert read_list_row(LAYOUT, data, "a.xlsx") == row_for(survey, record_)

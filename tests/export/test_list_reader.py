@@ -8,7 +8,7 @@ import pytest
 from openpyxl import Workbook
 
 from bot.export import list_reader
-from bot.export.columns import HEADERS
+from tests.survey_2307 import HEADERS, LAYOUT
 from bot.export.list_reader import (
     MAX_ENTRIES,
     MAX_RATIO,
@@ -106,20 +106,20 @@ SPELLINGS = [
 @pytest.mark.parametrize("spellings", [s[1] for s in SPELLINGS], ids=[s[0] for s in SPELLINGS])
 def test_hand_filled_template_maps_by_header(spellings):
     data = workbook_bytes(_respell(spellings), [HAND_ROW[h] for h in TEMPLATE_HEADERS])
-    assert read_list_row(data, "【14神奈川県中井町】.xlsx") == EXPECTED
+    assert read_list_row(LAYOUT, data, "【14神奈川県中井町】.xlsx") == EXPECTED
 
 
 def test_columns_map_by_name_not_position():
     order = list(reversed(TEMPLATE_HEADERS)) + ["備考"]
     values = [HAND_ROW[h] for h in reversed(TEMPLATE_HEADERS)] + ["メモ"]
     data = workbook_bytes(order, values)
-    assert read_list_row(data, "reversed.xlsx") == EXPECTED
+    assert read_list_row(LAYOUT, data, "reversed.xlsx") == EXPECTED
 
 
 def test_project_columns_are_read_when_present():
     headers = TEMPLATE_HEADERS + ["10_概要", "回答責任者確認", "確認日時"]
     values = [HAND_ROW[h] for h in TEMPLATE_HEADERS] + ["事例の概要", "確認済", "2023-07-10 14:05"]
-    row = read_list_row(workbook_bytes(headers, values), "ok.xlsx")
+    row = read_list_row(LAYOUT, workbook_bytes(headers, values), "ok.xlsx")
     assert row[-3:] == ["事例の概要", "確認済", "2023-07-10 14:05"]
 
 
@@ -144,31 +144,31 @@ BROKEN = [
         {},
         msg.NOT_A_WORKBOOK,
     ),
-    ("no-list-sheet", workbook_bytes(TEMPLATE_HEADERS, [1] * 39, sheet="回答", extra_sheets=("回答シート",)), {}, msg.NO_LIST_SHEET),
+    ("no-list-sheet", workbook_bytes(TEMPLATE_HEADERS, [1] * 39, sheet="回答", extra_sheets=("回答シート",)), {}, msg.NO_LIST_SHEET.format(sheet="一覧用")),
     (
         "missing-headers",
         workbook_bytes(_WITHOUT, ["x"] * len(_WITHOUT)),
         {},
-        msg.MISSING_HEADERS.format(headers="1-1、6_②"),
+        msg.MISSING_HEADERS.format(sheet="一覧用", headers="1-1、6_②"),
     ),
     (
         "headers-in-wrong-row",
         workbook_bytes(["一覧"], None),
         {},
-        msg.MISSING_HEADERS.format(headers="、".join(TEMPLATE_HEADERS)),
+        msg.MISSING_HEADERS.format(sheet="一覧用", headers="、".join(TEMPLATE_HEADERS)),
     ),
     (
         "duplicate-headers",
         workbook_bytes(TEMPLATE_HEADERS + ["６①"], [HAND_ROW[h] for h in TEMPLATE_HEADERS] + ["○"]),
         {},
-        msg.DUPLICATE_HEADERS.format(headers="６①"),
+        msg.DUPLICATE_HEADERS.format(sheet="一覧用", headers="６①"),
     ),
-    ("no-row-2", workbook_bytes(TEMPLATE_HEADERS, None), {}, msg.EMPTY_ROW),
+    ("no-row-2", workbook_bytes(TEMPLATE_HEADERS, None), {}, msg.EMPTY_ROW.format(sheet="一覧用")),
     (
         "row-2-only-ministry-prefill",
         workbook_bytes(TEMPLATE_HEADERS, ["福祉・介護(介護保険)", None, "なし"] + [None] * 34 + ["情報未入力あり", "未回答あり"]),
         {},
-        msg.EMPTY_ROW,
+        msg.EMPTY_ROW.format(sheet="一覧用"),
     ),
     ("oversize", GOOD, {"max_bytes": len(GOOD) - 1}, msg.TOO_LARGE.format(size=msg.size_text(len(GOOD)), limit=msg.size_text(len(GOOD) - 1))),
 ]
@@ -177,7 +177,7 @@ BROKEN = [
 @pytest.mark.parametrize(("data", "kwargs", "reason"), [b[1:] for b in BROKEN], ids=[b[0] for b in BROKEN])
 def test_broken_files_are_rejected_with_reason(data, kwargs, reason):
     with pytest.raises(ListFileError) as raised:
-        read_list_row(data, "【14神奈川県大井町】回答.xlsx", **kwargs)
+        read_list_row(LAYOUT, data, "【14神奈川県大井町】回答.xlsx", **kwargs)
     assert raised.value.reason == reason
     assert raised.value.filename == "【14神奈川県大井町】回答.xlsx"
     assert str(raised.value).startswith("【14神奈川県大井町】回答.xlsx：")
@@ -220,7 +220,7 @@ def test_zip_bombs_are_refused_before_openpyxl(monkeypatch, make, reason_ok):
 
     monkeypatch.setattr(list_reader, "load_workbook", never)
     with pytest.raises(ListFileError) as raised:
-        read_list_row(data, "bomb.xlsx")
+        read_list_row(LAYOUT, data, "bomb.xlsx")
     assert reason_ok(raised.value.reason), raised.value.reason
 
 
@@ -235,11 +235,11 @@ def test_a_well_compressed_real_workbook_is_not_a_bomb():
         sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    assert read_list_row(buffer.getvalue(), "many-rows.xlsx") == EXPECTED
+    assert read_list_row(LAYOUT, buffer.getvalue(), "many-rows.xlsx") == EXPECTED
 
 
 def test_good_file_at_exact_size_limit_is_read():
-    assert read_list_row(GOOD, "ok.xlsx", max_bytes=len(GOOD)) == EXPECTED
+    assert read_list_row(LAYOUT, GOOD, "ok.xlsx", max_bytes=len(GOOD)) == EXPECTED
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from bot.export.columns import HEADERS, row_for
+from bot.export.columns import row_for
 from bot.export.list_sheets.progress import Progress, progress_of, progress_rows
 from bot.export.list_sheets.tally import tally
 from bot.export.prefecture_list import build_checked_list, build_prefecture_workbook
@@ -15,7 +15,8 @@ from bot.export.record_reader import bot_entry, file_entry, record_from_list_row
 from bot.messages import list_sheets as msg
 from bot.survey import municipalities
 from bot.survey.engine import load_survey
-from bot.survey.model import KIND_MULTI, KIND_SINGLE, ORG_MEMBER, ORG_UNION
+from bot.survey.model import KIND_MULTI, KIND_SINGLE
+from tests.survey_2307 import HEADERS, ORG_MEMBER, ORG_UNION, SURVEY
 from tests.export.records import FULL_BLOCK, block, record
 
 
@@ -146,7 +147,7 @@ def test_attention_sheet(built):
 
 
 def test_list_without_desk_keeps_one_sheet_and_its_styling(survey):
-    data = build_prefecture_workbook("神奈川県", [row_for(survey, record())])
+    data = build_prefecture_workbook(SURVEY, "神奈川県", [row_for(survey, record())])
     workbook = load_workbook(io.BytesIO(data))
     assert workbook.sheetnames == ["一覧"]
     assert workbook["一覧"].freeze_panes == "E2"
@@ -193,7 +194,7 @@ def test_progress_half_way_counts(survey):
     ],
 )
 def test_progress_rows_order(seen, first_rows):
-    rows = progress_rows("14", seen)
+    rows = progress_rows("14", seen, SURVEY.orgs)
     assert len(rows) == 33
     statuses = [r.progress.status for r in rows]
     assert statuses == sorted(statuses, key=[msg.NOT_STARTED, msg.IN_PROGRESS, msg.ANSWERED, msg.FILE_RECEIVED, msg.CONFIRMED].index)
@@ -209,7 +210,7 @@ def test_progress_rows_map_members_and_add_others():
         "14神奈川県愛川町（広域）": Progress(msg.CONFIRMED, org_type=ORG_MEMBER),
         "14神奈川県介護保険組合": Progress(msg.IN_PROGRESS, 3, 5, org_type=ORG_UNION),
         "14神奈川県どこか市": Progress(msg.ANSWERED),
-    })
+    }, SURVEY.orgs)
     by_name = {r.org_name: r for r in rows}
     assert len(rows) == 33 + 2
     assert by_name["14神奈川県愛川町（広域）"].code == municipalities.find("14", "愛川町").code
@@ -217,6 +218,21 @@ def test_progress_rows_map_members_and_add_others():
     assert by_name["14神奈川県介護保険組合"].note == ""
     assert by_name["14神奈川県どこか市"].note == msg.NOT_IN_LIST
     assert rows[-1].progress.status == msg.CONFIRMED
+
+
+@pytest.mark.parametrize(
+    "written", ["14神奈川県山北町", "神奈川県山北町", "13神奈川県山北町", "山北町", "足柄上郡山北町", "１４神奈川県 山北町"]
+)
+def test_a_hand_written_name_still_finds_its_municipality(written):
+    rows = progress_rows("14", {written: Progress(msg.FILE_RECEIVED)}, SURVEY.orgs)
+    assert len(rows) == 33
+    [row] = [r for r in rows if r.progress.status == msg.FILE_RECEIVED]
+    assert (row.code, row.org_name) == (municipalities.find("14", "山北町").code, written)
+
+
+def test_a_union_named_like_a_town_stays_a_union():
+    rows = progress_rows("14", {"14神奈川県山北町": Progress(msg.ANSWERED, org_type=ORG_UNION)}, SURVEY.orgs)
+    assert len(rows) == 34 and rows[-1].org_type == ORG_UNION
 
 
 # -- tallies -------------------------------------------------------------------------------

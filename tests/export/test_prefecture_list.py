@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.export.answer_workbook import build_answer_workbook
-from bot.export.columns import HEADERS, row_for
+from bot.export.columns import row_for
 from bot.export.list_reader import read_list_row
 from bot.export.prefecture_list import (
     build_prefecture_workbook,
@@ -16,7 +16,7 @@ from bot.export.prefecture_list import (
     summarise,
 )
 from bot.survey.engine import load_survey
-from bot.survey.model import ORG_MEMBER
+from tests.survey_2307 import HEADERS, LAYOUT, ORG_MEMBER, SURVEY
 from tests.export.records import FULL_BLOCK, record
 
 ORG = HEADERS.index("組織名")
@@ -46,7 +46,7 @@ def _read(data: bytes):
 )
 def test_rows_ordered_by_org_name(names, ordered):
     rows = [_row(n, **{"担当部署名": f"from {n}"}) for n in names]
-    read = _read(build_prefecture_workbook("神奈川県", rows))
+    read = _read(build_prefecture_workbook(SURVEY, "神奈川県", rows))
     assert tuple(c.value for c in read[0]) == HEADERS
     assert [r[ORG].value for r in read[1:]] == ordered
     # each row travels whole, not just its 組織名
@@ -57,7 +57,7 @@ def test_rows_ordered_by_org_name(names, ordered):
 def test_every_cell_is_text(text):
     # plain text right after the formula-like value must keep its own place and value
     row = _row("14神奈川県大井町", **{"電話番号": text, "メールアドレス": "m@example.jp", "8-1_概要": text, "8-2": "②"})
-    read = _read(build_prefecture_workbook("神奈川県", [_row("14神奈川県松田町", **{"1-1": text}), row]))
+    read = _read(build_prefecture_workbook(SURVEY, "神奈川県", [_row("14神奈川県松田町", **{"1-1": text}), row]))
     for cell in [*read[0], *read[1], *read[2]]:
         if cell.value is not None:
             assert cell.data_type == "s" and isinstance(cell.value, str)
@@ -71,12 +71,12 @@ def test_list_from_stored_answers_and_sent_files():
         record(org_name="14神奈川県相模原市"),
         record(ORG_MEMBER, "14神奈川県愛川町(広域)", answers={**FULL_BLOCK, "13": [2]}, confirmation={}),
     ]
-    sent = read_list_row(build_answer_workbook(survey, record(org_name="14神奈川県厚木市")), "厚木.xlsx")
+    sent = read_list_row(LAYOUT, build_answer_workbook(survey, record(org_name="14神奈川県厚木市")), "厚木.xlsx")
     rows = [row_for(survey, r) for r in stored] + [sent]
-    read = _read(build_prefecture_workbook("神奈川県", rows))
+    read = _read(build_prefecture_workbook(SURVEY, "神奈川県", rows))
     values = [[c.value if c.value is not None else "" for c in r] for r in read[1:]]
     assert values == sorted(rows, key=lambda r: r[ORG])
-    summary = summarise(rows[:2], [sent], [("大井町.xlsx", "「一覧用」シートがありません。")])
+    summary = summarise(LAYOUT, rows[:2], [sent], [("大井町.xlsx", "「一覧用」シートがありません。")])
     assert (summary.confirmed, summary.unconfirmed, summary.from_files, summary.total) == (1, 1, 1, 3)
     assert summary.rejected == [("大井町.xlsx", "「一覧用」シートがありません。")]
 
@@ -89,5 +89,5 @@ def test_list_from_stored_answers_and_sent_files():
     ],
 )
 def test_file_name_and_subject(name, file_name, subject):
-    assert prefecture_file_name(name) == file_name
-    assert prefecture_subject(name) == subject
+    assert prefecture_file_name(SURVEY, name) == file_name
+    assert prefecture_subject(SURVEY, name) == subject

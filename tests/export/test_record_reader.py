@@ -8,7 +8,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from bot.export.answer_workbook import build_answer_workbook
-from bot.export.columns import HEADERS, row_for
+from bot.export.columns import row_for
 from bot.export.list_reader import ListFileError
 from bot.export.record_reader import (
     Change,
@@ -25,7 +25,8 @@ from bot.messages import export as export_msg
 from bot.messages import respondent as respondent_msg
 from bot.messages import survey as survey_msg
 from bot.survey.engine import load_survey
-from bot.survey.model import ORG_MEMBER, ORG_MUNICIPALITY, ORG_UNION, Confirmation, ConfirmationStatus
+from bot.survey.model import Confirmation, ConfirmationStatus
+from tests.survey_2307 import HEADERS, ORG_MEMBER, ORG_MUNICIPALITY, ORG_UNION
 from tests.export.records import RESPONDENT, block, record
 from tests.export.test_answer_workbook import CASES
 
@@ -250,8 +251,8 @@ def test_sheets_that_disagree_name_both_values(survey):
     ("data", "reason"),
     [
         (b"not a workbook", export_msg.NOT_A_ZIP),
-        (_sheet_bytes([("a", "b")], sheets=("Sheet1",)), msg.NO_ANSWER_SHEET),
-        (_sheet_bytes([("回答者情報",)], sheets=("回答シート",)), msg.NO_ANSWER_SHEET),
+        (_sheet_bytes([("a", "b")], sheets=("Sheet1",)), msg.NO_ANSWER_SHEET.format(answer="回答シート", list="一覧用")),
+        (_sheet_bytes([("回答者情報",)], sheets=("回答シート",)), msg.NO_ANSWER_SHEET.format(answer="回答シート", list="一覧用")),
     ],
     ids=["not-a-zip", "neither-sheet", "empty-answer-sheet"],
 )

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from bot.config import JST
-from bot.messages.dates import OutOfEras, era_of, typed_eras, wareki_date, wareki_datetime, western_year
+from bot.messages.dates import OutOfEras, era_of, typed_eras, wareki_date, wareki_datetime, western_year, within_era
 from bot.messages.delivery import deadline_text
 
 
@@ -61,22 +61,28 @@ def test_the_year_month_reader_takes_its_eras_from_the_same_list(typed: str, ent
 
 
 @pytest.mark.parametrize(
-    ("typed", "era_year", "month", "day", "year"),
+    ("typed", "era_year", "year"),
+    [("令和", 5, 2023), ("R", 1, 2019), ("r", 1, 2019), ("平成", 31, 2019), ("h", 1, 1989), ("令和", 0, 2018)],
+)
+def test_a_typed_era_year_becomes_a_western_year(typed: str, era_year: int, year: int) -> None:
+    assert western_year(typed, era_year) == year
+
+
+@pytest.mark.parametrize(
+    ("typed", "year", "month", "day", "inside"),
     [
-        ("令和", 5, 9, None, 2023),
-        ("R", 1, 5, 1, 2019),
-        ("r", 1, 5, None, 2019),
-        ("令和", 1, 4, None, None),  # before 令和 began
-        ("令和", 1, 4, 30, None),
-        ("平成", 31, 4, None, 2019),
-        ("h", 31, 4, 30, 2019),
-        ("平成", 31, 5, None, None),  # 令和 by then
-        ("平成", 31, 5, 1, None),
-        ("平成", 1, 1, None, 1989),  # 平成 began on 8 January: the month overlaps it
-        ("平成", 1, 1, 7, None),
-        ("平成", 1, 1, 8, 1989),
-        ("令和", 0, 9, None, None),
+        ("令和", 2023, 9, None, True),
+        ("R", 2019, 5, 1, True),
+        ("令和", 2019, 4, None, False),  # before 令和 began
+        ("令和", 2019, 4, 30, False),
+        ("平成", 2019, 4, None, True),
+        ("h", 2019, 4, 30, True),
+        ("平成", 2019, 5, None, False),  # 令和 by then
+        ("平成", 2019, 5, 1, False),
+        ("平成", 1989, 1, None, True),  # 平成 began on 8 January: the month overlaps it
+        ("平成", 1989, 1, 7, False),
+        ("平成", 1989, 1, 8, True),
     ],
 )
-def test_a_typed_era_year_becomes_a_western_year(typed: str, era_year: int, month: int, day: int | None, year: int | None) -> None:
-    assert western_year(typed, era_year, month, day) == year
+def test_a_month_or_day_lies_in_its_era_or_not(typed: str, year: int, month: int, day: int | None, inside: bool) -> None:
+    assert within_era(typed, year, month, day) is inside

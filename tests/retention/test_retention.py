@@ -245,7 +245,7 @@ def test_an_answer_without_people_is_unchanged_by_erasing() -> None:
     ],
 )
 def test_setting(env: dict[str, str], days: int | None, when: datetime | None) -> None:
-    parsed = Config.from_env(env)
+    parsed = Config.from_env(env).for_survey(load_survey().texts.deadline)  # as create_app does
     assert (parsed.retain_days_after_deadline, erase_from(parsed)) == (days, when)
     notice = start_notice(parsed)
     assert ("nothing is erased" in notice) == (days is None)

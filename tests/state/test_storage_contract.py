@@ -1,4 +1,5 @@
-"""One table of storage cases, run against botbuilder's MemoryStorage and RedisStorage.
+"""One table of storage cases, run against botbuilder's MemoryStorage and RedisStorage;
+then botbuilder-testing's StorageBaseTests, the SDK's own measure of a Storage, on RedisStorage.
 
 MemoryStorage only starts assigning e_tags once the stored item carries one, so
 cases that need a real e_tag seed the item with `write_tracked` (first write with
@@ -11,6 +12,7 @@ from typing import Any
 
 import pytest
 from botbuilder.core import MemoryStorage, Storage, StoreItem
+from botbuilder.testing import StorageBaseTests
 
 from bot.state.redis_storage import ETagConflict, RedisStorage
 from tests.redis_server import RoundTrips
@@ -207,3 +209,31 @@ REDIS_CASES: list[Callable[[RedisStorage], Awaitable[None]]] = [
 @pytest.mark.parametrize("case", REDIS_CASES, ids=lambda case: case.__name__.removeprefix("redis_"))
 async def test_redis_storage(redis_client: Any, case: Callable[[RedisStorage], Awaitable[None]]) -> None:
     await case(RedisStorage(redis_client, namespace="contract"))
+
+
+# botbuilder-testing's cases, each one a row. proceeds_through_waterfall keeps a
+# DialogState (a WaterfallDialog, then a TextPrompt with its PromptOptions and their
+# Activity) in ConversationState over several turns.
+SDK_CASES = [
+    "return_empty_object_when_reading_unknown_key",
+    "handle_null_keys_when_reading",
+    "handle_null_keys_when_writing",
+    "does_not_raise_when_writing_no_items",
+    "create_object",
+    "handle_crazy_keys",
+    "update_object",
+    "delete_object",
+    "delete_unknown_object",
+    "perform_batch_operations",
+    "proceeds_through_waterfall",
+]
+
+
+def test_sdk_cases_are_all_of_storage_base_tests() -> None:
+    offered = [name for name, value in vars(StorageBaseTests).items() if isinstance(value, staticmethod)]
+    assert sorted(SDK_CASES) == sorted(offered)
+
+
+@pytest.mark.parametrize("case", SDK_CASES)
+async def test_storage_base_tests(redis_client: Any, case: str) -> None:
+    assert await getattr(StorageBaseTests, case)(RedisStorage(redis_client, namespace="sdk")) is True

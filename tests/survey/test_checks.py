@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.export.columns import HEADERS, row_for
+from bot.export.columns import row_for
 from bot.export.record_reader import bot_entry, file_entry, record_from_list_row
 from bot.messages import checks as msg
 from bot.messages import survey as survey_msg
@@ -22,7 +22,7 @@ from bot.survey.checks import (
     rule_text,
 )
 from bot.survey.engine import load_survey
-from bot.survey.model import ORG_MEMBER, ORG_UNION
+from tests.survey_2307 import HEADERS, ORG_MEMBER, ORG_UNION
 from tests.export.records import FULL_BLOCK, block, record
 
 

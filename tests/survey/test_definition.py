@@ -180,8 +180,20 @@ def test_default_survey_is_cached() -> None:
 
 # -- the loader's checks, on small definitions ----------------------------------
 
-BASE = """
-glossary: {{}}
+# What every small definition carries besides its items (the survey, who answers).
+HEAD = """
+survey:
+  name: 小さな調査
+  title: 小さな調査
+  system: テスト
+organisations:
+  - name: 市区町村
+    role: municipality
+  - name: 都道府県
+    role: prefecture
+"""
+
+BASE = HEAD + """glossary: {{}}
 items:
   - id: "1"
     kind: single

@@ -9,7 +9,9 @@ import pytest
 
 from bot.survey.conditions import parse_rule
 from bot.survey.engine import DefinitionError, RULE_WORD_CHECKS, load_survey
-from bot.survey.model import ORG_MEMBER, ORG_MUNICIPALITY, RISK, SAFEGUARD
+from bot.survey.model import RISK, SAFEGUARD
+from tests.survey.test_definition import HEAD
+from tests.survey_2307 import ORG_MEMBER, ORG_MUNICIPALITY
 from tests.export.records import FULL_BLOCK, block
 
 REPO = Path(__file__).resolve().parents[2]
@@ -101,12 +103,12 @@ def test_matching_patterns(org, answers, ids):
 )
 def test_evaluate(rule, answers, expected):
     survey = load_survey()
-    assert survey.evaluate(parse_rule(rule), ORG_MUNICIPALITY, answers) is expected
+    assert survey.evaluate(parse_rule(rule, survey.orgs.rule_names()), ORG_MUNICIPALITY, answers) is expected
 
 
 # -- the loader's checks ------------------------------------------------------------
 
-BASE = """
+BASE = HEAD + """
 glossary: {}
 items:
   - id: "1"

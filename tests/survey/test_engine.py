@@ -7,7 +7,7 @@ import pytest
 
 from bot.messages import survey as msg
 from bot.survey.engine import load_survey
-from bot.survey.model import ORG_MEMBER, ORG_MUNICIPALITY, ORG_PREFECTURE, ORG_UNION
+from tests.survey_2307 import ORG_MEMBER, ORG_MUNICIPALITY, ORG_PREFECTURE, ORG_UNION
 
 MUNI, MEMBER, UNION, PREF = ORG_MUNICIPALITY, ORG_MEMBER, ORG_UNION, ORG_PREFECTURE
 BLOCK = [

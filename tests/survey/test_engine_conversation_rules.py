@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from bot.survey.engine import load_survey
-from bot.survey.model import ORG_MEMBER, ORG_MUNICIPALITY, ORG_PREFECTURE, ORG_UNION
+from tests.survey_2307 import ORG_MEMBER, ORG_MUNICIPALITY, ORG_PREFECTURE, ORG_UNION
 
 RESPONDENT = {"org_type": "x"}
 

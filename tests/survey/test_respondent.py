@@ -4,15 +4,8 @@ from __future__ import annotations
 import pytest
 
 from bot.messages import respondent as msg
-from bot.survey.model import (
-    ORG_MEMBER,
-    ORG_MUNICIPALITY,
-    ORG_PREFECTURE,
-    ORG_TYPES,
-    ORG_UNION,
-    RESPONDENT_FIELDS,
-    RESPONDENT_LABELS,
-)
+from bot.survey.model import RESPONDENT_FIELDS, RESPONDENT_LABELS
+from tests.survey_2307 import ORG_MEMBER, ORG_MUNICIPALITY, ORG_PREFECTURE, ORG_TYPES, ORG_UNION, ORGS
 from bot.survey.prefectures import (
     PREFECTURES,
     prefecture_code,
@@ -127,17 +120,17 @@ def test_prefecture_code_of_org(org_name, expected):
     ],
 )
 def test_parse_org_type_accepts(given, expected):
-    assert parse_org_type(given) == FieldResult(ok=True, value=expected)
+    assert parse_org_type(given, ORGS) == FieldResult(ok=True, value=expected)
 
 
 @pytest.mark.parametrize("given", ["", "0", "5", "⑤", "会社", "広域", "市区町村X"])
 def test_parse_org_type_rejects(given):
-    result = parse_org_type(given)
+    result = parse_org_type(given, ORGS)
     assert not result.ok and result.error and not result.value
 
 
 def test_parse_org_type_ambiguous_names_both_candidates():
-    error = parse_org_type("広域").error
+    error = parse_org_type("広域", ORGS).error
     assert ORG_MEMBER in error and ORG_UNION in error
 
 
@@ -194,7 +187,7 @@ OK = "ok"
     ],
 )
 def test_normalize_org_name_accepts(org_type, given, outcome, value, must_say):
-    result = normalize_org_name(org_type, given)
+    result = normalize_org_name(ORGS.role(org_type), given)
     assert result.ok and not result.error
     assert result.value == value
     if outcome == CONFIRM:
@@ -229,7 +222,7 @@ def test_normalize_org_name_accepts(org_type, given, outcome, value, must_say):
     ],
 )
 def test_normalize_org_name_rejects(org_type, given, must_say):
-    result = normalize_org_name(org_type, given)
+    result = normalize_org_name(ORGS.role(org_type), given)
     assert not result.ok and not result.value
     assert must_say in result.error
 
@@ -243,7 +236,7 @@ def test_lg_code_check_digit(first_five, digit):
 
 
 def test_wrong_code_error_suggests_the_corrected_name():
-    error = normalize_org_name(ORG_MEMBER, "13神奈川県相模原市").error
+    error = normalize_org_name(ORGS.role(ORG_MEMBER), "13神奈川県相模原市").error
     assert "「14神奈川県相模原市(広域)」" in error
 
 
@@ -494,7 +487,7 @@ def test_normalize_text_limits(given, max_len, ok):
     ],
 )
 def test_parse_field_dispatches_every_field(key, text, org_type, expected):
-    assert parse_field(key, text, org_type).value == expected
+    assert parse_field(key, text, org_type, ORGS).value == expected
 
 
 # --- 回答責任者氏名・連絡先氏名 -------------------------------------------------------------
@@ -537,11 +530,11 @@ def test_person_names(key, given, expected, error):
 @pytest.mark.parametrize("key", [key for key, _ in RESPONDENT_FIELDS])
 def test_every_field_has_a_limit_named_in_its_refusal(key):
     limit = FIELD_MAX_LENGTH[key]
-    result = parse_field(key, "あ" * (limit + 1), ORG_MUNICIPALITY)
+    result = parse_field(key, "あ" * (limit + 1), ORG_MUNICIPALITY, ORGS)
     assert result == FieldResult(
         ok=False, error=msg.TEXT_TOO_LONG.format(label=RESPONDENT_LABELS[key], limit=limit, length=limit + 1)
     )
-    assert parse_field(key, "あ" * 100_000, ORG_MUNICIPALITY).error.startswith(RESPONDENT_LABELS[key])
+    assert parse_field(key, "あ" * 100_000, ORG_MUNICIPALITY, ORGS).error.startswith(RESPONDENT_LABELS[key])
 
 
 @pytest.mark.parametrize(
@@ -561,7 +554,7 @@ def test_limits_fit_real_values(key, longest_real):
 
 def test_parse_field_covers_all_respondent_fields_and_names_them_in_errors():
     for key, label in RESPONDENT_FIELDS:
-        result = parse_field(key, "", ORG_MUNICIPALITY)
+        result = parse_field(key, "", ORG_MUNICIPALITY, ORGS)
         assert not result.ok and result.error
         if key in ("dept", "responsible_name", "contact_name"):
             assert label in result.error
@@ -570,4 +563,4 @@ def test_parse_field_covers_all_respondent_fields_and_names_them_in_errors():
 
 
 def test_org_types_are_the_model_ones():
-    assert {parse_org_type(str(n)).value for n in range(1, 5)} == set(ORG_TYPES)
+    assert {parse_org_type(str(n), ORGS).value for n in range(1, 5)} == set(ORG_TYPES)

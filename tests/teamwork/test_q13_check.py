@@ -7,21 +7,24 @@ from typing import Any
 
 import pytest
 
-from bot.dialogs.effects import CheckAcrossOrganisations, RegisterUnion
+from bot.dialogs.effects import CheckAgreement, RegisterUnion
 from bot.dialogs.records import UserRecord
 from bot.dialogs.session import Session
 from bot.dialogs.teamwork_effects import TeamworkEffects
-from bot.messages import teamwork as msg
 from bot.state.q13_board import Q13Board
 from bot.survey.engine import load_survey
-from bot.survey.model import ORG_MEMBER, ORG_MUNICIPALITY, ORG_UNION, AnswerRecord
+from bot.survey.model import AnswerRecord
+from tests.survey_2307 import ORG_MEMBER, ORG_MUNICIPALITY, ORG_UNION
 
 NS = "q13test"
 ASHIGARA = "14神奈川県足柄上広域連合"
 OTHER = "14神奈川県湘南広域連合"
 NAKAI = "14神奈川県中井町(広域)"
 OI = "14神奈川県大井町(広域)"
-WARNING = msg.Q13_DIFFERS_LINE.split("{")[0]
+# The 2307 wording, as it was before the agreement moved into the definition.
+DIFFERS = "注意: 広域連合等「{union}」のQ13（{union_q13}）と、その構成市町村「{member}」のQ13（{member_q13}）が違います。"
+AGREE = "Q13は、広域連合等とその構成市町村で調整して同じ回答にしてください。"
+WARNING = DIFFERS.split("{")[0]
 
 
 class Sent:
@@ -49,7 +52,7 @@ def effects(redis_client) -> TeamworkEffects:
 
 async def check(fx: TeamworkEffects, s: Session) -> list[str]:
     sent = Sent()
-    await fx.check_13(sent, s, CheckAcrossOrganisations(s.record.answer_id))  # type: ignore[arg-type]
+    await fx.check_agreement(sent, s, CheckAgreement(s.record.answer_id))  # type: ignore[arg-type]
     return sent.texts
 
 
@@ -84,9 +87,9 @@ async def test_q13_compared_only_within_one_union(redis_client, before, now, war
         await check(fx, session(f"a{n}", org_type, name, q13, union))
     texts = await check(fx, session("now", *now))
     lines = [line for text in texts for line in text.splitlines() if line.startswith(WARNING)]
-    expected = [msg.Q13_DIFFERS_LINE.format(union=u, union_q13=uq, member=m, member_q13=mq) for u, uq, m, mq in warned_about]
+    expected = [DIFFERS.format(union=u, union_q13=uq, member=m, member_q13=mq) for u, uq, m, mq in warned_about]
     assert lines == expected
-    assert (msg.Q13_AGREE in "".join(texts)) == bool(warned_about)
+    assert (AGREE in "".join(texts)) == bool(warned_about)
 
 
 async def test_known_unions_follow_their_names(redis_client) -> None:

@@ -10,11 +10,13 @@ import pytest
 from bot.config import JST, Config
 from bot.messages import teamwork as msg
 from bot.reminders import Reminders
+from bot.state.prefecture_deadlines import PrefectureDeadline, PrefectureDeadlines
 from bot.state.turn_store import TurnStore
 from bot.survey.engine import load_survey
-from bot.survey.model import ORG_MEMBER, ORG_MUNICIPALITY, ORG_PREFECTURE, ORG_UNION
+from tests.survey_2307 import ORG_MEMBER, ORG_MUNICIPALITY, ORG_PREFECTURE, ORG_UNION
 from tests.e2e.transcripts import MUNICIPALITY_SHORT, PREFECTURE, stored_respondent
 from tests.export.records import RESPONDENT
+from tests.redis_server import RoundTrips
 
 NS = "mn2307"
 DEADLINE = datetime(2023, 7, 21, 17, 0, tzinfo=JST)
@@ -153,3 +155,48 @@ async def test_other_namespaces_are_not_reminded(redis_client, stored) -> None:
     notifier = RecordingNotifier()
     await reminders(redis_client, notifier).run_once(at(1))
     assert ("x",) not in dict(notifier.sent)
+
+
+# --- a deadline the prefecture set (期限) ---------------------------------------------------
+
+SET_BY_14 = datetime(2023, 7, 14, 17, 0, tzinfo=JST)
+
+
+async def test_days_are_counted_to_the_prefectures_own_deadline(redis_client, stored) -> None:
+    """Prefecture 14 set 7月14日: its municipalities are reminded 3 and 1 days before that,
+    with that date; its own answer, and another prefecture's municipality, keep theirs."""
+    store = TurnStore(redis_client, NS)
+    tokyo = {"respondent": {**RESPONDENT, "org_name": "13東京都府中市"}, "answers": {"1-1": 1}, "members": ["t1"]}
+    await store.save_answer("tokyo", {"answer_id": "tokyo", **tokyo}, None)
+    deadlines = PrefectureDeadlines(redis_client, NS)
+    await deadlines.set(PrefectureDeadline("14", SET_BY_14))
+    config = Config(deadline=DEADLINE, reminder_days=(3, 1), redis_namespace=NS)
+
+    def bot(notifier: RecordingNotifier) -> Reminders:
+        return Reminders(config, redis_client, load_survey(), notifier, deadlines=deadlines)  # type: ignore[arg-type]
+
+    three_days_before_14th = RecordingNotifier()
+    await bot(three_days_before_14th).run_once(SET_BY_14 - timedelta(days=3))
+    sent = dict(three_days_before_14th.sent)
+    # "no-info" has no 組織名 yet: no prefecture's deadline is its own.
+    kanagawa = {tuple(r["members"]) for i, r in ANSWERS.items() if i not in ("confirmed", "prefecture", "no-info")}
+    assert set(sent) == kanagawa
+    assert all("提出期限（令和5年7月14日（金）17時、都道府県の指定）まで3日です。" in text for text in sent.values())
+
+    ministry_three_days = RecordingNotifier()
+    await bot(ministry_three_days).run_once(at(3))
+    sent = dict(ministry_three_days.sent)
+    # The prefecture's own answer, Tokyo's municipality, and the one without a 組織名.
+    assert set(sent) == {("u8",), ("t1",), ("u2",)}
+    assert f"厚生労働省への提出期限（{MINISTRY_DEADLINE}）まで3日です。" in sent[("u8",)]
+    assert FOLLOW_PREFECTURE in sent[("t1",)] and "7月21日" not in sent[("t1",)]
+
+
+async def test_no_deadline_today_reads_no_answers(redis_client, stored) -> None:
+    deadlines = PrefectureDeadlines(redis_client, NS)
+    await deadlines.set(PrefectureDeadline("14", SET_BY_14))
+    config = Config(deadline=DEADLINE, reminder_days=(3, 1), redis_namespace=NS)
+    trips = RoundTrips(redis_client)
+    bot = Reminders(config, redis_client, load_survey(), RecordingNotifier(), deadlines=deadlines)  # type: ignore[arg-type]
+    sent, _ = await trips.measure(bot.run_once(SET_BY_14 - timedelta(days=2)))
+    assert sent == ["hgetall"]

@@ -11,7 +11,9 @@ from bot.export.list_sheets.style import header_cells, setup_table, styled_cell
 from bot.messages import list_sheets as msg
 from bot.survey import municipalities
 from bot.survey.engine import Survey
-from bot.survey.model import ORG_MUNICIPALITY, AnswerRecord
+from bot.survey.model import ROLE_MUNICIPALITY, ROLE_UNION, AnswerRecord
+from bot.survey.organisations import Organisations
+from bot.survey.prefectures import prefecture_name
 from bot.survey.respondent import KOUIKI
 
 # Most in need of chasing first: nothing yet, half done, done but not confirmed, a file
@@ -65,30 +67,41 @@ def _key(name: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name or "")).replace("（広域）", KOUIKI)
 
 
-def progress_rows(prefecture_code: str, seen: Mapping[str, Progress]) -> list[ProgressRow]:
+def _municipality_of(prefecture_code: str, name: str) -> municipalities.Municipality | None:
+    """The municipality a seen 組織名 names, however a hand-filled file wrote it
+    (`14神奈川県山北町`, `神奈川県山北町`, `山北町(広域)`, `足柄上郡山北町`)."""
+    body = re.sub(r"^\d*", "", _key(name))
+    prefecture = prefecture_name(prefecture_code) or ""
+    body = body[len(prefecture):] if prefecture and body.startswith(prefecture) else body
+    body = body[: -len(KOUIKI)] if body.endswith(KOUIKI) else body
+    return municipalities.find(prefecture_code, body) if body else None
+
+
+def progress_rows(prefecture_code: str, seen: Mapping[str, Progress], orgs: Organisations) -> list[ProgressRow]:
     """Every municipality of the prefecture (未着手 unless seen) and every other organisation
-    seen (広域連合等, the prefecture itself, a name not in the code list), by need to chase."""
+    seen (広域連合等, the prefecture itself, a name not in the code list), by need to chase;
+    `orgs`: the survey's organisation types (a municipality's row shows its label)."""
+    municipal = orgs.label_of(ROLE_MUNICIPALITY) or ""
     rank = {status: index for index, status in enumerate(STATUS_ORDER)}
-    by_name = {_key(m.org_name): m for m in municipalities.municipalities(prefecture_code)}
     rows: dict[str, ProgressRow] = {}
     for municipality in municipalities.municipalities(prefecture_code):
         rows[municipality.org_name] = ProgressRow(
-            municipality.code, municipality.org_name, ORG_MUNICIPALITY, Progress(msg.NOT_STARTED)
+            municipality.code, municipality.org_name, municipal, Progress(msg.NOT_STARTED)
         )
     for name, progress in seen.items():
         key = _key(name)
-        base = key[: -len(KOUIKI)] if key.endswith(KOUIKI) else key
-        municipality = by_name.get(base)
+        union = orgs.is_role(progress.org_type, ROLE_UNION)
+        municipality = _municipality_of(prefecture_code, name) if not union else None
         if municipality is not None:
             current = rows[municipality.org_name]
             better = rank[progress.status] > rank[current.progress.status] or current.progress.status == msg.NOT_STARTED
             if better:
                 rows[municipality.org_name] = ProgressRow(
-                    municipality.code, name, progress.org_type or ORG_MUNICIPALITY, progress
+                    municipality.code, name, progress.org_type or municipal, progress
                 )
             continue
-        note = "" if progress.org_type and progress.org_type != ORG_MUNICIPALITY else msg.NOT_IN_LIST
-        rows[key] = ProgressRow("", name, progress.org_type, progress, note)
+        note = "" if progress.org_type and orgs.role(progress.org_type) != ROLE_MUNICIPALITY else msg.NOT_IN_LIST
+        rows["\0" + key] = ProgressRow("", name, progress.org_type, progress, note)  # never a municipality's key
 
     def need(row: ProgressRow) -> tuple[Any, ...]:
         share = row.progress.answered / row.progress.total if row.progress.total else 0.0

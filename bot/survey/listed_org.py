@@ -1,0 +1,86 @@
+"""組織名 against the municipality list (全国地方公共団体コード, bot/survey/municipalities.py).
+
+respondent.py checks the seed's format (code, prefecture, no 郡, the 政令市 as the city);
+this module adds what only the list knows: whether the municipality is in the prefecture
+the name gives, and which prefecture a hand-filled file's 組織名 belongs to.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from bot.messages import respondent as respondent_msg
+from bot.messages import listed_org as msg
+from bot.survey import municipalities
+from bot.survey.model import ROLE_MEMBER, ROLE_MUNICIPALITY
+from bot.survey.organisations import Organisations
+from bot.survey.prefectures import leading_prefecture, prefecture_code, prefecture_code_of_org, prefecture_name
+from bot.survey.respondent import KOUIKI, FieldResult, parse_field
+
+
+def _body(value: str, code: str) -> str:
+    """`14神奈川県相模原市(広域)` -> `相模原市`."""
+    body = value[len(code) + len(prefecture_name(code) or ""):]
+    return body[: -len(KOUIKI)] if body.endswith(KOUIKI) else body
+
+
+def check_listed(role: str | None, result: FieldResult) -> FieldResult:
+    """A 組織名 that passed the format check (`result`), checked against the list: a
+    市区町村 not in that prefecture is refused, naming the prefectures that have it; a name
+    the list spells otherwise (三宅島三宅村 for 三宅村) is offered in the list's spelling. ケ and
+    ヶ are both written in official names and not told apart here. `role`: the 組織区分's
+    (model.ROLE_*), as Organisations.role gives it."""
+    if not result.ok or role not in (ROLE_MUNICIPALITY, ROLE_MEMBER):
+        return result
+    code = prefecture_code_of_org(result.value)
+    if code is None:
+        return result
+    body = _body(result.value, code)
+    found = municipalities.find(code, body)
+    suffix = KOUIKI if role == ROLE_MEMBER else ""
+    if found is None:
+        elsewhere = [m for m in municipalities.find_everywhere(body) if m.prefecture_code != code]
+        prefecture = prefecture_name(code) or code
+        if not elsewhere:
+            return FieldResult(ok=False, error=msg.NOT_LISTED.format(name=body, prefecture=prefecture))
+        offers = msg.OFFER_SEPARATOR.join(
+            msg.OFFER.format(prefecture=m.prefecture, value=m.org_name + suffix) for m in elsewhere
+        )
+        return FieldResult(ok=False, error=msg.LISTED_ELSEWHERE.format(name=body, prefecture=prefecture, offers=offers))
+    listed = found.org_name + suffix
+    if municipalities.name_key(found.name) == municipalities.name_key(body):
+        return result
+    earlier = result.confirm.replace(respondent_msg.ORG_NAME_CONFIRM.format(value=result.value), "")
+    note = msg.LIST_SPELLING.format(name=found.name)
+    return FieldResult(ok=True, value=listed, confirm=earlier + note + respondent_msg.ORG_NAME_CONFIRM.format(value=listed))
+
+
+def parse_listed_field(
+    key: str, text: str, org_type: str | None = None, orgs: Organisations | None = None
+) -> FieldResult:
+    """respondent.parse_field, with 組織名 also checked against the municipality list: what
+    the chat uses for a typed or submitted 回答者情報 field."""
+    result = parse_field(key, text, org_type, orgs)
+    return check_listed(orgs.role(org_type) if orgs else None, result) if key == "org_name" else result
+
+
+_LEADING_CODE = re.compile(r"^\d*")
+
+
+def named_prefecture(org_name: str) -> str | None:
+    """The prefecture a hand-written 組織名 names, however it is written: by the prefecture's
+    name (even beside a wrong code), else its code, else a municipality name found in one
+    prefecture only (`相模原市`). None when it cannot be told."""
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", org_name or ""))
+    if not text:
+        return None
+    digits = _LEADING_CODE.match(text).group(0)  # type: ignore[union-attr]  # matches every string
+    rest = text[len(digits):]
+    name = leading_prefecture(rest)
+    if name is not None:
+        return prefecture_code(name)
+    if len(digits) == 2 and prefecture_name(digits):
+        return digits
+    body = rest[: -len(KOUIKI)] if rest.endswith(KOUIKI) else rest
+    places = {m.prefecture_code for m in municipalities.find_everywhere(body)}
+    return places.pop() if len(places) == 1 else None
