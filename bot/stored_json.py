@@ -26,7 +26,7 @@ class Fields:
     over (`rest`), so that keys this version does not declare are written back as read."""
 
     def __init__(self, data: Any, where: str) -> None:
-        if not isinstance(data, Mapping):
+        if not isinstance(data, dict):
             raise RecordError(f"{where}: expected an object, got {_kind(data)}")
         self.data = data
         self.where = where
@@ -38,7 +38,8 @@ class Fields:
         value = self.data.get(key)
         if value is None:
             return default
-        if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+        # Exact JSON types (true is no number here); text may be a str subclass (an enum).
+        if type(value) not in kinds and not (str in kinds and isinstance(value, str)):
             raise self.fail(key, f"expected {name}, got {_kind(value)}")
         return value
 
@@ -64,7 +65,7 @@ class Fields:
         """An object of texts, copied."""
         value = self._typed(key, (dict,), "an object", {})
         for name, item in value.items():
-            if not isinstance(item, str):
+            if type(item) is not str:
                 raise self.fail(f"{key}.{name}", f"expected text, got {_kind(item)}")
         return dict(value)
 
@@ -72,7 +73,7 @@ class Fields:
         """A list of texts, copied."""
         value = self._typed(key, (list,), "a list", [])
         for index, item in enumerate(value):
-            if not isinstance(item, str):
+            if type(item) is not str:
                 raise self.fail(f"{key}[{index}]", f"expected text, got {_kind(item)}")
         return list(value)
 

@@ -127,6 +127,7 @@ class ConfirmationStatus(StrEnum):
     RETURNED = "returned"  # 差し戻し, with a reason
 
 
+_STATUSES = tuple(status.value for status in ConfirmationStatus)
 # What a confirmation holds besides its status, in the order it is written.
 _CONFIRMATION_TEXTS = (
     "code", "requested_at", "requested_by", "requested_by_name",
@@ -164,14 +165,15 @@ class Confirmation:
     @classmethod
     def from_json(cls, data: Any, where: str = "confirmation") -> "Confirmation":
         f = Fields(data, where)
-        status = f.one_of("status", [s.value for s in ConfirmationStatus], ConfirmationStatus.DRAFT.value)
+        status = f.one_of("status", _STATUSES, ConfirmationStatus.DRAFT.value)
         differs = f.text_map("name_differs") if f.object("name_differs") is not None else None
-        return cls(
-            ConfirmationStatus(status),
-            **{key: f.optional_text(key) for key in _CONFIRMATION_TEXTS},
-            name_differs=differs,
-            extra=f.rest(("status", "name_differs", *_CONFIRMATION_TEXTS)),
-        )
+        texts, extra = {}, {}
+        for key, value in f.data.items():  # only the keys it holds: most are unset
+            if key in _CONFIRMATION_TEXTS:
+                texts[key] = f.optional_text(key)
+            elif key not in ("status", "name_differs"):
+                extra[key] = value
+        return cls(ConfirmationStatus(status), **texts, name_differs=differs, extra=extra)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"status": self.status.value}
@@ -185,11 +187,16 @@ class Confirmation:
 def answer_values(f: Fields, key: str = "answers") -> dict[str, AnswerValue]:
     """An object of answers (item id -> option number, list of them, or text), copied."""
     values = f.object(key) or {}
+    copied: dict[str, AnswerValue] = {}
     for item_id, value in values.items():
-        numbers = value if isinstance(value, list) else [value] if not isinstance(value, str) else []
-        if any(isinstance(n, bool) or not isinstance(n, int) for n in numbers):
+        kind = type(value)
+        if kind is list and all(type(n) is int for n in value):
+            copied[item_id] = list(value)
+        elif kind is int or kind is str:
+            copied[item_id] = value
+        else:
             raise f.fail(f"{key}.{item_id}", f"expected an option number, a list of them or text, got {value!r}")
-    return {k: (list(v) if isinstance(v, list) else v) for k, v in values.items()}
+    return copied
 
 
 # The answer record's declared keys, in the order they are written.
