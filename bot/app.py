@@ -36,6 +36,7 @@ from bot.state.history import History
 from bot.state.staff import StaffGrants
 from bot.state.turn_roles import RoleReads
 from bot.state.turn_store import TurnStore
+from bot.survey import municipalities
 from bot.survey.engine import load_survey
 from bot.state.redis_client import connect
 
@@ -101,6 +102,8 @@ def create_app(config: Config) -> web.Application:
             raise RedisRefused(connect_problem(error, url)) from None
         app[REDIS] = client
         app[REDIS_REPORT] = await check_redis_server(client, config.redis_namespace)
+        # Read off the event loop, before the first turn that checks a 組織名 would stall on it.
+        await asyncio.to_thread(municipalities.load)
         store = TurnStore(client, config.redis_namespace)
         history = History(client, config.redis_namespace)
         adapter = create_adapter(
