@@ -54,6 +54,7 @@ class PrefectureDeadlines:
         self._client = client
         self._ns = namespace
         self.key = f"{namespace}:deadlines:prefectures"
+        self.writes = 0  # this process's changes, so that cached copies know they are old
 
     async def get(self, code: str) -> PrefectureDeadline | None:
         return decode_deadline(code, await self._client.hget(self.key, code))
@@ -61,9 +62,12 @@ class PrefectureDeadlines:
     async def set(self, deadline: PrefectureDeadline) -> None:
         value = {"at": deadline.at.isoformat(timespec="minutes"), "by": deadline.by, "set_at": deadline.set_at}
         await self._client.hset(self.key, deadline.code, json.dumps(value, ensure_ascii=False))
+        self.writes += 1
 
     async def clear(self, code: str) -> bool:
-        return bool(await self._client.hdel(self.key, code))
+        cleared = bool(await self._client.hdel(self.key, code))
+        self.writes += 1
+        return cleared
 
     async def all(self) -> dict[str, PrefectureDeadline]:
         stored = await self._client.hgetall(self.key)

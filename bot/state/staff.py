@@ -49,6 +49,7 @@ class StaffGrants:
         self._client = client
         self.key = f"{namespace}:staff:grants"
         self.settings = dict(settings)
+        self.writes = 0  # this process's changes, so that cached copies know they are old
 
     def from_settings(self, user_key: str) -> str | None:
         return self.settings.get(user_key)
@@ -67,6 +68,7 @@ class StaffGrants:
             pipe.hget(self.key, grant.user_key)
             pipe.hset(self.key, grant.user_key, grant.to_json())
             old, _ = await pipe.execute()
+        self.writes += 1
         return decode_grant(grant.user_key, old)
 
     async def revoke(self, user_key: str) -> Grant | None:
@@ -75,6 +77,7 @@ class StaffGrants:
             pipe.hget(self.key, user_key)
             pipe.hdel(self.key, user_key)
             old, _ = await pipe.execute()
+        self.writes += 1
         return decode_grant(user_key, old)
 
     async def all(self) -> list[Grant]:

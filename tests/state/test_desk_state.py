@@ -111,10 +111,10 @@ async def test_one_chase_a_day_per_prefecture_across_processes(redis_client, red
 TURN_CASES = [
     # (case, user, answer's prefecture, expected, server commands)
     ("setting staff without an answer: no read", "aad-set-14", None, TurnRoles("14"), {}),
-    ("granted staff", "aad-granted", None, TurnRoles("13"), {"hget": 2}),
-    ("municipality of a prefecture with a deadline", "aad-nobody", "14", TurnRoles(None, JULY_14), {"hget": 2}),
-    ("municipality of a prefecture without one", "aad-nobody", "01", TurnRoles(None, None), {"hget": 2}),
-    ("setting staff answering too", "aad-set-14", "14", TurnRoles("14", JULY_14), {"hget": 2}),
+    ("granted staff", "aad-granted", None, TurnRoles("13"), {"hgetall": 2}),
+    ("municipality of a prefecture with a deadline", "aad-nobody", "14", TurnRoles(None, JULY_14), {"hgetall": 2}),
+    ("municipality of a prefecture without one", "aad-nobody", "01", TurnRoles(None, None), {"hgetall": 2}),
+    ("setting staff answering too", "aad-set-14", "14", TurnRoles("14", JULY_14), {"hgetall": 2}),
 ]
 
 
@@ -130,4 +130,44 @@ async def test_the_turn_reads_roles_and_deadline_at_once(redis_client, grants, d
 
     _, server = await trips.measure(read())
     assert result == [expected]
-    assert server == ran  # both fields in one pipeline
+    assert server == ran  # both tables in one pipeline
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+# (case, what happens between two turns, second turn's commands, second turn's staff prefecture)
+CACHE_CASES = [
+    ("within max_age: the copy serves, no read", lambda c, g, o: None, {}, "13"),
+    ("max_age passed: read again", lambda c, g, o: setattr(c, "now", c.now + 6), {"hgetall": 2}, "13"),
+    ("granted in this process: read again at once", "revoke-here", {"hgetall": 2}, None),
+    ("revoked by another replica: seen after max_age only", "revoke-elsewhere", {}, "13"),
+]
+
+
+@pytest.mark.parametrize(("between", "ran", "staff"), [c[1:] for c in CACHE_CASES], ids=[c[0] for c in CACHE_CASES])
+async def test_roles_are_kept_for_a_few_seconds(redis_client, grants, deadlines, between, ran, staff) -> None:
+    await grants.grant(Grant("aad-granted", "13"))
+    clock = _Clock()
+    roles = RoleReads(redis_client, grants, deadlines, max_age=5.0, clock=clock)
+    assert (await roles.for_turn("aad-granted", None)).staff_prefecture == "13"
+    if between == "revoke-here":
+        await grants.revoke("aad-granted")
+    elif between == "revoke-elsewhere":
+        await StaffGrants(redis_client, NS, {}).revoke("aad-granted")  # another replica's store
+    else:
+        between(clock, grants, deadlines)
+    trips = RoundTrips(redis_client)
+    result: list[TurnRoles] = []
+
+    async def read() -> None:
+        result.append(await roles.for_turn("aad-granted", None))
+
+    _, server = await trips.measure(read())
+    assert server == ran
+    assert result[0].staff_prefecture == staff
