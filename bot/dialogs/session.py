@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from bot.dialogs.codes import CodeLookup, NewCode
 from bot.dialogs.effects import Effect
 from bot.dialogs.records import UserRecord
+from bot.history_entry import HistoryEntry, HistoryKind
 from bot.jst import JST
 from bot.survey.model import AnswerRecord
 
@@ -52,7 +53,7 @@ class Session:
     # answer: a code's record, the answer it names (or the one under review), the history.
     code_lookup: CodeLookup | None = None
     other: AnswerRecord | None = None  # an answer the user reviews or joins
-    history: list[dict[str, Any]] | None = None
+    history: list[HistoryEntry] | None = None
     switched: bool = False  # the user now works on `other` (参加)
     new_codes: list[NewCode] = field(default_factory=list)  # stored by the bot after the save
     # The prefecture code when the user is prefecture staff (PREFECTURE_STAFF, or granted
@@ -81,7 +82,9 @@ class Session:
         self.replies.append(Reply(text=text, attachments=list(attachments)))
 
     def log(self, kind: str, answer_id: str | None = None, **details: Any) -> None:
-        """A history entry, for the user's answer unless another `answer_id` is named."""
+        """A history entry (bot/history_entry.py), for the user's answer unless another
+        `answer_id` is named. A kind that is not declared there is a programming error."""
+        kind = HistoryKind(kind).value
         target = answer_id or (self.answer.answer_id if self.answer is not None else None)
         self.events.append(
             {"answer_id": target, "at": self.now.strftime("%Y-%m-%dT%H:%M"), "by": self.user_key,

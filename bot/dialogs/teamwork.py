@@ -17,6 +17,7 @@ from bot.dialogs.limits import return_reason_refusal
 from bot.dialogs.records import Reviewing
 from bot.dialogs.review import Review
 from bot.dialogs.session import Session
+from bot.history_entry import HistoryEntry, HistoryKind
 from bot.messages import teamwork as msg
 from bot.survey.engine import Survey
 from bot.survey.model import RESPONDENT_FIELDS, AnswerRecord, Confirmation, ConfirmationStatus
@@ -199,21 +200,20 @@ class Teamwork:
         lines = [self._history_line(e) for e in entries]
         s.say("", cards.message_card(msg.HISTORY_TITLE, lines))
 
-    def _history_line(self, entry: dict[str, Any]) -> str:
-        when = str(entry.get("at", ""))[5:16].replace("T", " ")
-        who = entry.get("name") or entry.get("by", "")
-        kind = entry.get("kind", "")
+    def _history_line(self, entry: HistoryEntry) -> str:
+        when = entry.at[5:16].replace("T", " ")
+        who = entry.name or entry.by
         item = entry.get("item", "")
         old, new = entry.get("old"), entry.get("new")
-        if kind in ("answer", "not_applicable") and self.survey.resolve_item_id(item) == item:
+        if entry.kind in (HistoryKind.ANSWER, HistoryKind.NOT_APPLICABLE) and self.survey.resolve_item_id(item) == item:
             # Stored raw (2, [1, 3]) to keep the history small; shown as on the sheet.
             old = self.survey.format_value(item, old) if old not in (None, "") else old
             new = self.survey.format_value(item, new) if new not in (None, "") else new
             item = self.survey.item(item).heading
-        template = msg.HISTORY_KINDS.get(kind, "{kind}")
+        template = msg.HISTORY_KINDS[entry.kind]
         line = f"{when} {who}: " + template.format(**{
-            **entry,  # an entry's own details (an import's file and counts)
-            "kind": kind, "item": item, "old": old or msg.EMPTY, "new": new or msg.EMPTY,
+            **entry.details,  # an entry's own details (an import's file and counts)
+            "kind": entry.kind.value, "item": item, "old": old or msg.EMPTY, "new": new or msg.EMPTY,
             "reason": entry.get("reason", ""), "at": entry.get("confirmed_at", ""),
         })
         differs = entry.get("name_differs")

@@ -24,6 +24,7 @@ from bot.dialogs.session import Session
 from bot.dialogs.union_link import prefecture_to_read
 from bot.survey.engine import Survey, load_survey
 from bot.survey.model import AnswerRecord
+from bot.history_entry import HistoryEntry
 from tests.cards import walk
 from tests.e2e.transcripts import Step, check_step
 from tests.fakes.teams import Replies
@@ -94,7 +95,8 @@ class Transcript:
                 else DroppedFile(name, error=str(dropped))
             )
         if inp is not None and inp.command == "history" and session.answer is not None:
-            session.history = [e for e in self.history if e["answer_id"] == session.answer.answer_id][-50:]
+            mine = [e for e in self.history if e["answer_id"] == session.answer.answer_id][-50:]
+            session.history = [HistoryEntry.from_json(e, "history") for e in mine]  # as History.read gives them
         run(session)
         self.history += session.events
         self.last_effects = list(session.effects)

@@ -24,6 +24,7 @@ from bot.messages import limits as limits_msg
 from bot.messages import teamwork as msg
 from bot.state.codes import PURPOSE_CONFIRM, PURPOSE_SHARE, CodeLookup, CodeRecord, normalise_code
 from bot.survey.model import AnswerRecord
+from bot.history_entry import HistoryEntry
 from tests.dialogs.transcript import Transcript, survey
 from tests.e2e.transcripts import MUNICIPALITY_SHORT, RESPONDENT_VALUES
 from tests.fakes.teams import Replies
@@ -81,7 +82,7 @@ class Office:
             other = self.answers.get(user["reviewing"]["answer_id"])
             s.other = AnswerRecord.from_json(copy.deepcopy(other)) if other is not None else None
         elif inp.command == "history" and s.answer is not None:
-            s.history = list(self.history.get(s.answer.answer_id, []))
+            s.history = [HistoryEntry.from_json(e, "history") for e in self.history.get(s.answer.answer_id, [])]
         self.conversation.handle(s, inp)
         # The save.
         self.users[key] = s.user.to_json()
