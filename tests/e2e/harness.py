@@ -82,6 +82,17 @@ class BotProcess:
         except OSError:
             return ""
 
+    async def wait_for_log(self, text: str, timeout: float = 10.0) -> bool:
+        """Whether `text` shows up anywhere in the log within `timeout` seconds (a
+        line is written after the work it reports, so it may trail the reply)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while text not in self.log_text(10_000_000):
+            if loop.time() > deadline:
+                return False
+            await asyncio.sleep(0.05)
+        return True
+
     def log_events(self, event: str) -> list[dict[str, Any]]:
         """The JSON log lines (bot/logs.py) whose `event` is `event`."""
         found = []

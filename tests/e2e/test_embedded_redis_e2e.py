@@ -58,4 +58,4 @@ async def test_killed_redis_server_is_restarted_by_the_bot(
     assert bot.is_running()
     replies = await chat.new_conversation().say("再開")
     check_step(Step("再開", "Q5", ("回答者情報 8/8、回答済み 5問",)), replies)
-    assert "started again" in bot.log_text()
+    assert await bot.wait_for_log("started again")
