@@ -77,6 +77,14 @@ class Fields:
                 raise self.fail(f"{key}[{index}]", f"expected text, got {_kind(item)}")
         return list(value)
 
+    def number_list(self, key: str) -> list[int]:
+        """A list of numbers (option numbers), copied."""
+        value = self._typed(key, (list,), "a list", [])
+        for index, item in enumerate(value):
+            if type(item) is not int:
+                raise self.fail(f"{key}[{index}]", f"expected a number, got {_kind(item)}")
+        return list(value)
+
     def object(self, key: str) -> dict[str, Any] | None:
         """A nested object as it is (its owner reads it with its own Fields)."""
         return self._typed(key, (dict,), "an object", None)

@@ -27,6 +27,7 @@ from bot import cards
 from bot.config import JST, Config
 from bot.delivery.download import Downloader, DownloadFailed
 from bot.delivery.files import BuiltFile, FileDelivery, Texts
+from bot.delivery.kept_file import KeptFile
 from bot.delivery.tokens import KIND_PREFECTURE_LIST
 from bot.dialogs.effects import Collect, ReceiveFiles
 from bot.dialogs.session import Session
@@ -62,7 +63,8 @@ from bot.state.answer_index import AnswerIndex
 from bot.state.redis_storage import ETAG_FIELD
 from bot.state.staff import StaffGrants
 from bot.state.turn_store import ANSWER_PREFIX, TurnStore
-from bot.survey.checks import Checked, Entry, Problem, check_entry
+from bot.stored_json import RecordError
+from bot.survey.checks import Checked, Entry, check_entry
 from bot.survey.listed_org import named_prefecture
 from bot.survey.model import RISK, AnswerRecord, RESPONDENT_LABELS
 from bot.survey.prefectures import prefecture_code_of_org, prefecture_name, resolve_prefecture
@@ -102,12 +104,6 @@ def minute_text(moment: str | datetime) -> str:
     if value.tzinfo is not None:
         value = value.astimezone(JST)
     return value.strftime("%Y-%m-%d %H:%M")
-
-
-def _kept_json(read: ReadRecord, received: str) -> str:
-    problems = [[p.item, p.value, p.reason, p.kind] for p in read.problems]
-    value = {"cells": read.cells, "problems": problems, "sheet": read.sheet, "received": received}
-    return json.dumps(value, ensure_ascii=False)
 
 
 class Collector:
@@ -156,11 +152,21 @@ class Collector:
                 answers.append(data)
         return answers
 
-    def _bot_entry(self, data: dict[str, Any]) -> Entry:
-        return bot_entry(self._survey, AnswerRecord.from_json(data), updated=minute_text(data.get("updated_at", "")))
+    def _bot_entries(self, answers: list[dict[str, Any]]) -> list[Entry]:
+        """Rows of the stored answers; one that is not an answer record is left out (logged,
+        naming it) rather than failing the prefecture's whole list."""
+        entries = []
+        for data in answers:
+            try:
+                record = AnswerRecord.from_json(data, ANSWER_PREFIX + str(data.get("answer_id", "")))
+            except RecordError as error:
+                log.warning("stored answer skipped: %s", error)
+                continue
+            entries.append(bot_entry(self._survey, record, updated=minute_text(data.get("updated_at", ""))))
+        return entries
 
     async def stored_entries(self, code: str) -> list[Entry]:
-        return [self._bot_entry(data) for data in await self.stored_answers(code)]
+        return self._bot_entries(await self.stored_answers(code))
 
     async def check_files(self, attachments: list[dict[str, Any]], code: str) -> FileCheck:
         """Download and read every dropped file; each is accepted or named with its reason."""
@@ -216,42 +222,52 @@ class Collector:
         if not accepted:
             return
         key = self._kept_key(user_key)
-        mapping = {name: _kept_json(read, received) for name, read in accepted}
+        mapping = {
+            name: KeptFile(read.cells, tuple(read.problems), read.sheet, received).to_json() for name, read in accepted
+        }
         async with self._client.pipeline(transaction=True) as pipe:
             pipe.hset(key, mapping=mapping)
             pipe.expire(key, KEEP_FILES_SECONDS)
             await pipe.execute()
 
-    def _kept_entry(self, name: str, raw: bytes | str) -> Entry:
-        value = json.loads(raw)
-        if isinstance(value, list):  # kept before files were read whole: the list row
-            return file_entry(record_from_list_row(self._survey, value, filename=name))
-        cells = {str(k): str(v) for k, v in (value.get("cells") or {}).items()}
-        record, _ = record_from_cells(self._survey, cells)
-        problems = [Problem(*p) for p in value.get("problems") or []]
-        read = read_record(self._survey, record, cells, problems, str(value.get("sheet") or ""), name)
-        return file_entry(read, updated=str(value.get("received") or ""))
+    def _kept_entry(self, name: str, kept: KeptFile) -> Entry:
+        if kept.row is not None:
+            return file_entry(record_from_list_row(self._survey, kept.row, filename=name))
+        record, _ = record_from_cells(self._survey, kept.cells)
+        read = read_record(self._survey, record, kept.cells, list(kept.problems), kept.sheet, name)
+        return file_entry(read, updated=kept.received)
 
-    def _kept_entries(self, stored: dict[Any, Any], code: str) -> list[Entry]:
+    def _kept_entries(self, stored: dict[Any, Any], code: str, key: str) -> list[Entry]:
         entries = []
         for raw_name in sorted(stored):
             name = raw_name.decode() if isinstance(raw_name, bytes) else raw_name
-            entry = self._kept_entry(name, stored[raw_name])
+            where = f"{key}[{name}]"
+            try:
+                kept = KeptFile.from_json(json.loads(stored[raw_name]), where)
+            except RecordError as error:
+                log.warning("kept file skipped: %s", error)
+                continue
+            except ValueError:
+                log.warning("kept file skipped: %s: not JSON", where)
+                continue
+            entry = self._kept_entry(name, kept)
             if named_prefecture(entry.org) in (code, None):
                 entries.append(entry)
         return entries
 
     async def kept_entries(self, user_key: str, code: str) -> list[Entry]:
-        return self._kept_entries(await self._client.hgetall(self._kept_key(user_key)), code)
+        key = self._kept_key(user_key)
+        return self._kept_entries(await self._client.hgetall(key), code, key)
 
     async def entries(self, code: str, user_key: str) -> list[Entry]:
         """Every row of the prefecture's list: the bot's answers, then the kept files. The
         rows are made off the event loop (a prefecture has up to 180 of them)."""
         answers = await self.stored_answers(code)
-        kept = await self._client.hgetall(self._kept_key(user_key))
+        key = self._kept_key(user_key)
+        kept = await self._client.hgetall(key)
 
         def rows() -> list[Entry]:
-            return [self._bot_entry(data) for data in answers] + self._kept_entries(kept, code)
+            return self._bot_entries(answers) + self._kept_entries(kept, code, key)
 
         return await asyncio.to_thread(rows)
 

@@ -114,21 +114,21 @@ class TeamworkEffects:
         union = linked_union(answer) if org_type == agreement.member else ""
         board = await self.q13.post(code, answer.answer_id, org_type, org_name, ours, union=union)
         if org_type == agreement.member:
-            pairs = [(name, entry, org_name, ours) for name, entry in board.items()
-                     if entry.get("type") == agreement.union and union and same_union(name, union)]
+            pairs = [(name, entry.values, org_name, ours) for name, entry in board.items()
+                     if entry.org_type == agreement.union and union and same_union(name, union)]
         else:
-            pairs = [(org_name, {"q13": ours}, name, entry.get("q13")) for name, entry in board.items()
-                     if entry.get("type") == agreement.member and same_union(entry.get("union", ""), org_name)]
+            pairs = [(org_name, ours, name, entry.values) for name, entry in board.items()
+                     if entry.org_type == agreement.member and same_union(entry.union, org_name)]
         member_type, union_type = self.survey.orgs.get(agreement.member), self.survey.orgs.get(agreement.union)
         names = {"item": self.survey.item(agreement.item).heading,
                  "member_type": member_type.name if member_type else "", "union_type": union_type.name if union_type else ""}
         lines = [
             msg.AGREEMENT_DIFFERS_LINE.format(
-                union=union_name, union_value=self.survey.format_value(agreement.item, union_entry["q13"]),
-                member=member_name, member_value=self.survey.format_value(agreement.item, member_q13), **names,
+                union=union_name, union_value=self.survey.format_value(agreement.item, list(union_values)),
+                member=member_name, member_value=self.survey.format_value(agreement.item, list(member_values)), **names,
             )
-            for union_name, union_entry, member_name, member_q13 in pairs
-            if sorted(union_entry.get("q13") or []) != sorted(member_q13 or [])
+            for union_name, union_values, member_name, member_values in pairs
+            if sorted(union_values) != sorted(member_values)
         ]
         if lines:
             await turn_context.send_activity(MessageFactory.text("\n".join([*lines, msg.AGREEMENT_ASK.format(**names)])))

@@ -459,3 +459,20 @@ def test_check_lines_name_the_first_organisations_and_count_the_rest() -> None:
     findings = [Finding(f"14神奈川県{n:02d}町", "f.xlsx", "x", "", "p", "r", "value", checks_msg.FIX) for n in range(ORGS_NAMED + 3)]
     _, named, _ = check_lines(Checked(kept=[], findings=findings))
     assert named.splitlines()[1].startswith("・14神奈川県00町") and named.splitlines()[-1] == desk_msg.CHECKS_MORE.format(count=3)
+
+
+async def test_a_value_the_bot_did_not_write_is_left_out_of_the_list(redis_client, parts, files_server) -> None:
+    """A kept file or a stored answer that is not of its declared shape is skipped (and
+    logged), not the prefecture's whole 集計."""
+    collector, index, store = parts
+    await _store_answer(store, index, "14神奈川県相模原市")
+    broken_id = await _store_answer(store, index, "14神奈川県大井町")
+    await redis_client.set(f"{NS}:answer:{broken_id}", '{"answer_id": "x", "respondent": {"org_name": "14神奈川県大井町"}, "answers": 3}')
+    files_server.files["good.xlsx"] = GOOD
+    await collector.receive_files(FakeTurn(), _session(STAFF_14), ReceiveFiles([_attachment(files_server, "good.xlsx")]))
+    await redis_client.hset(f"{NS}:collect:{STAFF_14}", mapping={"junk.xlsx": b"\xff", "odd.xlsx": b'{"cells": {"a": 1}}'})
+
+    entries = await collector.entries("14", STAFF_14)
+    assert {(e.source, e.org) for e in entries} == {
+        (checks_msg.FROM_BOT, "14神奈川県相模原市"), ("good.xlsx", "14神奈川県中井町"),
+    }
