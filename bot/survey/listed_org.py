@@ -12,7 +12,7 @@ import unicodedata
 from bot.messages import respondent as respondent_msg
 from bot.messages import listed_org as msg
 from bot.survey import municipalities
-from bot.survey.model import ROLE_MEMBER, ROLE_MUNICIPALITY
+from bot.survey.model import ROLE_MEMBER, ROLE_MUNICIPALITY, ROLE_UNION
 from bot.survey.organisations import Organisations
 from bot.survey.prefectures import leading_prefecture, prefecture_code, prefecture_code_of_org, prefecture_name
 from bot.survey.respondent import KOUIKI, FieldResult, parse_field
@@ -24,12 +24,33 @@ def _body(value: str, code: str) -> str:
     return body[: -len(KOUIKI)] if body.endswith(KOUIKI) else body
 
 
+# 地方自治法's 広域連合 and 一部事務組合: every formal name carries one of these words.
+UNION_NAME_WORDS = ("連合", "組合")
+
+
+def union_name_problem(union_org_name: str) -> str | None:
+    """Why a 広域連合等's stored 組織名 (`14神奈川県介護保険広域連合`) cannot be one: it is a
+    listed municipality's name, or has neither 連合 nor 組合. None when it can be."""
+    code = prefecture_code_of_org(union_org_name)
+    if code is None:
+        return None
+    body = _body(union_org_name, code)
+    if municipalities.find(code, body) is not None or municipalities.find_everywhere(body):
+        return msg.UNION_IS_MUNICIPALITY.format(name=body)
+    if not any(word in body for word in UNION_NAME_WORDS):
+        return msg.NOT_A_UNION_NAME.format(name=body)
+    return None
+
+
 def check_listed(role: str | None, result: FieldResult) -> FieldResult:
     """A 組織名 that passed the format check (`result`), checked against the list: a
     市区町村 not in that prefecture is refused, naming the prefectures that have it; a name
     the list spells otherwise (三宅島三宅村 for 三宅村) is offered in the list's spelling. ケ and
     ヶ are both written in official names and not told apart here. `role`: the 組織区分's
     (model.ROLE_*), as Organisations.role gives it."""
+    if result.ok and role == ROLE_UNION:
+        problem = union_name_problem(result.value)
+        return result if problem is None else FieldResult(ok=False, error=problem)
     if not result.ok or role not in (ROLE_MUNICIPALITY, ROLE_MEMBER):
         return result
     code = prefecture_code_of_org(result.value)

@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from bot.messages import union as msg
+from bot.survey.listed_org import union_name_problem
 from bot.survey.model import ROLE_UNION
 from bot.survey.prefectures import leading_prefecture, prefecture_code_of_org, prefecture_name
 from bot.survey.respondent import normalize_org_name
@@ -53,6 +54,9 @@ def read_union_name(
         return UnionName(False, error=result.error)
     if prefecture_code_of_org(result.value) != code:
         return UnionName(False, error=msg.OTHER_PREFECTURE.format(prefecture=prefecture_name(code), item=agreed))
+    problem = union_name_problem(result.value)
+    if problem is not None:
+        return UnionName(False, error=problem)
     return UnionName(True, result.value)
 
 

@@ -29,6 +29,13 @@ CHAT = [
     ("a postal spelling is offered in the list's", ORG_MUNICIPALITY, "13東京都三宅島三宅村", True, "13東京都三宅村",
      msg.LIST_SPELLING.format(name="三宅村")),
     ("a 広域連合等 is not in the list", ORG_UNION, "14神奈川県どこか広域連合", True, "14神奈川県どこか広域連合", ""),
+    ("a 一部事務組合", ORG_UNION, "14神奈川県県西部広域行政組合", True, "14神奈川県県西部広域行政組合", ""),
+    ("a 広域連合等 named as a listed city", ORG_UNION, "14神奈川県相模原市", False, "",
+     msg.UNION_IS_MUNICIPALITY.format(name="相模原市")),
+    ("a 広域連合等 named as another prefecture's city", ORG_UNION, "14神奈川県府中市", False, "",
+     msg.UNION_IS_MUNICIPALITY.format(name="府中市")),
+    ("a 広域連合等 named as a section", ORG_UNION, "14神奈川県介護保険課", False, "",
+     msg.NOT_A_UNION_NAME.format(name="介護保険課")),
     ("a prefecture is not in the list", ORG_PREFECTURE, "14神奈川県", True, "14神奈川県", ""),
     ("the format's refusal comes first", ORG_MUNICIPALITY, "神奈川県", False, "", "市区町村名を続けて入力してください"),
 ]
