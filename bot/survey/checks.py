@@ -32,10 +32,12 @@ from bot.survey.model import (
     RESPONDENT_LABELS,
     ROLE_MEMBER,
     ROLE_MUNICIPALITY,
+    ROLE_UNION,
     AnswerRecord,
     Item,
     circled,
 )
+from bot.survey.listed_org import union_name_problem
 from bot.survey.prefectures import prefecture_code_of_org, prefecture_name
 from bot.survey.respondent import KOUIKI, parse_field
 
@@ -319,6 +321,8 @@ def org_name_findings(
         return found
     if survey.orgs.role(org_type) in (ROLE_MUNICIPALITY, ROLE_MEMBER) and code:
         found.extend(_municipality_findings(survey, entry, result.value, code))
+    elif survey.orgs.role(org_type) == ROLE_UNION and (problem := union_name_problem(result.value)):
+        add(problem, KIND_ORG_NAME, "org_name")
     return found
 
 
