@@ -69,21 +69,20 @@ class Fields:
                 raise self.fail(f"{key}.{name}", f"expected text, got {_kind(item)}")
         return dict(value)
 
-    def text_list(self, key: str) -> list[str]:
-        """A list of texts, copied."""
+    def _list_of(self, key: str, kind: type, name: str) -> list[Any]:
         value = self._typed(key, (list,), "a list", [])
         for index, item in enumerate(value):
-            if type(item) is not str:
-                raise self.fail(f"{key}[{index}]", f"expected text, got {_kind(item)}")
+            if type(item) is not kind:  # exact: true is no number
+                raise self.fail(f"{key}[{index}]", f"expected {name}, got {_kind(item)}")
         return list(value)
+
+    def text_list(self, key: str) -> list[str]:
+        """A list of texts, copied."""
+        return self._list_of(key, str, "text")
 
     def number_list(self, key: str) -> list[int]:
         """A list of numbers (option numbers), copied."""
-        value = self._typed(key, (list,), "a list", [])
-        for index, item in enumerate(value):
-            if type(item) is not int:
-                raise self.fail(f"{key}[{index}]", f"expected a number, got {_kind(item)}")
-        return list(value)
+        return self._list_of(key, int, "a number")
 
     def object(self, key: str) -> dict[str, Any] | None:
         """A nested object as it is (its owner reads it with its own Fields)."""
