@@ -400,6 +400,14 @@ def check_person_name(text: str, key: str) -> FieldResult:
     return result
 
 
+def check_dept(text: str) -> FieldResult:
+    """担当部署名: a department's name (第2係 has a digit, `2` or an e-mail address is none)."""
+    result = normalize_text(text, FIELD_MAX_LENGTH["dept"], RESPONDENT_LABELS["dept"])
+    if result.ok and ("@" in result.value or "＠" in result.value or not _has_letter(result.value)):
+        return _fail(msg.DEPT_NOT_A_NAME)
+    return result
+
+
 # --- dispatch ---------------------------------------------------------------------
 
 # Characters each field may hold, checked before anything else reads the text: long enough
@@ -441,4 +449,6 @@ def parse_field(key: str, text: str, org_type: str | None = None, orgs: Organisa
         return validate_email(text)
     if key in ("responsible_name", "contact_name"):
         return check_person_name(text, key)
+    if key == "dept":
+        return check_dept(text)
     return normalize_text(text, limit, RESPONDENT_LABELS[key])

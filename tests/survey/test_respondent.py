@@ -524,6 +524,30 @@ def test_person_names(key, given, expected, error):
         assert result == FieldResult(ok=False, error=error.format(label=label))
 
 
+# --- 担当部署名 -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("介護保険課", "介護保険課"),
+        ("介護保険課　第２係", "介護保険課 第2係"),  # a digit inside a name is fine
+        ("ｶｲｺﾞﾎｹﾝｶ", "ｶｲｺﾞﾎｹﾝｶ"),
+        ("2", None),  # a button's number typed after 状況
+        ("②", None),
+        ("0465-81-1111", None),
+        ("kaigo@example.jp", None),
+        ("－－", None),
+    ],
+)
+def test_dept(given, expected):
+    result = parse_field("dept", given)
+    if expected is None:
+        assert result == FieldResult(ok=False, error=msg.DEPT_NOT_A_NAME)
+    else:
+        assert result == FieldResult(ok=True, value=expected)
+
+
 # --- length limits: each field refused above its limit, the limit named ------------------------
 
 
