@@ -82,7 +82,41 @@ def parse_listed_field(
     """respondent.parse_field, with 組織名 also checked against the municipality list: what
     the chat uses for a typed or submitted 回答者情報 field."""
     result = parse_field(key, text, org_type, orgs)
-    return check_listed(orgs.role(org_type) if orgs else None, result) if key == "org_name" else result
+    if key != "org_name":
+        return result
+    role = orgs.role(org_type) if orgs else None
+    if result.error == respondent_msg.ORG_NAME_NO_PREFECTURE:
+        result = _placed_by_list(key, text, org_type, orgs, role) or result
+    return check_listed(role, result)
+
+
+def _placed_by_list(
+    key: str, text: str, org_type: str | None, orgs: Organisations | None, role: str | None
+) -> FieldResult | None:
+    """A 市区町村名 typed alone (`中井町`, `足柄上郡中井町`): the prefecture the list gives,
+    behind the same confirmation as any added code; a name several prefectures have is
+    answered with each of them. None when the list does not know the name."""
+    if role not in (ROLE_MUNICIPALITY, ROLE_MEMBER):
+        return None
+    typed = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+    kouiki = typed.endswith(KOUIKI)
+    body = typed[: -len(KOUIKI)] if kouiki else typed
+    if not body or body[0].isdigit():
+        return None
+    found = municipalities.find_everywhere(body)
+    if len(found) > 1:
+        suffix = KOUIKI if role == ROLE_MEMBER else ""
+        offers = msg.OFFER_SEPARATOR.join(
+            msg.OFFER.format(prefecture=m.prefecture, value=m.org_name + suffix) for m in found
+        )
+        return FieldResult(ok=False, error=msg.IN_SEVERAL_PREFECTURES.format(name=body, offers=offers))
+    if not found:
+        return None
+    placed = parse_field(key, found[0].prefecture + typed, org_type, orgs)
+    if not placed.ok:
+        return None
+    note = msg.PREFECTURE_FROM_LIST.format(name=body, prefecture=found[0].prefecture)
+    return FieldResult(ok=True, value=placed.value, confirm=note + placed.confirm)
 
 
 _LEADING_CODE = re.compile(r"^\d*")

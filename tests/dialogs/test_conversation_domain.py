@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.survey_2307 import ORG_MUNICIPALITY, ORG_UNION
+from tests.survey_2307 import ORG_MEMBER, ORG_MUNICIPALITY, ORG_UNION
 from tests.dialogs.test_conversation_bad_answers import steps_until
 from tests.dialogs.transcript import Transcript
 from tests.e2e.transcripts import MUNICIPALITY_LONGEST, UNION_13_3, respondent_steps
@@ -53,6 +53,17 @@ def test_lg_code_with_the_name_is_offered_as_the_stored_form() -> None:
     assert "org_name" not in t.respondent  # a value needing confirmation
     assert t.say("はい").last_heading == "担当部署名"
     assert t.respondent["org_name"] == "14神奈川県横浜市"
+
+
+def test_a_municipality_typed_alone_is_placed_by_the_list() -> None:
+    t = Transcript()
+    t.play(steps_until(respondent_steps(ORG_MEMBER), "組織名"))
+    replies = t.say("中井町")
+    assert "「中井町」を神奈川県の市区町村として読みました。" in replies.all_text
+    assert "「14神奈川県中井町(広域)」とします。よろしいですか？" in replies.all_text
+    assert "org_name" not in t.respondent
+    t.say("はい")
+    assert t.respondent["org_name"] == "14神奈川県中井町(広域)"
 
 
 def test_a_wrong_check_digit_is_refused() -> None:

@@ -38,6 +38,15 @@ CHAT = [
      msg.NOT_A_UNION_NAME.format(name="介護保険課")),
     ("a prefecture is not in the list", ORG_PREFECTURE, "14神奈川県", True, "14神奈川県", ""),
     ("the format's refusal comes first", ORG_MUNICIPALITY, "神奈川県", False, "", "市区町村名を続けて入力してください"),
+    ("a name alone, placed by the list", ORG_MUNICIPALITY, "相模原市", True, "14神奈川県相模原市",
+     msg.PREFECTURE_FROM_LIST.format(name="相模原市", prefecture="神奈川県") + "都道府県コード（14）を補います。"),
+    ("a 構成市町村's name alone gets (広域)", ORG_MEMBER, "中井町", True, "14神奈川県中井町(広域)", "「14神奈川県中井町(広域)」とします"),
+    ("a name alone with its 郡: both notes", ORG_MUNICIPALITY, "足柄上郡中井町", True, "14神奈川県中井町", "郡名（足柄上郡）は省略"),
+    ("a ward alone: the 政令市", ORG_MUNICIPALITY, "横浜市中区", True, "14神奈川県横浜市", "指定都市は区ではなく市で回答します"),
+    ("a name several prefectures have", ORG_MUNICIPALITY, "府中市", False, "",
+     msg.IN_SEVERAL_PREFECTURES.format(name="府中市", offers=FUCHU_OFFERS)),
+    ("a name the list does not know", ORG_MUNICIPALITY, "介護保険課", False, "", "都道府県名が読み取れません"),
+    ("a 広域連合等 is not placed by the list", ORG_UNION, "中井町", False, "", "都道府県名が読み取れません"),
 ]
 
 
