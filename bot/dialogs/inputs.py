@@ -50,15 +50,34 @@ def dropped_files(inp: UserInput | None) -> list[dict[str, Any]]:
     return [a for a in inp.attachments if a.get("contentType") == FILE_DOWNLOAD_INFO]
 
 
+# An item number or a 回答者情報 label: short, one word (「Q7-2」「組織名」).
+_EDIT_TARGET = re.compile(r"^[QqＱｑ]?[0-9０-９][0-9０-９\-－ー_]*(?: ?[^\s]{1,6})?$|^[^\s\d]{1,10}$")
+_ITEM_NUMBER = re.compile(r"^[QqＱｑ][0-9０-９]")
+
+
 def parse_command(text: str) -> tuple[str | None, str]:
     """`修正 Q7-2` -> ("edit", "Q7-2"). A command word counts only as the whole message
-    or followed by a space, so a free-text answer that merely starts with 説明 stays text."""
+    or followed by a space, so a free-text answer that merely starts with 説明 stays text.
+    The edit command is also read as people type it: `修正Q3`, `Q3を修正`, `組織名の修正`."""
     stripped = text.strip()
     for word in _WORDS:
         if stripped == word:
             return _COMMAND_IDS[word], ""
         if stripped.startswith(word) and stripped[len(word)] in " 　\n\t:：":
             return _COMMAND_IDS[word], stripped[len(word) + 1 :].strip()
+    return _edit_as_typed(stripped)
+
+
+def _edit_as_typed(text: str) -> tuple[str | None, str]:
+    compact = re.sub(r"[ 　]+", " ", text)
+    for word in msg.COMMAND_WORDS["edit"]:
+        rest = compact[len(word):].strip()
+        if compact.startswith(word) and _ITEM_NUMBER.match(rest):
+            return "edit", rest
+    for suffix in msg.EDIT_AFTER_TARGET:
+        target = compact[: -len(suffix)].strip()
+        if compact.endswith(suffix) and target and _EDIT_TARGET.match(target):
+            return "edit", target
     return None, ""
 
 

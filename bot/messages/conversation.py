@@ -35,6 +35,8 @@ COMMAND_WORDS: dict[str, tuple[str, ...]] = {
     "import_cancel": ("取り込まない", "取込をやめる"),
     **_desk.COMMAND_WORDS,
 }
+# 「Q3を修正」「組織名の修正」「Q3 修正」: the edit command with its target first.
+EDIT_AFTER_TARGET = ("を修正", "の修正", "を訂正", "を直す", " 修正")
 
 
 

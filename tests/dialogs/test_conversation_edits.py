@@ -147,3 +147,12 @@ def test_changing_org_type_tells_which_items_left() -> None:
     replies = t.say("4")  # 都道府県: 1-1 no longer applies, 1-2 does
     assert "1-1" not in t.answers
     assert NOW_NA + "Q1-1" in replies.all_text
+
+
+@pytest.mark.parametrize("typed", ["Q3を修正", "修正Q3", "Q3 修正", "Ｑ３の修正"])
+def test_edit_as_people_type_it(typed: str) -> None:
+    t = Transcript()
+    t.play(MUNICIPALITY_SHORT.steps())
+    replies = t.say(typed)
+    assert replies.last_heading == "Q3"
+    assert "現在の回答: ②求めていない。" in replies.all_text
