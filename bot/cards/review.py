@@ -89,11 +89,11 @@ def _answer_row(heading: str, value: str, state: str) -> dict[str, Any]:
     if state == msg.NOT_APPLICABLE:
         shown = [text_block(msg.NOT_APPLICABLE, isSubtle=True, color="Accent")]
     elif state == msg.UNDER_REVIEW:
-        shown = [text_block(msg.UNDER_REVIEW, color="Attention", weight="Bolder"), text_block(value, spacing="None")]
+        shown = [text_block(msg.UNDER_REVIEW, color="Attention", weight="Bolder"), *_value_blocks(value)]
     elif state or not value:
         shown = [text_block(state or msg.UNANSWERED, color="Attention", weight="Bolder")]
     else:
-        shown = [text_block(value)]
+        shown = _value_blocks(value, first_spacing=None)
     return {
         "type": "ColumnSet",
         "spacing": "Small",
@@ -102,6 +102,15 @@ def _answer_row(heading: str, value: str, state: str) -> dict[str, Any]:
             {"type": "Column", "width": "stretch", "items": shown},
         ],
     }
+
+
+def _value_blocks(value: str, first_spacing: str | None = "None") -> list[dict[str, Any]]:
+    """One block per line (a multi-select's options): Teams drops single newlines."""
+    blocks = []
+    for n, line in enumerate(value.split("\n")):
+        spacing = first_spacing if n == 0 else "None"
+        blocks.append(text_block(line, spacing=spacing) if spacing else text_block(line))
+    return blocks
 
 
 def status_card(lines: list[str], actions: Sequence[ActionSpec] = ()) -> dict[str, Any]:

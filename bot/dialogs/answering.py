@@ -87,7 +87,7 @@ class Answering:
         if old != value:
             s.log("answer", item=item_id, old=old, new=value)
         under_review.clear(s, [item_id])  # answered anew: reviewed
-        lines = [msg.ANSWER_STORED.format(heading=item.heading, value=survey.format_value(item_id, value))]
+        lines = [msg.ANSWER_STORED.format(heading=item.heading, value=survey.describe_value(item_id, value))]
         lines += set_aside_not_applicable(survey, s, before, report=old is not None and old != value)
         lines += put_under_review(survey, s, item_id, old, value)
         if old != value:

@@ -156,7 +156,7 @@ class Flow:
         current = record.answers.get(item_id)
         current_text = None
         if current is not None and (current != [] or record.has_note_none(item_id)):
-            current_text = survey.format_value(item_id, current)
+            current_text = survey.describe_value(item_id, current)
         source = under_review.marked(s).get(item_id)
         review_note = msg.REVIEW_ITEM.format(source=survey.item(source).heading) if source else None
         card = cards.question_card(

@@ -81,7 +81,7 @@ class Review:
                 rows.append((item.heading, "", msg.NOT_APPLICABLE))
             elif item.id in answers and (answers[item.id] != [] or answer.has_note_none(item.id)):
                 state = msg.UNDER_REVIEW if item.id in st.under_review else ""
-                rows.append((item.heading, survey.format_value(item.id, answers[item.id]), state))
+                rows.append((item.heading, survey.describe_value(item.id, answers[item.id], "\n"), state))
             else:
                 rows.append((item.heading, "", msg.UNANSWERED))
         respondent_rows = [(label, respondent.get(key, "") or msg.UNANSWERED) for key, label in RESPONDENT_FIELDS]

@@ -293,6 +293,15 @@ class Survey:
             return "".join(circled(int(n)) for n in value)
         return str(value)
 
+    def describe_value(self, item_id: str, value: Any, separator: str = "　") -> str:
+        """An answer as the chat shows it: as format_value, but a multi-select's options with
+        their wording (「①住基ネットの利用…」), so that a reader need not look them up. The
+        labels end in 。 or not as the seed writes them: a space keeps them apart either way."""
+        item = self.item(item_id)
+        if item.kind == KIND_MULTI and value:
+            return separator.join(item.option(int(n)).label for n in value)
+        return self.format_value(item_id, value)
+
     def status(
         self,
         org_type: str | None,

@@ -72,7 +72,7 @@ def test_doubt_shows_the_rule_and_the_cautious_option_but_never_answers(heading:
 @pytest.mark.parametrize(
     ("heading", "back_to", "current"),
     [
-        ("Q7-1", "Q6", "現在の回答: ①②"),
+        ("Q7-1", "Q6", "現在の回答: ①住基ネットの利用（J-LIS照会）により確認している。　②組織内の住基システム等により確認している。"),
         ("Q3", "Q2 予定年月", "現在の回答: 2023年9月"),
         ("Q2", "Q1-1", "現在の回答: ①該当の機能を導入している"),
         ("Q1-1", "メールアドレス", "現在の値: kaigo@example.lg.jp"),  # back into 回答者情報
@@ -204,6 +204,6 @@ def test_review_at_the_end_shows_not_applicable_items() -> None:
     assert replies.last_heading == REVIEW
     rows = review_rows(replies)
     assert rows["Q13"] == "対象外" and rows["Q1-2"] == "対象外"
-    assert rows["Q7-4"] == "①③"
+    assert rows["Q7-4"] == "①漢字氏名 ③生年月日"  # one line per option
     assert rows["Q2 予定年月"] == "2023年9月"
     assert "すべて回答済みです。" in replies.all_text
