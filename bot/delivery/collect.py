@@ -304,11 +304,9 @@ class Collector:
 
     # --- effects -------------------------------------------------------------------------
     async def collect(self, turn_context: TurnContext, session: Session, effect: Collect) -> None:
-        requested = effect.prefecture.strip()
         own = await self.staff_code(session.user_key)
-        if own is not None and not requested:
-            await turn_context.send_activity(msg.COLLECT_USAGE.format(example=prefecture_name(own) or own))
-            return
+        # Staff collect for one prefecture: 集計 alone means theirs.
+        requested = effect.prefecture.strip() or (own or "")
         code = await self.authorised_code(session.user_key, requested)
         if code is None:
             await turn_context.send_activity(msg.COLLECT_REFUSED)

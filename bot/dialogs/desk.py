@@ -22,6 +22,10 @@ from bot.survey.prefectures import resolve_prefecture
 Handler = Callable[[Session, UserInput], None]
 
 
+def _said_progress(inp: UserInput) -> bool:
+    return inp.text.strip() in msg.PROGRESS_WORDS
+
+
 def help_lines(s: Session) -> list[tuple[str, str]]:
     """The desk's lines of ヘルプ, for those who may use them."""
     lines = list(msg.HELP_STAFF) if s.staff_prefecture else []
@@ -46,9 +50,14 @@ class Desk:
     # --- prefecture staff ---------------------------------------------------------------
     def status(self, s: Session, inp: UserInput) -> None:
         """状況 / 進捗: the user's own answer; with a prefecture (進捗 神奈川県), its progress,
-        for that prefecture's staff. Anything else after the word is the user's own 状況, as
-        it always was, except for staff, who are told the prefecture is not known."""
+        for that prefecture's staff, as 進捗 alone (or 状況 from staff with no answer of their
+        own) is. Anything else after the word is the user's own 状況, as it always was, except
+        for staff, who are told the prefecture is not known."""
         requested = inp.arg.strip()
+        if not requested and s.staff_prefecture is not None and (s.answer is None or _said_progress(inp)):
+            # Staff with no answer of their own, or who said 進捗: their prefecture's progress.
+            s.effects.append(Progress(s.staff_prefecture))
+            return
         code = resolve_prefecture(requested) if requested else None
         if code is None and (not requested or s.staff_prefecture is None):
             self._status(s, inp)

@@ -12,9 +12,12 @@ COMMAND_WORDS: dict[str, tuple[str, ...]] = {
     "staff_list": ("職員一覧",),
 }
 
+# 進捗 typed alone by staff: their prefecture's progress (状況 stays their own answer's).
+PROGRESS_WORDS = ("進捗",)
+
 # ヘルプ lines shown to prefecture staff, and to administrators.
 HELP_STAFF: tuple[tuple[str, str], ...] = (
-    ("進捗 都道府県名", "（都道府県の担当者）管内の市区町村・広域連合等の回答状況を、督促が必要な順に表示"),
+    ("進捗", "（都道府県の担当者）管内の市区町村・広域連合等の回答状況を、督促が必要な順に表示"),
     ("期限 令和5年7月14日 17時", "（都道府県の担当者）管内の市区町村・広域連合等の提出期限を設定（「期限 取消」で取り消し）"),
     ("督促", "（都道府県の担当者）回答が終わっていない・確認されていない団体の回答者に、1日1回お知らせを送る"),
 )

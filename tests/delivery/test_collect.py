@@ -205,11 +205,19 @@ async def test_refusal_reveals_nothing(parts, files_server, user: str, requested
     assert files_server.requested == []  # nothing downloaded for someone who may not collect
 
 
-async def test_staff_without_prefecture_gets_usage(parts) -> None:
-    collector, _, _ = parts
+async def test_collect_alone_is_the_staff_members_own_prefecture(parts) -> None:
+    collector, index, store = parts
+    await _store_answer(store, index, "14神奈川県相模原市")
     turn = FakeTurn()
     await collector.collect(turn, _session(STAFF_14), Collect("", []))
-    assert turn.texts == [msg.COLLECT_USAGE.format(example="神奈川県")]
+    assert msg.COLLECT_TITLE.format(prefecture="神奈川県", total=1) in turn.sent[0].text
+
+
+async def test_collect_alone_by_anyone_else_is_refused(parts) -> None:
+    collector, _, _ = parts
+    turn = FakeTurn()
+    await collector.collect(turn, _session("aad-nobody"), Collect("", []))
+    assert turn.texts == [msg.COLLECT_REFUSED]
 
 
 # --- dropped files, served by the fake SharePoint -------------------------------------------

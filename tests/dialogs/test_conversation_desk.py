@@ -39,6 +39,8 @@ ROLES = [
     ("進捗 by staff", "進捗 神奈川県", "14", False, Progress("14"), ""),
     ("進捗 by code", "進捗 14", "14", False, Progress("14"), ""),
     ("状況 with a prefecture is 進捗", "状況 神奈川", "14", False, Progress("14"), ""),
+    ("進捗 alone by staff: their prefecture", "進捗", "14", False, Progress("14"), ""),
+    ("状況 alone by staff without an answer of their own", "状況", "14", False, Progress("14"), ""),
     ("進捗 of another prefecture", "進捗 東京都", "14", False, None, STAFF_ONLY.format(command="進捗 都道府県名")),
     ("進捗 by a municipality", "進捗 神奈川県", None, False, None, STAFF_ONLY.format(command="進捗 都道府県名")),
     ("進捗 of no prefecture, by staff", "進捗 神奈川市", "14", False, None, msg.UNKNOWN_PREFECTURE.format(text="神奈川市")),
@@ -82,13 +84,20 @@ def test_who_may_use_the_desk(typed: str, staff: str | None, admin: bool, effect
 
 @pytest.mark.parametrize(
     ("staff", "typed"),
-    [("14", "進捗"), ("14", "状況"), (None, "進捗"), (None, "状況 お願いします"), (None, "進捗 どうなってる")],
+    [("14", "状況"), (None, "進捗"), (None, "状況 お願いします"), (None, "進捗 どうなってる")],
 )
 def test_progress_without_a_prefecture_is_the_users_own_status(staff: str | None, typed: str) -> None:
     t = Transcript(staff_prefecture=staff)
     t.play(MUNICIPALITY_SHORT.steps()[:4])
     replies = t.say(typed)
     assert replies.heading == "回答の状況" and effects(t) == []
+
+
+def test_staff_with_an_answer_of_their_own_say_progress_for_the_desk() -> None:
+    t = Transcript(staff_prefecture="14")
+    t.play(MUNICIPALITY_SHORT.steps()[:4])
+    t.say("進捗")
+    assert effects(t) == [Progress("14")]
 
 
 @pytest.mark.parametrize(
