@@ -107,6 +107,7 @@ class Config:
     prefecture_staff: Mapping[str, str] = field(default_factory=dict)
     allowed_tenants: frozenset[str] = frozenset()
     admins: frozenset[str] = frozenset()  # aadObjectIds of administrators (ADMINS)
+    ministry_staff: frozenset[str] = frozenset()  # aadObjectIds of the ministry's staff (MINISTRY_STAFF): 集計 全国
     # The ministry's (the prefectures') deadline; None: the survey definition's (for_survey).
     deadline: datetime | None = None
     survey_definition: Path = DEFAULT_SURVEY_DEFINITION  # SURVEY_DEFINITION: which survey the bot runs
@@ -177,6 +178,7 @@ class Config:
             prefecture_staff=_pairs(get("PREFECTURE_STAFF")),
             allowed_tenants=_set(get("ALLOWED_TENANTS")),
             admins=_set(get("ADMINS")),
+            ministry_staff=_set(get("MINISTRY_STAFF")),
             deadline=_deadline(get("DEADLINE")) if get("DEADLINE") else None,
             survey_definition=Path(get("SURVEY_DEFINITION")) if get("SURVEY_DEFINITION") else DEFAULT_SURVEY_DEFINITION,
             reminder_days=tuple(int(d) for d in get("REMINDER_DAYS", "3,1").split(",") if d.strip()),

@@ -1,4 +1,5 @@
-"""File delivery: 出力 into the chat, signed download links, 集計 for prefecture staff.
+"""File delivery: 出力 into the chat, signed download links, 集計 for prefecture staff and
+集計 全国 for the ministry's.
 
 `build_delivery(...)` is the one thing create_app needs: its `handlers` (DeliveryEffects)
 and `invokes` go to SurveyBot, `routes(app)` adds `GET /files/{token}`.
@@ -14,6 +15,7 @@ from botbuilder.core import InvokeResponse, TurnContext
 
 from bot.config import Config
 from bot.delivery.collect import Collector
+from bot.delivery.country import CountryDesk
 from bot.delivery.download import Downloader, build_downloader
 from bot.delivery.files import FILES_ROUTE, FileDelivery
 from bot.dialogs.effects import Collect, Export, Handler, IndexAnswer, ReceiveFiles, handlers_of, handles
@@ -27,12 +29,13 @@ InvokeHandler = Callable[[TurnContext], Awaitable[InvokeResponse]]
 
 
 class DeliveryEffects:
-    """The effects of 出力 and 集計, and the prefecture index."""
+    """The effects of 出力 and 集計 (a prefecture's or the country's), and the prefecture index."""
 
-    def __init__(self, files: FileDelivery, collector: Collector, index: AnswerIndex) -> None:
+    def __init__(self, files: FileDelivery, collector: Collector, index: AnswerIndex, country: CountryDesk) -> None:
         self.files = files
         self.collector = collector
         self.index = index
+        self.country = country
 
     @handles(Export)
     async def export(self, turn_context: TurnContext, session: Session, effect: Export) -> None:
@@ -40,10 +43,16 @@ class DeliveryEffects:
 
     @handles(Collect)
     async def collect(self, turn_context: TurnContext, session: Session, effect: Collect) -> None:
+        if self.country.wants(session, effect):
+            await self.country.collect(turn_context, session, effect)
+            return
         await self.collector.collect(turn_context, session, effect)
 
     @handles(ReceiveFiles)
     async def receive_files(self, turn_context: TurnContext, session: Session, effect: ReceiveFiles) -> None:
+        if self.country.is_ministry(session.user_key):
+            await self.country.receive_files(turn_context, session, effect)
+            return
         await self.collector.receive_files(turn_context, session, effect)
 
     @handles(IndexAnswer)
@@ -87,12 +96,13 @@ def build_delivery(
     downloader = downloader or build_downloader(config.download_hosts)
     staff = staff or StaffGrants(redis_client, config.redis_namespace, config.prefecture_staff)
     collector = Collector(config, redis_client, store, survey, index, files, downloader, staff)
+    country = CountryDesk(config, survey, files, collector)
     return Delivery(
         files=files,
         collector=collector,
         index=index,
         downloader=downloader,
-        handlers=DeliveryEffects(files, collector, index),
+        handlers=DeliveryEffects(files, collector, index, country),
         invokes={"fileConsent/invoke": files.on_file_consent},
     )
 

@@ -77,6 +77,7 @@ KEEP_FILES_SECONDS = 7 * 24 * 3600
 # downloads (and the sender's turn) busy for long. The rest are named, not fetched.
 MAX_FILES_PER_MESSAGE = 20
 ORGS_NAMED = 10  # organisations with problems named in the chat; the rest are in 点検結果
+ROW_MARK = "#"  # a kept list's row: `{file name}#{row number}`
 _ORG = RESPONDENT_LABELS["org_name"]
 
 
@@ -191,17 +192,31 @@ class Collector:
         check.rejected += [(str(a.get("name") or ""), too_many) for a in files[MAX_FILES_PER_MESSAGE:]]
         return check
 
-    async def _read_file(self, attachment: dict[str, Any], filename: str, code: str) -> ReadRecord:
+    async def download(self, attachment: dict[str, Any], filename: str) -> bytes:
+        """A dropped workbook's bytes, through the one downloader (ListFileError, with the
+        reason for the user, when it is no workbook or cannot be fetched)."""
         if not _is_xlsx(attachment):
             raise ListFileError(filename, export_msg.NOT_A_ZIP)
         content = attachment.get("content") if isinstance(attachment.get("content"), dict) else {}
         url = str(content.get("downloadUrl") or attachment.get("contentUrl") or "")
         try:
-            data = await self._downloader.fetch(url)
+            return await self._downloader.fetch(url)
         except DownloadFailed as failed:
             raise ListFileError(filename, failed.message) from None
+
+    @property
+    def max_bytes(self) -> int:
+        """The largest file the downloader takes (the readers' package check uses it too)."""
+        return self._downloader.max_bytes
+
+    def read_workbook(self, data: bytes, filename: str) -> ReadRecord:
+        """One organisation's workbook (回答シート and/or 一覧用); run it in a worker thread."""
+        return read_answer_workbook(self._survey, data, filename, self.max_bytes)
+
+    async def _read_file(self, attachment: dict[str, Any], filename: str, code: str) -> ReadRecord:
+        data = await self.download(attachment, filename)
         # openpyxl is CPU-bound and synchronous: never on the event loop.
-        read = await asyncio.to_thread(read_answer_workbook, self._survey, data, filename, self._downloader.max_bytes)
+        read = await asyncio.to_thread(self.read_workbook, data, filename)
         org_name = read.cells.get(_ORG, "").strip()
         if not org_name:
             raise ListFileError(filename, msg.NO_ORG_NAME.format(sheet=self._survey.layout.sheets.list_row))
@@ -230,6 +245,31 @@ class Collector:
             pipe.expire(key, KEEP_FILES_SECONDS)
             await pipe.execute()
 
+    async def keep_rows(self, user_key: str, filename: str, rows: Sequence[ReadRecord], received: str) -> None:
+        """Keep a list's rows for a week, one field each (`{file}#{n}`); the rows of a file
+        sent before under the same name are replaced."""
+        key = self._kept_key(user_key)
+        prefix = f"{filename}{ROW_MARK}"
+        old = [name for name in await self._client.hkeys(key) if _text(name).startswith(prefix)]
+        mapping = {
+            f"{prefix}{n:04d}": KeptFile(read.cells, tuple(read.problems), read.sheet, received).to_json()
+            for n, read in enumerate(rows, start=1)
+        }
+        async with self._client.pipeline(transaction=True) as pipe:
+            if old:
+                pipe.hdel(key, *old)
+            if mapping:
+                pipe.hset(key, mapping=mapping)
+            pipe.expire(key, KEEP_FILES_SECONDS)
+            await pipe.execute()
+
+    async def all_kept_entries(self, user_key: str) -> list[Entry]:
+        """Every kept row, whatever its prefecture (the ministry's lists), read off the loop;
+        a list's row is named by its file."""
+        key = self._kept_key(user_key)
+        stored = await self._client.hgetall(key)
+        return await asyncio.to_thread(self._kept_entries, stored, None, key)
+
     def _kept_entry(self, name: str, kept: KeptFile) -> Entry:
         if kept.row is not None:
             return file_entry(record_from_list_row(self._survey, kept.row, filename=name))
@@ -237,10 +277,11 @@ class Collector:
         read = read_record(self._survey, record, kept.cells, list(kept.problems), kept.sheet, name)
         return file_entry(read, updated=kept.received)
 
-    def _kept_entries(self, stored: dict[Any, Any], code: str, key: str) -> list[Entry]:
+    def _kept_entries(self, stored: dict[Any, Any], code: str | None, key: str) -> list[Entry]:
+        """The kept files' rows: of prefecture `code` (or placed nowhere), or all (None)."""
         entries = []
         for raw_name in sorted(stored):
-            name = raw_name.decode() if isinstance(raw_name, bytes) else raw_name
+            name = _text(raw_name)
             where = f"{key}[{name}]"
             try:
                 kept = KeptFile.from_json(json.loads(stored[raw_name]), where)
@@ -250,8 +291,8 @@ class Collector:
             except ValueError:
                 log.warning("kept file skipped: %s: not JSON", where)
                 continue
-            entry = self._kept_entry(name, kept)
-            if named_prefecture(entry.org) in (code, None):
+            entry = self._kept_entry(_file_of(name), kept)
+            if code is None or named_prefecture(entry.org) in (code, None):
                 entries.append(entry)
         return entries
 
@@ -336,7 +377,7 @@ class Collector:
             lines.append(msg.COLLECT_UNCONFIRMED_HINT)
         lines += check_lines(checked)
         if summary.rejected:
-            lines.append(_rejected_text(summary.rejected))
+            lines.append(rejected_text(summary.rejected))
         address = self._survey.texts.submit_address
         lines.append(
             (msg.SUBMIT_REMINDER if address else msg.SUBMIT_REMINDER_NO_ADDRESS).format(
@@ -365,12 +406,22 @@ class Collector:
         else:
             parts.append(msg.RECEIVED_NONE)
         if check.rejected:
-            parts.append(_rejected_text(check.rejected))
+            parts.append(rejected_text(check.rejected))
         if check.accepted:
             parts.append(
                 msg.RECEIVED_NEXT.format(prefecture=prefecture_name(code) or code, days=KEEP_FILES_SECONDS // 86400)
             )
         await turn_context.send_activity("\n\n".join(parts))
+
+
+def _file_of(field_name: str) -> str:
+    """The file a kept field came from: `北海道.xlsx#0012` -> `北海道.xlsx`."""
+    head, mark, number = field_name.rpartition(ROW_MARK)
+    return head if mark and len(number) == 4 and number.isdigit() else field_name
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
 
 
 def _findings_note(findings: Sequence[Any]) -> str:
@@ -417,7 +468,7 @@ def risk_card(patterns: Sequence[PatternSummary]) -> dict[str, Any]:
     return cards.risk_card(desk_msg.RISK_TITLE, desk_msg.RISK_INTRO, shown, lines, [desk_msg.RISK_WHERE])
 
 
-def _rejected_text(rejected: list[tuple[str, str]]) -> str:
+def rejected_text(rejected: list[tuple[str, str]]) -> str:
     lines = [msg.REJECTED_TITLE.format(count=len(rejected))]
     lines += [msg.REJECTED_LINE.format(filename=name, reason=reason) for name, reason in rejected]
     return "\n".join(lines)

@@ -1,7 +1,8 @@
 """Signed, expiring download links: `GET /files/{token}`.
 
-A token names one thing only: one answer (kind "a", subject = answer_id) or one
-prefecture list (kind "p", subject = "<code>:<user_key>"). It carries its own expiry,
+A token names one thing only: one answer (kind "a", subject = answer_id), one
+prefecture list (kind "p", subject = "<code>:<user_key>") or the ministry's country list
+(kind "n", subject = the user key). It carries its own expiry,
 so nothing has to be stored per link, and an HMAC over all three fields, so changing
 any of them (or the expiry) invalidates it.
 """
@@ -15,7 +16,8 @@ import json
 
 KIND_ANSWER = "a"
 KIND_PREFECTURE_LIST = "p"
-KINDS = frozenset({KIND_ANSWER, KIND_PREFECTURE_LIST})
+KIND_COUNTRY_LIST = "n"  # the ministry's list: subject = the user key
+KINDS = frozenset({KIND_ANSWER, KIND_PREFECTURE_LIST, KIND_COUNTRY_LIST})
 
 
 def _b64encode(data: bytes) -> str:

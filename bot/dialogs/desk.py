@@ -29,6 +29,7 @@ def _said_progress(inp: UserInput) -> bool:
 def help_lines(s: Session) -> list[tuple[str, str]]:
     """The desk's lines of ヘルプ, for those who may use them."""
     lines = list(msg.HELP_STAFF) if s.staff_prefecture else []
+    lines += list(msg.HELP_MINISTRY) if s.ministry else []
     return lines + (list(msg.HELP_ADMIN) if s.admin else [])
 
 

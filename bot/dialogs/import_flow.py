@@ -64,12 +64,13 @@ _FOLDED_KINDS = frozenset({"field", "answer", "not_applicable"})
 
 
 def _through_import_door(s: Session, inp: UserInput) -> bool:
-    """A message whose files are for the import; the others go to 集計 (staff only)."""
+    """A message whose files are for the import; the others go to 集計 (prefecture or
+    ministry staff only)."""
     if not dropped_files(inp):
         return False
     if inp.command == DOOR:
         return True
-    return inp.command is None and not s.staff_prefecture
+    return inp.command is None and not s.staff_prefecture and not s.ministry
 
 
 def _refusal(s: Session) -> str:

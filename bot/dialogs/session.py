@@ -60,6 +60,7 @@ class Session:
     # by an administrator in the chat).
     staff_prefecture: str | None = None
     admin: bool = False  # the user is an administrator (ADMINS)
+    ministry: bool = False  # the user is the ministry's staff (MINISTRY_STAFF): 集計 全国
     # The deadline the prefecture of the user's answer set for it (期限), if any.
     prefecture_deadline: datetime | None = None
     # The 広域連合等 of the user's prefecture the bot knows (組織名s), read when a

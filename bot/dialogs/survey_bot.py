@@ -308,6 +308,7 @@ class SurveyBot(ActivityHandler):
         """Whether the user is an administrator, prefecture staff (setting or grant), and
         the deadline their answer's prefecture set: every turn, one round trip."""
         session.admin = session.user_key in self.config.admins
+        session.ministry = session.user_key in self.config.ministry_staff
         if self.roles is None:
             session.staff_prefecture = self.config.prefecture_staff.get(session.user_key)
             return

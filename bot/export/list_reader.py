@@ -28,6 +28,9 @@ MAX_RATIO = 100
 RATIO_CHECKED_FROM = 1024 * 1024  # smaller parts cannot do harm whatever their ratio
 # Compound-file magic: .xls and password-protected .xlsx both start with it.
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# A prefecture's list holds its municipalities and 広域連合等 (the largest, 北海道, 179 + a
+# few dozen); the whole country's is about 1,800 rows.
+MAX_LIST_ROWS = 2500
 # A header row wider than this is not a 一覧用 sheet; stop reading instead of scanning it all.
 _MAX_COLUMNS = 512
 
@@ -100,7 +103,7 @@ def check_workbook_package(data: bytes, filename: str, max_bytes: int = MAX_BYTE
         raise ListFileError(filename, msg.TOO_LARGE_UNPACKED.format(limit=msg.size_text(MAX_UNPACKED_BYTES)))
 
 
-def _map_headers(layout: Layout, header_row: tuple[Any, ...], filename: str) -> dict[int, int]:
+def _map_headers(layout: Layout, header_row: tuple[Any, ...], filename: str, sheet: str = "") -> dict[int, int]:
     """file column → 一覧用 column; every template column must be present exactly once."""
     mapping: dict[int, int] = {}
     seen: dict[int, str] = {}
@@ -117,7 +120,7 @@ def _map_headers(layout: Layout, header_row: tuple[Any, ...], filename: str) -> 
             continue
         seen[position] = header
         mapping[file_col] = position
-    sheet = layout.sheets.list_row
+    sheet = sheet or layout.sheets.list_row
     if duplicates:
         reason = msg.DUPLICATE_HEADERS.format(sheet=sheet, headers=msg.HEADER_SEPARATOR.join(duplicates))
         raise ListFileError(filename, reason, list_sheet=True)
@@ -129,34 +132,58 @@ def _map_headers(layout: Layout, header_row: tuple[Any, ...], filename: str) -> 
     return mapping
 
 
-def read_list_row(layout: Layout, data: bytes, filename: str, max_bytes: int = MAX_BYTES) -> list[str]:
-    """The values of the file's 一覧用 row 2, in the layout's column order, as text.
-
-    Raises ListFileError(filename, reason) when the file cannot be used as a whole.
-    """
+def _sheet_rows(data: bytes, filename: str, max_bytes: int, sheet_name: str, max_row: int) -> list[tuple[Any, ...]]:
+    """Rows 1..max_row of one sheet, as values (ListFileError when the file or sheet fails)."""
     check_workbook_package(data, filename, max_bytes)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged package
         raise ListFileError(filename, msg.NOT_A_WORKBOOK) from None
     try:
-        name = layout.sheets.list_row
-        if name not in workbook.sheetnames:
-            raise ListFileError(filename, msg.NO_LIST_SHEET.format(sheet=name), no_sheet=True)
-        sheet = workbook[name]
+        if sheet_name not in workbook.sheetnames:
+            raise ListFileError(filename, msg.NO_LIST_SHEET.format(sheet=sheet_name), no_sheet=True)
         try:
-            rows = list(sheet.iter_rows(min_row=1, max_row=2, max_col=_MAX_COLUMNS, values_only=True))
+            return list(workbook[sheet_name].iter_rows(min_row=1, max_row=max_row, max_col=_MAX_COLUMNS, values_only=True))
         except Exception:
             raise ListFileError(filename, msg.NOT_A_WORKBOOK) from None
     finally:
         workbook.close()
-    header_row = rows[0] if rows else ()
-    mapping = _map_headers(layout, header_row, filename)
-    values = rows[1] if len(rows) > 1 else ()
+
+
+def _row_values(layout: Layout, mapping: dict[int, int], values: tuple[Any, ...]) -> list[str]:
     result = [""] * len(layout.columns)
     for file_col, position in mapping.items():
         if file_col < len(values):
             result[position] = cell_text(values[file_col])
-    if not any(result[i].strip() for i in _filled_by_respondent(layout)):
+    return result
+
+
+def _filled(layout: Layout, row: list[str]) -> bool:
+    return any(row[i].strip() for i in _filled_by_respondent(layout))
+
+
+def read_list_row(layout: Layout, data: bytes, filename: str, max_bytes: int = MAX_BYTES) -> list[str]:
+    """The values of the file's 一覧用 row 2, in the layout's column order, as text.
+
+    Raises ListFileError(filename, reason) when the file cannot be used as a whole.
+    """
+    rows = _sheet_rows(data, filename, max_bytes, layout.sheets.list_row, 2)
+    mapping = _map_headers(layout, rows[0] if rows else (), filename)
+    result = _row_values(layout, mapping, rows[1] if len(rows) > 1 else ())
+    if not _filled(layout, result):
         raise ListFileError(filename, msg.EMPTY_ROW.format(sheet=layout.sheets.list_row), list_sheet=True)
     return result
+
+
+def read_list_rows(layout: Layout, data: bytes, filename: str, max_bytes: int = MAX_BYTES) -> list[list[str]]:
+    """Every filled row of a prefecture's list (its one sheet, `一覧`), in the layout's column
+    order, as text; columns found by header as in read_list_row. A list longer than
+    MAX_LIST_ROWS is refused whole rather than read in part."""
+    rows = _sheet_rows(data, filename, max_bytes, layout.sheets.list, MAX_LIST_ROWS + 2)
+    mapping = _map_headers(layout, rows[0] if rows else (), filename, layout.sheets.list)
+    if len(rows) > MAX_LIST_ROWS + 1:
+        raise ListFileError(filename, msg.TOO_MANY_ROWS.format(sheet=layout.sheets.list, limit=MAX_LIST_ROWS))
+    found = [row for row in (_row_values(layout, mapping, values) for values in rows[1:]) if _filled(layout, row)]
+    if not found:
+        raise ListFileError(filename, msg.EMPTY_LIST.format(sheet=layout.sheets.list))
+    return found

@@ -20,6 +20,7 @@ from bot.export.list_sheets.findings_sheet import write_findings_sheet
 from bot.export.list_sheets.progress import (
     Progress,
     ProgressRow,
+    country_progress_rows,
     file_progress,
     progress_of,
     progress_rows,
@@ -33,6 +34,7 @@ from bot.messages import export as msg
 from bot.survey.checks import Checked, Entry, Finding, check_entries
 from bot.survey.engine import Survey
 from bot.survey.layout import SRC_CONFIRMATION, Layout
+from bot.survey.listed_org import named_prefecture
 
 
 def prefecture_subject(survey: SurveyLike, prefecture_name: str) -> str:
@@ -182,6 +184,19 @@ def build_checked_list(
     seen = progress if progress is not None else seen_progress(survey, checked.kept)
     rows = progress_rows(prefecture_code, seen, survey.orgs)
     desk = DeskSheets(survey=survey, prefecture=prefecture_name, checked=checked, progress=rows)
+    data, tallies, patterns = _build(survey.layout, [entry_row(survey.layout, e) for e in checked.kept], desk)
+    return CheckedList(data, checked, rows, patterns, tallies)
+
+
+def build_country_list(survey: Survey, name: str, entries: Sequence[Entry]) -> CheckedList:
+    """The whole country's list (the ministry's, from the prefectures' lists): the same
+    checks, with no prefecture to belong to, and 進捗 over every prefecture's municipalities."""
+    checked = check_entries(survey, entries, None)
+    seen: dict[str, dict[str, Progress]] = {}
+    for org, progress in seen_progress(survey, checked.kept).items():
+        seen.setdefault(named_prefecture(org) or "", {})[org] = progress
+    rows = country_progress_rows(seen, survey.orgs)
+    desk = DeskSheets(survey=survey, prefecture=name, checked=checked, progress=rows)
     data, tallies, patterns = _build(survey.layout, [entry_row(survey.layout, e) for e in checked.kept], desk)
     return CheckedList(data, checked, rows, patterns, tallies)
 

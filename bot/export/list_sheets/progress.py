@@ -13,7 +13,7 @@ from bot.survey import municipalities
 from bot.survey.engine import Survey
 from bot.survey.model import ROLE_MUNICIPALITY, ROLE_UNION, AnswerRecord
 from bot.survey.organisations import Organisations
-from bot.survey.prefectures import prefecture_name
+from bot.survey.prefectures import PREFECTURES, prefecture_name
 from bot.survey.respondent import KOUIKI
 
 # Most in need of chasing first: nothing yet, half done, done but not confirmed, a file
@@ -82,7 +82,7 @@ def progress_rows(prefecture_code: str, seen: Mapping[str, Progress], orgs: Orga
     seen (広域連合等, the prefecture itself, a name not in the code list), by need to chase;
     `orgs`: the survey's organisation types (a municipality's row shows its label)."""
     municipal = orgs.label_of(ROLE_MUNICIPALITY) or ""
-    rank = {status: index for index, status in enumerate(STATUS_ORDER)}
+    rank = _RANK
     rows: dict[str, ProgressRow] = {}
     for municipality in municipalities.municipalities(prefecture_code):
         rows[municipality.org_name] = ProgressRow(
@@ -103,11 +103,25 @@ def progress_rows(prefecture_code: str, seen: Mapping[str, Progress], orgs: Orga
         note = "" if progress.org_type and orgs.role(progress.org_type) != ROLE_MUNICIPALITY else msg.NOT_IN_LIST
         rows["\0" + key] = ProgressRow("", name, progress.org_type, progress, note)  # never a municipality's key
 
-    def need(row: ProgressRow) -> tuple[Any, ...]:
-        share = row.progress.answered / row.progress.total if row.progress.total else 0.0
-        return (rank[row.progress.status], share, row.code or "999999", row.org_name)
+    return sorted(rows.values(), key=_need)
 
-    return sorted(rows.values(), key=need)
+
+_RANK = {status: index for index, status in enumerate(STATUS_ORDER)}
+
+
+def _need(row: ProgressRow) -> tuple[Any, ...]:
+    """Most to chase first, then by code (a prefecture's order), then by name."""
+    share = row.progress.answered / row.progress.total if row.progress.total else 0.0
+    return (_RANK[row.progress.status], share, row.code or "999999", row.org_name)
+
+
+def country_progress_rows(seen: Mapping[str, Mapping[str, Progress]], orgs: Organisations) -> list[ProgressRow]:
+    """進捗 of the whole country: every prefecture's rows (progress_rows) from what was seen
+    there (`seen`: prefecture code -> 組織名 -> progress; "" for names placed nowhere),
+    sorted together by need to chase."""
+    rows = [row for code, _name in PREFECTURES for row in progress_rows(code, seen.get(code, {}), orgs)]
+    rows += progress_rows("", seen.get("", {}), orgs)
+    return sorted(rows, key=_need)
 
 
 def write_progress_sheet(workbook: Any, rows: Sequence[ProgressRow]) -> None:
