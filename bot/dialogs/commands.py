@@ -178,7 +178,7 @@ class Commands:
                 msg.EXPLAIN_ITEM_TITLE.format(heading=item.heading), terms, actions=self._item_actions()))
             return
         if cursor is not None and cursor.kind is CursorKind.FIELD:
-            s.say(msg.field_hint(cursor.key, self.survey.orgs.labels))
+            s.say(msg.field_hint(cursor.key, self.survey.orgs.labels, self.survey.orgs.role(s.org_type)))
             return
         s.say(msg.EXPLAIN_WHICH.format(terms="、".join(glossary)))
 

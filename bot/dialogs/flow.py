@@ -128,7 +128,7 @@ class Flow:
         s.user.cursor = Cursor.at_field(key)
         position = (FIELD_KEYS.index(key) + 1, len(FIELD_KEYS))
         current = s.record.respondent.get(key) or None
-        hint = msg.field_hint(key, self.survey.orgs.labels)
+        hint = msg.field_hint(key, self.survey.orgs.labels, self.survey.orgs.role(s.org_type))
         if key == "org_type":
             card = cards.org_type_card(hint, current, position, self.survey.orgs.labels)
         else:

@@ -1,6 +1,6 @@
 """What the bot says in the conversation (Japanese UI text)."""
 from bot.messages import desk as _desk
-from bot.survey.model import ConfirmationStatus
+from bot.survey.model import ROLE_MEMBER, ROLE_PREFECTURE, ROLE_UNION, ConfirmationStatus
 
 # command id -> the words that call it. The first word is the one shown on buttons.
 COMMAND_WORDS: dict[str, tuple[str, ...]] = {
@@ -184,6 +184,12 @@ BUTTON_REQUEST = "確認依頼"
 BUTTON_EXPORT = "ファイル出力"
 BUTTON_BACK_TO_QUESTION = "質問に戻る"
 
+# 組織名 as each role writes it (model.ROLE_*); FIELD_HINTS' own for a municipality.
+ORG_NAME_HINTS = {
+    ROLE_MEMBER: "都道府県コード・都道府県名・市町村名を空白なしで入力してください。郡名は省略します。「(広域)」はボットが付けます。例: 14神奈川県中井町",
+    ROLE_UNION: "都道府県コード・都道府県名・広域連合等の正式名称を空白なしで入力してください。例: 40福岡県介護保険広域連合",
+    ROLE_PREFECTURE: "都道府県コードと都道府県名を空白なしで入力してください。例: 14神奈川県",
+}
 # org_type: {choices} are the survey's organisation types (field_hint).
 FIELD_HINTS = {
     "org_type": "組織区分を選んでください（{choices}）。",
@@ -208,9 +214,14 @@ CHANGE_LINE = "{heading} {old}→{new}"
 CONFIRMED_DETAIL = "（{at} {by}）"
 
 
-def field_hint(key: str, org_labels: tuple[str, ...] | list[str]) -> str:
-    """The hint shown with a 回答者情報 field; 組織区分's lists the survey's types."""
-    return FIELD_HINTS[key].format(choices="／".join(org_labels)) if key == "org_type" else FIELD_HINTS[key]
+def field_hint(key: str, org_labels: tuple[str, ...] | list[str], role: str | None = None) -> str:
+    """The hint shown with a 回答者情報 field; 組織区分's lists the survey's types, 組織名's
+    is the one of the 組織区分's role (model.ROLE_*)."""
+    if key == "org_type":
+        return FIELD_HINTS[key].format(choices="／".join(org_labels))
+    if key == "org_name" and role in ORG_NAME_HINTS:
+        return ORG_NAME_HINTS[role]
+    return FIELD_HINTS[key]
 
 
 # Whose rule for doubt 迷っている shows, unless the definition names it (help.doubt_source).

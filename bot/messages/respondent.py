@@ -13,6 +13,10 @@ ORG_NAME_NO_PREFECTURE = (
     "都道府県名が読み取れません。都道府県コード・都道府県名・市区町村名を続けて入力してください"
     "（例：14神奈川県相模原市）。"
 )
+ORG_NAME_NO_PREFECTURE_UNION = (
+    "都道府県名が読み取れません。都道府県コード・都道府県名・広域連合等の正式名称を続けて入力してください"
+    "（例：40福岡県介護保険広域連合）。"
+)
 ORG_NAME_MISSING_PREFECTURE = "都道府県名が抜けています。「{suggestion}」のように入力してください。"
 ORG_NAME_BAD_CODE = "都道府県コードは2桁の数字です（例：14神奈川県相模原市）。"
 ORG_NAME_WRONG_CODE = "{name}のコードは{code}です。「{suggestion}」と入力してください。"

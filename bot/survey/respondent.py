@@ -167,7 +167,7 @@ def normalize_org_name(role: str | None, text: str) -> FieldResult:
         if known and rest:
             suggestion = f"{typed_code}{known}{rest}"
             return _fail(msg.ORG_NAME_MISSING_PREFECTURE.format(suggestion=suggestion))
-        return _fail(msg.ORG_NAME_NO_PREFECTURE)
+        return _fail(msg.ORG_NAME_NO_PREFECTURE_UNION if role == ROLE_UNION else msg.ORG_NAME_NO_PREFECTURE)
     code = prefecture_code(name)
     assert code is not None
     body = rest[len(name):]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.survey_2307 import ORG_MEMBER, ORG_MUNICIPALITY, ORG_UNION
+from tests.survey_2307 import ORG_MEMBER, ORG_MUNICIPALITY, ORG_PREFECTURE, ORG_UNION
 from tests.dialogs.test_conversation_bad_answers import steps_until
 from tests.dialogs.transcript import Transcript
 from tests.e2e.transcripts import MUNICIPALITY_LONGEST, UNION_13_3, respondent_steps
@@ -71,3 +71,26 @@ def test_a_wrong_check_digit_is_refused() -> None:
     t.play(steps_until(respondent_steps(ORG_UNION), "組織名"))
     replies = t.say("141004 横浜市")
     assert "検査数字" in replies.all_text and replies.last_heading == "組織名"
+
+
+@pytest.mark.parametrize(
+    ("org_type", "hint"),
+    [
+        (ORG_MUNICIPALITY, "市区町村名を空白なしで入力してください。郡名は省略します。例: 14神奈川県相模原市"),
+        (ORG_MEMBER, "「(広域)」はボットが付けます。例: 14神奈川県中井町"),
+        (ORG_UNION, "広域連合等の正式名称を空白なしで入力してください。例: 40福岡県介護保険広域連合"),
+        (ORG_PREFECTURE, "都道府県コードと都道府県名を空白なしで入力してください。例: 14神奈川県"),
+    ],
+)
+def test_org_name_is_asked_as_the_org_type_writes_it(org_type: str, hint: str) -> None:
+    t = Transcript()
+    replies = t.play(steps_until(respondent_steps(org_type), "組織名"))
+    assert replies.last_heading == "組織名" and hint in replies.all_text
+
+
+def test_a_union_name_without_its_prefecture_is_asked_for_as_a_union() -> None:
+    t = Transcript()
+    t.play(steps_until(respondent_steps(ORG_UNION), "組織名"))
+    replies = t.say("足柄上広域連合")
+    assert "都道府県コード・都道府県名・広域連合等の正式名称を続けて入力してください" in replies.all_text
+    assert "市区町村名" not in replies.all_text
