@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Awaitable, Callable, Generic, TypeVar
 
 import redis.asyncio
 from botbuilder.core import TurnContext
@@ -81,12 +81,41 @@ ROW_MARK = "#"  # a kept list's row: `{file name}#{row number}`
 _ORG = RESPONDENT_LABELS["org_name"]
 
 
+Read = TypeVar("Read")
+
+
 @dataclass
-class FileCheck:
+class FileCheck(Generic[Read]):
     """Files dropped into the chat, after download and reading."""
 
-    accepted: list[tuple[str, ReadRecord]] = field(default_factory=list)  # (file name, what was read)
+    accepted: list[tuple[str, Read]] = field(default_factory=list)  # (file name, what was read)
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason)
+
+
+async def read_dropped(
+    attachments: Sequence[dict[str, Any]], read_one: Callable[[dict[str, Any], str], Awaitable[Read]]
+) -> FileCheck[Read]:
+    """Every dropped file (up to MAX_FILES_PER_MESSAGE, the rest named), read by `read_one`
+    (attachment, file name); each is accepted or named with its ListFileError's reason."""
+    check: FileCheck[Read] = FileCheck()
+
+    async def one(attachment: dict[str, Any]) -> tuple[str, Read | ListFileError]:
+        filename = str(attachment.get("name") or "")
+        try:
+            return filename, await read_one(attachment, filename)
+        except ListFileError as error:
+            return filename, error
+
+    files = [a for a in attachments if a.get("contentType") == FILE_DOWNLOAD_INFO]
+    # The downloader bounds how many run at once.
+    for filename, result in await asyncio.gather(*(one(a) for a in files[:MAX_FILES_PER_MESSAGE])):
+        if isinstance(result, ListFileError):
+            check.rejected.append((filename, result.reason))
+        else:
+            check.accepted.append((filename, result))
+    too_many = msg.TOO_MANY_FILES.format(limit=MAX_FILES_PER_MESSAGE)
+    check.rejected += [(str(a.get("name") or ""), too_many) for a in files[MAX_FILES_PER_MESSAGE:]]
+    return check
 
 
 def _is_xlsx(attachment: dict[str, Any]) -> bool:
@@ -169,28 +198,9 @@ class Collector:
     async def stored_entries(self, code: str) -> list[Entry]:
         return self._bot_entries(await self.stored_answers(code))
 
-    async def check_files(self, attachments: list[dict[str, Any]], code: str) -> FileCheck:
+    async def check_files(self, attachments: list[dict[str, Any]], code: str) -> FileCheck[ReadRecord]:
         """Download and read every dropped file; each is accepted or named with its reason."""
-        check = FileCheck()
-
-        async def one(attachment: dict[str, Any]) -> tuple[str, ReadRecord | str]:
-            filename = str(attachment.get("name") or "")
-            try:
-                return filename, await self._read_file(attachment, filename, code)
-            except ListFileError as error:
-                return filename, error.reason
-
-        files = [a for a in attachments if a.get("contentType") == FILE_DOWNLOAD_INFO]
-        # The downloader bounds how many run at once.
-        results = await asyncio.gather(*(one(a) for a in files[:MAX_FILES_PER_MESSAGE]))
-        for filename, result in results:
-            if isinstance(result, str):
-                check.rejected.append((filename, result))
-            else:
-                check.accepted.append((filename, result))
-        too_many = msg.TOO_MANY_FILES.format(limit=MAX_FILES_PER_MESSAGE)
-        check.rejected += [(str(a.get("name") or ""), too_many) for a in files[MAX_FILES_PER_MESSAGE:]]
-        return check
+        return await read_dropped(attachments, lambda attachment, filename: self._read_file(attachment, filename, code))
 
     async def download(self, attachment: dict[str, Any], filename: str) -> bytes:
         """A dropped workbook's bytes, through the one downloader (ListFileError, with the

@@ -15,12 +15,11 @@ from botbuilder.core import TurnContext
 
 from bot.config import Config
 from bot.delivery.collect import (
-    FILE_DOWNLOAD_INFO,
     KEEP_FILES_SECONDS,
-    MAX_FILES_PER_MESSAGE,
     Collector,
     check_lines,
     minute_text,
+    read_dropped,
     rejected_text,
     risk_card,
 )
@@ -67,26 +66,15 @@ class CountryDesk:
             return [self._collector.read_workbook(data, filename)]
         return [record_from_list_row(self._survey, row, filename=filename, sheet=layout.sheets.list) for row in rows]
 
+    async def _read_file(self, attachment: dict[str, Any], filename: str) -> list[ReadRecord]:
+        data = await self._collector.download(attachment, filename)
+        return await asyncio.to_thread(self._read, data, filename)  # openpyxl: never on the loop
+
     async def _read_files(
         self, attachments: Sequence[dict[str, Any]]
     ) -> tuple[list[tuple[str, list[ReadRecord]]], list[tuple[str, str]]]:
-        accepted: list[tuple[str, list[ReadRecord]]] = []
-        rejected: list[tuple[str, str]] = []
-        files = [a for a in attachments if a.get("contentType") == FILE_DOWNLOAD_INFO]
-
-        async def one(attachment: dict[str, Any]) -> tuple[str, list[ReadRecord] | str]:
-            filename = str(attachment.get("name") or "")
-            try:
-                data = await self._collector.download(attachment, filename)
-                return filename, await asyncio.to_thread(self._read, data, filename)
-            except ListFileError as error:
-                return filename, error.reason
-
-        for filename, result in await asyncio.gather(*(one(a) for a in files[:MAX_FILES_PER_MESSAGE])):
-            (rejected if isinstance(result, str) else accepted).append((filename, result))  # type: ignore[arg-type]
-        too_many = delivery_msg.TOO_MANY_FILES.format(limit=MAX_FILES_PER_MESSAGE)
-        rejected += [(str(a.get("name") or ""), too_many) for a in files[MAX_FILES_PER_MESSAGE:]]
-        return accepted, rejected
+        check = await read_dropped(attachments, self._read_file)
+        return check.accepted, check.rejected
 
     async def _keep(self, user_key: str, accepted: list[tuple[str, list[ReadRecord]]], received: str) -> None:
         for filename, rows in accepted:
