@@ -165,9 +165,7 @@ class Collector:
 
     async def authorised_code(self, user_key: str, requested: str) -> str | None:
         """The prefecture code when `user_key` is that prefecture's staff, else None."""
-        own = await self.staff_code(user_key)
-        code = resolve_prefecture(requested)
-        return code if own is not None and code == own else None
+        return _authorised(await self.staff_code(user_key), requested)
 
     # --- rows ------------------------------------------------------------------------
     async def stored_answers(self, code: str) -> list[dict[str, Any]]:
@@ -273,13 +271,6 @@ class Collector:
             pipe.expire(key, KEEP_FILES_SECONDS)
             await pipe.execute()
 
-    async def all_kept_entries(self, user_key: str) -> list[Entry]:
-        """Every kept row, whatever its prefecture (the ministry's lists), read off the loop;
-        a list's row is named by its file."""
-        key = self._kept_key(user_key)
-        stored = await self._client.hgetall(key)
-        return await asyncio.to_thread(self._kept_entries, stored, None, key)
-
     def _kept_entry(self, name: str, kept: KeptFile) -> Entry:
         if kept.row is not None:
             return file_entry(record_from_list_row(self._survey, kept.row, filename=name))
@@ -306,9 +297,12 @@ class Collector:
                 entries.append(entry)
         return entries
 
-    async def kept_entries(self, user_key: str, code: str) -> list[Entry]:
+    async def kept_entries(self, user_key: str, code: str | None) -> list[Entry]:
+        """The rows of the files `user_key` dropped: of prefecture `code`, or all (None: the
+        ministry's lists, a row named by its file); read off the event loop."""
         key = self._kept_key(user_key)
-        return self._kept_entries(await self._client.hgetall(key), code, key)
+        stored = await self._client.hgetall(key)
+        return await asyncio.to_thread(self._kept_entries, stored, code, key)
 
     async def entries(self, code: str, user_key: str) -> list[Entry]:
         """Every row of the prefecture's list: the bot's answers, then the kept files. The
@@ -357,8 +351,7 @@ class Collector:
     async def collect(self, turn_context: TurnContext, session: Session, effect: Collect) -> None:
         own = await self.staff_code(session.user_key)
         # Staff collect for one prefecture: 集計 alone means theirs.
-        requested = effect.prefecture.strip() or (own or "")
-        code = await self.authorised_code(session.user_key, requested)
+        code = _authorised(own, effect.prefecture.strip() or (own or ""))
         if code is None:
             await turn_context.send_activity(msg.COLLECT_REFUSED)
             return
@@ -422,6 +415,12 @@ class Collector:
                 msg.RECEIVED_NEXT.format(prefecture=prefecture_name(code) or code, days=KEEP_FILES_SECONDS // 86400)
             )
         await turn_context.send_activity("\n\n".join(parts))
+
+
+def _authorised(own: str | None, requested: str) -> str | None:
+    """`requested`'s prefecture code when it is the staff member's own (`own`), else None."""
+    code = resolve_prefecture(requested)
+    return code if own is not None and code == own else None
 
 
 def _file_of(field_name: str) -> str:

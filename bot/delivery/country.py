@@ -35,7 +35,10 @@ from bot.export.record_reader import ReadRecord, record_from_list_row
 from bot.messages import country as msg
 from bot.messages import delivery as delivery_msg
 from bot.survey.listed_org import named_prefecture
+from bot.survey.model import RESPONDENT_LABELS
 from bot.survey.prefectures import PREFECTURES, prefecture_name
+
+_ORG = RESPONDENT_LABELS["org_name"]
 
 
 class CountryDesk:
@@ -82,7 +85,7 @@ class CountryDesk:
 
     # --- the list -----------------------------------------------------------------------
     async def build(self, user_key: str) -> tuple[BuiltFile, CheckedList]:
-        entries = await self._collector.all_kept_entries(user_key)
+        entries = await self._collector.kept_entries(user_key, None)
         checked = await asyncio.to_thread(build_country_list, self._survey, msg.COUNTRY, entries)
         name = self._survey.layout.file(msg.COUNTRY)
         return BuiltFile(name=name, data=checked.data, ascii_name="country-list.xlsx"), checked
@@ -115,7 +118,7 @@ class CountryDesk:
         if accepted:
             lines = [delivery_msg.ACCEPTED_TITLE.format(count=len(accepted))]
             for filename, rows in accepted:
-                codes = dict.fromkeys(named_prefecture(read.cells.get(self._org_header, "")) for read in rows)
+                codes = dict.fromkeys(named_prefecture(read.cells.get(_ORG, "")) for read in rows)
                 names = [prefecture_name(code) or code for code in codes if code] + ([msg.UNPLACED] if None in codes else [])
                 lines.append(msg.ACCEPTED_LINE.format(filename=filename, count=len(rows), prefectures=msg.PLACE_SEPARATOR.join(names)))
             parts.append("\n".join(lines))
@@ -144,11 +147,6 @@ class CountryDesk:
         )
         await self._files.deliver(turn_context, session.conversation_type, built, KIND_COUNTRY_LIST, session.user_key, texts)
         await turn_context.send_activity(to_activity("", [risk_card(checked.patterns)]))
-
-    @property
-    def _org_header(self) -> str:
-        layout = self._survey.layout
-        return layout.headers[layout.org_column]
 
 
 __all__ = ["CountryDesk"]
