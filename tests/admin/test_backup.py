@@ -16,6 +16,7 @@ from bot.admin.data_file import entry_line, read_lines
 from bot.admin.restore import restore
 from bot.admin.snapshot import take_snapshot
 from bot.messages import admin as msg
+from bot.state.redis_storage import ETagConflict
 from bot.state.turn_store import TurnState, TurnStore
 from tests.admin.compare import assert_same_state, state_lines
 
@@ -76,6 +77,7 @@ async def test_snapshot_holds_whole_turns_while_writers_run(redis_client) -> Non
     for answer_id in answers:
         await store.save_answer(answer_id, {"answer_id": answer_id, "n": 0}, None)
     stop = asyncio.Event()
+    gave_up: list[str] = []
 
     async def writer(user: str, answer_id: str) -> None:
         async def turn(state: TurnState) -> None:
@@ -85,7 +87,13 @@ async def test_snapshot_holds_whole_turns_while_writers_run(redis_client) -> Non
             state.history = [{"answer_id": answer_id, "n": state.answer["n"]}]
 
         while not stop.is_set():
-            await store.run(user, turn, attempts=50)
+            try:
+                await store.run(user, turn, attempts=50)
+            except ETagConflict:
+                # Two writers in a tight loop on one answer: one can lose 50 races in a row,
+                # and a turn that gives up saves nothing (the bot replies msg.BUSY). Not what
+                # this test is about; the snapshots must still hold whole turns.
+                gave_up.append(user)
 
     # Two writers per answer: colleagues racing, as on deadline day.
     tasks = [asyncio.create_task(writer(f"u{i}-{j}", a)) for i, a in enumerate(answers) for j in range(2)]

@@ -40,7 +40,7 @@ class BotProcess:
         port: int | None = None,
         log_path: Path | None = None,
         cwd: Path = REPO_ROOT,
-        startup_timeout: float = 20.0,
+        startup_timeout: float = 30.0,
     ) -> None:
         self.command = list(command)
         self.port = port or free_port()
@@ -82,7 +82,7 @@ class BotProcess:
         except OSError:
             return ""
 
-    async def wait_for_log(self, text: str, timeout: float = 10.0) -> bool:
+    async def wait_for_log(self, text: str, timeout: float = 20.0) -> bool:
         """Whether `text` shows up anywhere in the log within `timeout` seconds (a
         line is written after the work it reports, so it may trail the reply)."""
         loop = asyncio.get_running_loop()

@@ -158,7 +158,7 @@ class FakeConnector:
     def reply_count(self, conversation_id: str) -> int:
         return sum(1 for s in self.activities if s.conversation_id == conversation_id)
 
-    async def wait_for(self, predicate: Callable[[], T], timeout: float = 5.0) -> T:
+    async def wait_for(self, predicate: Callable[[], T], timeout: float = 20.0) -> T:
         """Waits until predicate() is truthy (checked on every recorded request)
         and returns its value; asyncio.TimeoutError after `timeout` seconds."""
         assert self._changed is not None, "FakeConnector not started"

@@ -106,7 +106,7 @@ async def test_allow_unauthenticated_opens_the_bind_with_the_warning(bot_factory
     ],
 )
 async def test_refuses_to_start_with_a_message(redis_url: str, tmp_path, env: dict[str, str], said: str) -> None:
-    bot = BotProcess(env={"REDIS_URL": redis_url, **env}, log_path=tmp_path / "bot.log", startup_timeout=15)
+    bot = BotProcess(env={"REDIS_URL": redis_url, **env}, log_path=tmp_path / "bot.log", startup_timeout=30)
     with pytest.raises(RuntimeError, match="exited with 2") as refused:
         await bot.start()
     message = str(refused.value)
