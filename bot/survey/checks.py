@@ -21,7 +21,6 @@ from typing import Any, Mapping, Sequence
 from bot.messages import checks as msg
 from bot.messages import export as export_msg
 from bot.messages import respondent as respondent_msg
-from bot.survey import municipalities
 from bot.survey.engine import Survey
 from bot.survey.layout import item_columns
 from bot.survey.model import (
@@ -37,7 +36,7 @@ from bot.survey.model import (
     Item,
     circled,
 )
-from bot.survey.listed_org import union_name_problem
+from bot.survey.listed_org import place, union_name_problem
 from bot.survey.prefectures import prefecture_code_of_org, prefecture_name
 from bot.survey.respondent import KOUIKI, parse_field
 
@@ -327,16 +326,13 @@ def org_name_findings(
 
 
 def _municipality_findings(survey: Survey, entry: Entry, value: str, code: str) -> list[Finding]:
-    name = prefecture_name(code) or ""
-    body = value[len(code) + len(name):]
-    if body.endswith(KOUIKI):
-        body = body[: -len(KOUIKI)]
-    if municipalities.find(code, body) is not None:
+    placement = place(value, code)
+    if placement.listed is not None:
         return []
-    elsewhere = [m.prefecture for m in municipalities.find_everywhere(body) if m.prefecture_code != code]
-    if elsewhere:
+    name, body = prefecture_name(code) or "", placement.body
+    if placement.elsewhere:
         problem = msg.NOT_IN_PREFECTURE_ELSEWHERE.format(
-            name=body, prefecture=name, elsewhere=msg.PLACE_SEPARATOR.join(elsewhere)
+            name=body, prefecture=name, elsewhere=msg.PLACE_SEPARATOR.join(m.prefecture for m in placement.elsewhere)
         )
     else:
         problem = msg.NOT_IN_PREFECTURE.format(name=body, prefecture=name)

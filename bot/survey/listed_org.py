@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from bot.messages import respondent as respondent_msg
 from bot.messages import listed_org as msg
@@ -22,6 +23,26 @@ def _body(value: str, code: str) -> str:
     """`14神奈川県相模原市(広域)` -> `相模原市`."""
     body = value[len(code) + len(prefecture_name(code) or ""):]
     return body[: -len(KOUIKI)] if body.endswith(KOUIKI) else body
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where the list puts a 市区町村's 組織名: `listed` in the prefecture the name gives,
+    else `elsewhere` (the other prefectures with a municipality of that name)."""
+
+    body: str  # the municipality's name as written, without code, prefecture or (広域)
+    listed: municipalities.Municipality | None
+    elsewhere: tuple[municipalities.Municipality, ...]
+
+
+def place(org_name: str, code: str) -> Placement:
+    """The list's reading of a formatted 組織名 (`14神奈川県相模原市(広域)`) whose code is `code`:
+    the chat (check_listed) and the prefecture's checks (checks.py) word what it finds."""
+    body = _body(org_name, code)
+    listed = municipalities.find(code, body)
+    if listed is not None:
+        return Placement(body, listed, ())
+    return Placement(body, None, tuple(m for m in municipalities.find_everywhere(body) if m.prefecture_code != code))
 
 
 # 地方自治法's 広域連合 and 一部事務組合: every formal name carries one of these words.
@@ -56,16 +77,15 @@ def check_listed(role: str | None, result: FieldResult) -> FieldResult:
     code = prefecture_code_of_org(result.value)
     if code is None:
         return result
-    body = _body(result.value, code)
-    found = municipalities.find(code, body)
+    placement = place(result.value, code)
+    body, found = placement.body, placement.listed
     suffix = KOUIKI if role == ROLE_MEMBER else ""
     if found is None:
-        elsewhere = [m for m in municipalities.find_everywhere(body) if m.prefecture_code != code]
         prefecture = prefecture_name(code) or code
-        if not elsewhere:
+        if not placement.elsewhere:
             return FieldResult(ok=False, error=msg.NOT_LISTED.format(name=body, prefecture=prefecture))
         offers = msg.OFFER_SEPARATOR.join(
-            msg.OFFER.format(prefecture=m.prefecture, value=m.org_name + suffix) for m in elsewhere
+            msg.OFFER.format(prefecture=m.prefecture, value=m.org_name + suffix) for m in placement.elsewhere
         )
         return FieldResult(ok=False, error=msg.LISTED_ELSEWHERE.format(name=body, prefecture=prefecture, offers=offers))
     listed = found.org_name + suffix
