@@ -114,7 +114,7 @@ class Config:
     reminder_days: tuple[int, ...] = (3, 1)
     reminder_interval: float = 900.0  # seconds between reminder checks; 0 turns them off
     redis_namespace: str = "mn2307"
-    download_hosts: str = ""  # DOWNLOAD_HOSTS: hosts besides Teams' own that dropped files may come from
+    download_hosts: str = ""  # DOWNLOAD_HOSTS: hosts besides Teams' own for dropped files and FileConsent uploads
     # Days after the deadline when personal fields are erased; None: never (bot/retention.py).
     retain_days_after_deadline: int | None = None
     retention_interval: float = 3600.0  # seconds between retention checks

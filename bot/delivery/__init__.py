@@ -91,9 +91,9 @@ def build_delivery(
     Replies go through the turn's context, so no adapter is needed here. `downloader`
     defaults to Teams' file hosts plus DOWNLOAD_HOSTS; `staff` to PREFECTURE_STAFF and
     the grants kept in Redis."""
-    files = FileDelivery(config, redis_client, store, survey)
-    index = AnswerIndex(redis_client, config.redis_namespace)
     downloader = downloader or build_downloader(config.download_hosts)
+    files = FileDelivery(config, redis_client, store, survey, downloader)
+    index = AnswerIndex(redis_client, config.redis_namespace)
     staff = staff or StaffGrants(redis_client, config.redis_namespace, config.prefecture_staff)
     collector = Collector(config, redis_client, store, survey, index, files, downloader, staff)
     country = CountryDesk(config, survey, files, collector)

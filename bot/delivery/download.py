@@ -1,4 +1,5 @@
-"""Fetching a file someone dropped into a Teams chat, and nothing else.
+"""Fetching a file someone dropped into a Teams chat, putting a workbook into the user's
+OneDrive when they accept a FileConsentCard, and nothing else.
 
 A dropped file reaches the bot as an attachment of type
 `application/vnd.microsoft.teams.file.download.info` whose `content.downloadUrl` is a
@@ -24,7 +25,11 @@ request wants; before anything is fetched:
   logged for operators (host and port only: the URL's query is a credential).
 
 `Downloader.fetch(url) -> bytes` is the one way the bot fetches user files (集計's
-dropped workbooks; the import of a dropped answer sheet).
+dropped workbooks; the import of a dropped answer sheet). `Downloader.upload(url, data)`
+is the one way it sends one: a FileConsent invoke's `uploadInfo.uploadUrl`, e.g.
+`https://contoso-my.sharepoint.com/personal/…/uploadSession?…`, is also request body,
+so it passes the same checks (no redirects followed: the PUT goes where Teams said, or
+nowhere).
 """
 from __future__ import annotations
 
@@ -52,6 +57,7 @@ MAX_REDIRECTS = 3
 # memory bounded (each holds at most max_bytes).
 MAX_PARALLEL = 4
 TIMEOUT = aiohttp.ClientTimeout(total=30, sock_connect=10, sock_read=15)
+UPLOAD_TIMEOUT = aiohttp.ClientTimeout(total=60, sock_connect=10)
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _CHUNK = 64 * 1024
 _HOST_NAME = re.compile(r"^(?:\*\.)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$")
@@ -102,6 +108,14 @@ def parse_hosts(text: str) -> tuple[AllowedHost, ...]:
     return tuple(hosts)
 
 
+def _logged(reason: str, url: URL | None, what: str) -> str:
+    """Logs why a transfer was not made (host and port only: the URL's query is a
+    credential) and returns the reason with them."""
+    where = f"{url.scheme}://{url.raw_host}:{url.port}" if url is not None and url.raw_host else "?"
+    log.warning("%s not made (%s): %s", what, where, reason)
+    return f"{reason} ({where})"
+
+
 class DownloadFailed(Exception):
     """A fetch that did not bring the file, for whatever reason. `message` is what the
     user is told, the same for every failure; `str()` is the reason, for logs only."""
@@ -142,41 +156,62 @@ class Downloader:
         """The one text a user sees for any failed fetch."""
         return msg.DOWNLOAD_FAILED.format(limit=size_text(self.max_bytes))
 
-    def _fail(self, reason: str, url: URL | None = None) -> DownloadFailed:
-        where = f"{url.scheme}://{url.raw_host}:{url.port}" if url is not None and url.raw_host else "?"
-        log.warning("download not made (%s): %s", where, reason)
-        return DownloadFailed(self.failure_message, f"{reason} ({where})")
+    def _fail(self, reason: str, url: URL | None = None, what: str = "download") -> DownloadFailed:
+        return DownloadFailed(self.failure_message, _logged(reason, url, what))
 
-    def checked(self, url: str | URL) -> URL:
-        """The URL, if it may be fetched; DownloadFailed otherwise."""
+    def checked(self, url: str | URL, what: str = "download") -> URL:
+        """The URL, if it may be fetched (or uploaded to); DownloadFailed otherwise."""
         try:
             target = url if isinstance(url, URL) else URL(url)
             host = (target.raw_host or "").lower().rstrip(".")
             port = target.port
         except (ValueError, UnicodeError, TypeError):
-            raise self._fail("not a URL") from None
+            raise self._fail("not a URL", what=what) from None
         if target.scheme != "https":
-            raise self._fail(f"scheme {target.scheme or 'none'!r} is not https", target)
+            raise self._fail(f"scheme {target.scheme or 'none'!r} is not https", target, what)
         if target.raw_user is not None or target.raw_password is not None:
-            raise self._fail("user info in the URL", target)
+            raise self._fail("user info in the URL", target, what)
         if not host or port is None or not any(rule.allows(host, port) for rule in self.hosts):
-            raise self._fail("host not on the allowlist", target)
+            raise self._fail("host not on the allowlist", target, what)
         return target
+
+    def _session(self, timeout: aiohttp.ClientTimeout) -> aiohttp.ClientSession:
+        connector = aiohttp.TCPConnector(ssl=self._ssl, resolver=self._resolver, force_close=True)
+        return aiohttp.ClientSession(
+            connector=connector, timeout=timeout, auto_decompress=False, trust_env=False,
+            cookie_jar=aiohttp.DummyCookieJar(),
+        )
 
     async def fetch(self, url: str) -> bytes:
         target = self.checked(url)
-        async with self._slots:
-            connector = aiohttp.TCPConnector(ssl=self._ssl, resolver=self._resolver, force_close=True)
-            async with aiohttp.ClientSession(
-                connector=connector, timeout=self._timeout, auto_decompress=False, trust_env=False,
-                cookie_jar=aiohttp.DummyCookieJar(),
-            ) as http:
-                try:
-                    return await self._follow(http, target)
-                except DownloadFailed:
-                    raise
-                except (aiohttp.ClientError, asyncio.TimeoutError, OSError, ValueError, UnicodeError) as error:
-                    raise self._fail(type(error).__name__, target) from None
+        async with self._slots, self._session(self._timeout) as http:
+            try:
+                return await self._follow(http, target)
+            except DownloadFailed:
+                raise
+            except (aiohttp.ClientError, asyncio.TimeoutError, OSError, ValueError, UnicodeError) as error:
+                raise self._fail(type(error).__name__, target) from None
+
+    async def upload(self, url: str, data: bytes) -> bool:
+        """PUTs `data` to a OneDrive upload session; True when OneDrive took it (200/201).
+        Failures (a refused address among them) are logged and return False: the user is
+        offered the download link instead."""
+        try:
+            target = self.checked(url, "upload")
+        except DownloadFailed:
+            return False
+        # One PUT with the whole range: an upload session takes a single chunk up to
+        # 60 MiB, and these workbooks stay far below 4 MB, so no chunking is needed.
+        headers = {"Content-Length": str(len(data)), "Content-Range": f"bytes 0-{len(data) - 1}/{len(data)}"}
+        try:
+            async with self._slots, self._session(UPLOAD_TIMEOUT) as http:
+                async with http.put(target, data=data, headers=headers, allow_redirects=False) as response:
+                    if response.status in (200, 201):
+                        return True
+                    _logged(f"status {response.status}: {(await response.text())[:200]!r}", target, "upload")
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError, ValueError, UnicodeError) as error:
+            _logged(type(error).__name__, target, "upload")
+        return False
 
     async def _follow(self, http: aiohttp.ClientSession, target: URL) -> bytes:
         for _hop in range(self._max_redirects + 1):

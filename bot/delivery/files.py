@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-import aiohttp
 import redis.asyncio
 from aiohttp import web
 from botbuilder.core import InvokeResponse, TurnContext
@@ -21,6 +20,7 @@ from botbuilder.core import InvokeResponse, TurnContext
 from bot import cards
 from bot.audit import audit
 from bot.config import JST, Config
+from bot.delivery.download import Downloader
 from bot.delivery.tokens import KIND_ANSWER, KIND_PREFECTURE_LIST, sign, verify
 from bot.dialogs.effects import Export
 from bot.dialogs.session import Session
@@ -38,7 +38,6 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 FILES_ROUTE = "/files/{token}"
 # Bytes offered on a FileConsentCard wait this long for the user's accept/decline.
 CONSENT_TTL_SECONDS = 3600
-UPLOAD_TIMEOUT = aiohttp.ClientTimeout(total=60, sock_connect=10)
 
 
 @dataclass(frozen=True)
@@ -101,8 +100,14 @@ def _not_found() -> web.Response:
 
 
 class FileDelivery:
-    def __init__(self, config: Config, client: redis.asyncio.Redis, store: TurnStore, survey: SurveyLike) -> None:
+    """`downloader` puts accepted FileConsent uploads where Teams said, if its allowlist
+    lets it (the same hosts files are fetched from)."""
+
+    def __init__(
+        self, config: Config, client: redis.asyncio.Redis, store: TurnStore, survey: SurveyLike, downloader: Downloader
+    ) -> None:
         self._config = config
+        self._downloader = downloader
         self._client = client
         self._store = store
         self._survey = survey
@@ -199,7 +204,7 @@ class FileDelivery:
         kind, subject = stored[b"kind"].decode("utf-8"), stored[b"subject"].decode("utf-8")
         upload_info = value.get("uploadInfo") if isinstance(value.get("uploadInfo"), dict) else {}
         if value.get("action") == "accept" and upload_info.get("uploadUrl"):
-            if await self._upload(str(upload_info["uploadUrl"]), stored[b"data"]):
+            if await self._downloader.upload(str(upload_info["uploadUrl"]), stored[b"data"]):
                 await self._client.delete(self._file_key(file_id))
                 audit("workbook_download", **_what(kind, subject), by=user_ref(user_key_of(turn_context.activity)), via="onedrive")
                 card = cards.file_info_card(
@@ -216,23 +221,6 @@ class FileDelivery:
             text = msg.DECLINED
         await turn_context.send_activity(to_activity(text, [await self.link_card(name, kind, subject)]))
         return InvokeResponse(status=200)
-
-    async def _upload(self, url: str, data: bytes) -> bool:
-        # One PUT with the whole range: OneDrive upload sessions take a single chunk up
-        # to 60 MiB, and these workbooks stay far below 4 MB, so no chunking is needed.
-        headers = {
-            "Content-Length": str(len(data)),
-            "Content-Range": f"bytes 0-{len(data) - 1}/{len(data)}",
-        }
-        try:
-            async with aiohttp.ClientSession(timeout=UPLOAD_TIMEOUT) as http:
-                async with http.put(url, data=data, headers=headers) as response:
-                    if response.status in (200, 201):
-                        return True
-                    log.warning("upload to OneDrive answered %s: %s", response.status, (await response.text())[:200])
-        except (aiohttp.ClientError, TimeoutError) as error:
-            log.warning("upload to OneDrive failed: %r", error)
-        return False
 
     # --- GET /files/{token} --------------------------------------------------------------
     async def serve(self, request: web.Request) -> web.Response:

@@ -133,6 +133,33 @@ async def test_not_fetched(host: FileHost, downloader: MakeDownloader, url_of, h
     assert await reached_by_a_plain_client(host, url)
 
 
+@pytest.mark.parametrize(("url_of", "hosts_of"), [c[1:] for c in NOT_FETCHED], ids=[c[0] for c in NOT_FETCHED])
+async def test_not_uploaded_to(host: FileHost, downloader: MakeDownloader, url_of, hosts_of) -> None:
+    """A FileConsent uploadUrl is request body too: the same addresses are refused."""
+    uploader = downloader(hosts=hosts_of(host) if hosts_of else None)
+    assert await uploader.upload(url_of(host), b"personal data") is False
+    assert (host.requested, uploader._resolver.lookups, host.files["good.xlsx"]) == ([], [], DATA)
+
+
+async def test_a_listed_host_over_tls_is_uploaded_to(host: FileHost, downloader: MakeDownloader) -> None:
+    assert await downloader().upload(host.url(LISTED, "files/new.xlsx"), DATA) is True
+    assert (host.requested, host.files["new.xlsx"]) == (["put/new.xlsx"], DATA)
+
+
+# (case, path on the listed host, downloader options, requests the fake sees)
+NOT_UPLOADED: list[tuple[str, Callable[[FileHost], str], dict[str, Any], list[str]]] = [
+    ("redirect, even to a listed host", lambda h: f"redirect/x?to={h.url(ALSO_LISTED, 'files/new.xlsx')}", {}, ["redirect/x"]),
+    ("server error", lambda h: "files/fail.xlsx", {}, ["put/fail.xlsx"]),
+    ("untrusted certificate", lambda h: "files/new.xlsx", {"trust_test_ca": False}, []),
+]
+
+
+@pytest.mark.parametrize(("path_of", "options", "seen"), [c[1:] for c in NOT_UPLOADED], ids=[c[0] for c in NOT_UPLOADED])
+async def test_an_upload_that_fails_is_false(host: FileHost, downloader: MakeDownloader, path_of, options, seen) -> None:
+    assert await downloader(**options).upload(host.url(LISTED, path_of(host)), DATA) is False
+    assert (host.requested, "new.xlsx" in host.files) == (seen, False)
+
+
 async def test_file_url_is_not_read(downloader: MakeDownloader, tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("redis password")

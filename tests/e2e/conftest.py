@@ -9,6 +9,7 @@ import pytest
 
 from tests.e2e.harness import BOT_COMMAND, BotProcess
 from tests.fakes.connector import FakeConnector
+from tests.fakes.file_host import TestCA
 from tests.fakes.teams import TeamsClient, TeamsUser
 
 BotFactory = Callable[..., Awaitable[BotProcess]]
@@ -24,8 +25,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 @pytest.fixture(scope="session")
-async def _connector_server() -> AsyncIterator[FakeConnector]:
-    async with FakeConnector() as connector:
+def ca(tmp_path_factory: pytest.TempPathFactory) -> TestCA:
+    """The one CA of the suite's TLS fakes (OneDrive's uploads, SharePoint's downloads):
+    a bot process trusts one SSL_CERT_FILE."""
+    return TestCA(tmp_path_factory.mktemp("ca"))
+
+
+@pytest.fixture(scope="session")
+async def _connector_server(ca: TestCA) -> AsyncIterator[FakeConnector]:
+    async with FakeConnector(tls=ca.server_context(["localhost", "127.0.0.1"], "onedrive")) as connector:
         yield connector
 
 
@@ -48,11 +56,17 @@ async def bot_factory(request: pytest.FixtureRequest, tmp_path: Any) -> AsyncIte
     (REDIS_URL from the session's redis_url unless redis=False); all are stopped
     at the end of the test, and their logs printed if it failed."""
     started: list[BotProcess] = []
+    connector: FakeConnector = request.getfixturevalue("_connector_server")
+    trusted: TestCA = request.getfixturevalue("ca")
 
     async def start(
         command: Sequence[str] = BOT_COMMAND, env: Mapping[str, str] | None = None, redis: bool = True
     ) -> BotProcess:
         full_env = dict(env or {})
+        # FileConsent uploads go to the connector's HTTPS listener, which the bot must
+        # trust and allow as it would OneDrive (*.sharepoint.com).
+        full_env.setdefault("SSL_CERT_FILE", str(trusted.cert_file))
+        full_env["DOWNLOAD_HOSTS"] = ",".join(filter(None, (full_env.get("DOWNLOAD_HOSTS"), connector.upload_host)))
         if redis:
             full_env.setdefault("REDIS_URL", request.getfixturevalue("redis_url"))
         bot = BotProcess(command, env=full_env, log_path=tmp_path / f"bot-{len(started)}.log")

@@ -20,7 +20,7 @@ from bot.messages import list_sheets as sheet_msg
 from bot.survey import municipalities
 from tests.e2e.harness import BotProcess
 from tests.e2e.test_desk_e2e import hand_filled, walk_as
-from tests.e2e.test_files_e2e import ca, sharepoint  # noqa: F401 (fixtures: the fake SharePoint and its CA)
+from tests.e2e.test_files_e2e import sharepoint  # noqa: F401 (fixture: the fake SharePoint)
 from tests.e2e.transcripts import MUNICIPALITY_LONGEST, MUNICIPALITY_SHORT, play
 from tests.export.test_list_rows import list_bytes
 from tests.fakes.file_host import FileHost, TestCA

@@ -38,7 +38,7 @@ from tests.e2e.transcripts import (
     step,
 )
 from tests.export.test_list_reader import HAND_ROW, TEMPLATE_HEADERS, workbook_bytes
-from tests.e2e.test_files_e2e import ca, sharepoint  # noqa: F401 (fixtures: the fake SharePoint and its CA)
+from tests.e2e.test_files_e2e import sharepoint  # noqa: F401 (fixture: the fake SharePoint)
 from tests.fakes.file_host import FileHost, TestCA
 from tests.fakes.teams import FILE_CONSENT_CARD, TeamsClient, TeamsUser
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -143,6 +143,32 @@ async def test_export_declined_offers_a_link(bot, teams_client, fake_connector, 
     assert list_row(data) == expected_row(survey, "14神奈川県中井町")
 
 
+# An uploadUrl is request body: the bot puts the workbook only to https on an allowlisted
+# host (OneDrive's *.sharepoint.com, and DOWNLOAD_HOSTS: here the fake's HTTPS listener).
+NOT_UPLOADED_TO: list[tuple[str, Callable[[FakeConnector, str], str], str]] = [
+    ("http://", lambda c, name: f"{c.url}upload/{name}", "is not https"),
+    # The listener's certificate names 127.0.0.1 too: only the allowlist stops this one.
+    ("an address not on the allowlist", lambda c, name: f"https://127.0.0.1:{c.tls_port}/upload/{name}",
+     "host not on the allowlist"),
+    ("user info", lambda c, name: f"https://me@{c.upload_host}/upload/{name}", "user info in the URL"),
+    ("another internal service", lambda c, name: "https://localhost:6379/", "host not on the allowlist"),
+]
+
+
+@pytest.mark.parametrize(("url_of", "reason"), [c[1:] for c in NOT_UPLOADED_TO], ids=[c[0] for c in NOT_UPLOADED_TO])
+async def test_an_upload_url_off_the_allowlist_gets_the_link(
+    bot, teams_client, fake_connector, http_session, url_of, reason: str
+) -> None:
+    client = teams_client(bot)
+    await answer_quickly(client, "14神奈川県中井町")
+    [consent] = (await client.say("出力")).attachments(FILE_CONSENT_CARD)
+    status, _ = result = await client.file_consent("accept", upload_url=url_of(fake_connector, consent["name"]))
+    assert (status, result.replies.texts, fake_connector.uploads) == (200, [msg.UPLOAD_FAILED], {})
+    code, _, data = await get(http_session, download_url(result.replies))
+    assert code == 200 and list_row(data)[HEADERS.index("組織名")] == "14神奈川県中井町"
+    assert "upload not made" in bot.log_text() and reason in bot.log_text()
+
+
 @pytest.mark.parametrize("action", ["accept", "decline"])
 async def test_consent_for_a_forgotten_file(bot, teams_client, fake_connector, action: str) -> None:
     client = teams_client(bot)
@@ -193,11 +219,6 @@ async def test_group_chat_gets_a_link(bot, teams_client, http_session, survey) -
 
 
 # --- 集計 ---------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def ca(tmp_path_factory: pytest.TempPathFactory) -> TestCA:
-    return TestCA(tmp_path_factory.mktemp("ca"))
 
 
 @pytest.fixture

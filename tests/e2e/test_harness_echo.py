@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import signal
+import ssl
 import sys
 from collections.abc import AsyncIterator
 
@@ -16,12 +17,14 @@ from bot.messages.adapter import INVOKE_UNSUPPORTED, TURN_ERROR
 from tests.e2e.echo_app import FILE_BYTES, create_echo_app
 from tests.e2e.harness import ECHO_COMMAND, BotProcess, free_port
 from tests.fakes.connector import FakeConnector
+from tests.fakes.file_host import TestCA
 from tests.fakes.teams import FILE_CONSENT_CARD, TeamsClient, TeamsUser
 
 
 @pytest.fixture(scope="module")
-async def echo_bot() -> AsyncIterator[BotProcess]:
-    async with BotProcess(ECHO_COMMAND) as bot:
+async def echo_bot(ca: TestCA) -> AsyncIterator[BotProcess]:
+    # Trusts the connector's HTTPS listener, where FileConsent uploads go.
+    async with BotProcess(ECHO_COMMAND, env={"SSL_CERT_FILE": str(ca.cert_file)}) as bot:
         yield bot
 
 
@@ -244,12 +247,13 @@ async def test_startup_failure_quotes_the_log(tmp_path) -> None:
     ],
 )
 async def test_upload_endpoint_checks_content_range(
-    fake_connector: FakeConnector, http_session: aiohttp.ClientSession, chunks, statuses, stored
+    fake_connector: FakeConnector, http_session: aiohttp.ClientSession, ca: TestCA, chunks, statuses, stored
 ) -> None:
     got = []
+    trusting = ssl.create_default_context(cafile=ca.cert_file)
     for header, body in chunks:
         headers = {"Content-Range": header} if header else {}
-        async with http_session.put(fake_connector.upload_url("a.xlsx"), data=body, headers=headers) as response:
+        async with http_session.put(fake_connector.upload_url("a.xlsx"), data=body, headers=headers, ssl=trusting) as response:
             got.append(response.status)
     upload = fake_connector.uploads.get("a.xlsx")
     assert (got, bytes(upload.data) if upload else None) == (statuses, stored)

@@ -38,11 +38,6 @@ def survey():
 
 
 @pytest.fixture
-def ca(tmp_path_factory: pytest.TempPathFactory) -> TestCA:
-    return TestCA(tmp_path_factory.mktemp("ca"))
-
-
-@pytest.fixture
 async def sharepoint(ca: TestCA) -> AsyncIterator[FileHost]:
     async with serving(ca, ["localhost"]) as host:
         yield host

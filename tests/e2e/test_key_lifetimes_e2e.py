@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from bot.config import JST
 from bot.keyspace import DELETE, KEY_KINDS, KeyKind, kind_of
-from tests.e2e.test_files_e2e import ca, download_url, sharepoint  # noqa: F401 (fixtures)
+from tests.e2e.test_files_e2e import download_url, sharepoint  # noqa: F401 (fixtures)
 from tests.e2e.test_reminders_e2e import REMINDER_HEAD
 from tests.e2e.test_teamwork_e2e import NS, RESPONSIBLE, chat, code_in, requested, shared
 from tests.e2e.transcripts import MEMBER_13_2, MUNICIPALITY_SHORT, UNION_13_2, play

@@ -12,6 +12,7 @@ import asyncio
 import itertools
 import json
 import re
+import ssl
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -74,9 +75,15 @@ class Received:
 class FakeConnector:
     """Run with `async with FakeConnector() as connector:` or start()/close()."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, *, keep_activities: bool = True) -> None:
+    def __init__(
+        self, host: str = "127.0.0.1", port: int = 0, *, keep_activities: bool = True, tls: ssl.SSLContext | None = None
+    ) -> None:
         self._host = host
         self._port = port
+        # OneDrive's side of a FileConsent upload over HTTPS, as `localhost` (the name in
+        # the certificate `tls` carries): the bot puts files only to allowlisted https hosts.
+        self._tls = tls
+        self.tls_port = 0
         self._keep_activities = keep_activities
         self._runner: web.AppRunner | None = None
         self._ids = itertools.count(1)
@@ -122,7 +129,16 @@ class FakeConnector:
         site = web.TCPSite(self._runner, self._host, self._port)
         await site.start()
         self._port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        if self._tls is not None:
+            tls_site = web.TCPSite(self._runner, self._host, 0, ssl_context=self._tls)
+            await tls_site.start()
+            self.tls_port = tls_site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         return self
+
+    @property
+    def upload_host(self) -> str | None:
+        """`localhost:{port}` of the HTTPS listener, as DOWNLOAD_HOSTS names it; None without TLS."""
+        return f"localhost:{self.tls_port}" if self.tls_port else None
 
     async def close(self) -> None:
         if self._runner is not None:
@@ -166,6 +182,9 @@ class FakeConnector:
             return await asyncio.wait_for(self._changed.wait_for(predicate), timeout)
 
     def upload_url(self, name: str) -> str:
+        """Where a FileConsent upload goes: https when the connector has TLS, as OneDrive's is."""
+        if self.upload_host:
+            return f"https://{self.upload_host}/upload/{name}"
         return f"{self.url}upload/{name}"
 
     def download_url(self, name: str) -> str:

@@ -3,8 +3,8 @@ loopback with a certificate from a CA made here, that records every request.
 
 `TestCA` makes the CA and server certificates (written to PEM files: the bot under
 test trusts the CA through SSL_CERT_FILE, as Python's ssl reads it). `FileHost` serves
-`files` over TLS (and, for the "http:// is refused" case, over plain HTTP), plus
-routes that redirect, loop, compress or stall. `LoopbackResolver` makes allowlisted
+`files` over TLS (and, for the "http:// is refused" case, over plain HTTP), takes
+uploads (PUT), and has routes that redirect, loop, compress or stall. `LoopbackResolver` makes allowlisted
 host names (contoso.sharepoint.com …) resolve to the loopback server in process,
 and records each lookup.
 """
@@ -175,7 +175,17 @@ class FileHost:
                 pass
             return web.Response(body=b"late")
 
+        async def put(request: web.Request) -> web.StreamResponse:
+            # OneDrive's upload session, as far as the bot's one-chunk PUT needs it.
+            name = self._record(request, "put")
+            if name.startswith("fail"):
+                return web.json_response({"error": {"code": "generalException"}}, status=500)
+            self.files[name] = await request.read()
+            return web.json_response({"name": name, "size": len(self.files[name])}, status=201)
+
         app = web.Application()
+        app.router.add_put("/files/{name}", put)
+        app.router.add_put("/redirect/{name}", redirect)
         app.router.add_get("/files/{name}", sized)
         app.router.add_get("/chunked/{name}", chunked)
         app.router.add_get("/redirect/{name}", redirect)

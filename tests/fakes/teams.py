@@ -370,9 +370,12 @@ class TeamsClient:
             activity["replyToId"] = reply_to_id
         return await self.send(activity)
 
-    async def file_consent(self, action: str = "accept", replies: Replies | None = None) -> InvokeResult:
+    async def file_consent(
+        self, action: str = "accept", replies: Replies | None = None, upload_url: str | None = None
+    ) -> InvokeResult:
         """Answers the (last) FileConsentCard of `replies` (default: the last turn's,
-        else anything the bot sent here); on accept the upload URL is the fake's."""
+        else anything the bot sent here); on accept the upload URL is the fake's, unless
+        `upload_url` names another."""
         consent = self._find_consent(replies)
         attachment, activity_id = consent
         name = attachment.get("name") or "file"
@@ -381,7 +384,7 @@ class TeamsClient:
             file_type = name.rsplit(".", 1)[-1] if "." in name else ""
             value["uploadInfo"] = {
                 "name": name,
-                "uploadUrl": self.connector.upload_url(name),
+                "uploadUrl": upload_url or self.connector.upload_url(name),
                 "contentUrl": self.connector.download_url(name),
                 "uniqueId": str(uuid.uuid4()).upper(),
                 "fileType": file_type,

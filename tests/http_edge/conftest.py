@@ -13,6 +13,7 @@ from bot.app import create_app
 from bot.config import Config
 from tests.e2e.conftest import (  # noqa: F401  (fixtures, re-exported for this directory)
     _connector_server,
+    ca,
     bot_factory,
     fake_connector,
     http_session,
