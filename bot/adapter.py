@@ -45,6 +45,7 @@ from botframework.connector.skills import BotFrameworkClient
 from msrest.exceptions import SerializationError
 from msrest.serialization import Model
 
+from bot.http import signing_keys
 from bot.http.activity_body import read_activity_json
 from bot.http.auth import CredentialFactory, auth_refusal, sdk_configuration
 from bot.http.invokes import unsupported_invoke
@@ -606,6 +607,7 @@ def create_adapter(
     configured; `endpoints` are the SDK's settings named in bot.http.auth), with
     connector and user-token clients reused across turns. The credentials come from
     bot.identity (SingleTenant, UserAssignedMSI or MultiTenant)."""
+    signing_keys.install()
     configuration = sdk_configuration(app_id, app_password, tenant_id, app_type, endpoints, validate_authority)
     identity = credentials_factory(app_id, app_password, tenant_id, app_type)
     inner = ConfigurationBotFrameworkAuthentication(

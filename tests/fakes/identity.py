@@ -13,6 +13,7 @@ SDK's metadata fetch use). Nothing leaves 127.0.0.1.
 """
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import hmac
@@ -105,6 +106,9 @@ class FakeIdentityProvider:
     kid: str = field(default_factory=lambda: uuid.uuid4().hex)
     token_requests: list[TokenRequest] = field(default_factory=list)
     metadata_requests: int = 0
+    # While set and not released, the channel's metadata is not answered: a slow
+    # login.botframework.com.
+    metadata_gate: asyncio.Event | None = None
 
     def __post_init__(self) -> None:
         self.ca_file, self._cert_file, self._key_file = _tls_files(self.directory)
@@ -218,6 +222,8 @@ class FakeIdentityProvider:
 
     async def _channel_metadata(self, request: web.Request) -> web.Response:
         self.metadata_requests += 1
+        if self.metadata_gate is not None:
+            await self.metadata_gate.wait()
         return web.json_response(
             {
                 "issuer": CHANNEL_ISSUER,

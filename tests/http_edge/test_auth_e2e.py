@@ -5,17 +5,19 @@ bot's bearer token from the local endpoint; every kind of bad token gets 401 wit
 nothing stored and nothing sent."""
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator
 
+import aiohttp
 import pytest
 
 from bot.messages import adapter as msg
 from tests.e2e.harness import BotProcess
 from tests.fakes.connector import FakeConnector
 from tests.fakes.identity import CHANNEL_ISSUER, FakeIdentityProvider, _rsa_key
-from tests.fakes.teams import DEFAULT_BOT_APP_ID, TeamsClient
+from tests.fakes.teams import DEFAULT_BOT_APP_ID, TeamsClient, TeamsUser
 
 APP_PASSWORD = "local-test-app-password"
 SKEW = 5 * 60  # botframework-connector's clock tolerance for channel tokens
@@ -110,3 +112,43 @@ async def test_bad_token_is_401_with_nothing_stored_or_sent(
 async def test_the_sdk_fetched_the_local_metadata(secured_bot: BotProcess, idp: FakeIdentityProvider) -> None:
     # Fetched once (the SDK caches keys for a day), from loopback: nothing went elsewhere.
     assert idp.metadata_requests == 1
+
+
+async def test_a_slow_key_fetch_stalls_no_one_else(redis_url: str, teams_client, fake_connector: FakeConnector, tmp_path) -> None:
+    """The SDK fetches the channel's keys on the first authenticated request. While
+    login.botframework.com (here: a local issuer holding its answer) takes its time,
+    the bot still answers /healthz, and the turns waiting for the keys share one fetch."""
+    async with FakeIdentityProvider(DEFAULT_BOT_APP_ID, APP_PASSWORD) as slow_idp:
+        slow_idp.metadata_gate = asyncio.Event()
+        env = {**slow_idp.bot_env(), "REDIS_URL": redis_url, "REMINDER_INTERVAL_SECONDS": "0"}
+        async with BotProcess(env=env, log_path=tmp_path / "bot.log") as bot:
+            clients = [teams_client(bot, TeamsUser()) for _ in range(2)]
+            for client in clients:
+                client.auth_header = f"Bearer {slow_idp.channel_token(client.service_url)}"
+            turns = [asyncio.create_task(client.send(client.message_activity("開始"))) for client in clients]
+            async with asyncio.timeout(30):
+                while slow_idp.metadata_requests == 0:
+                    await asyncio.sleep(0.05)
+
+            async with aiohttp.ClientSession() as http, asyncio.timeout(10):
+                async with http.get(f"{bot.url}/healthz") as response:
+                    assert response.status == 200  # answered while the keys are still on their way
+            assert not any(turn.done() for turn in turns)
+
+            slow_idp.metadata_gate.set()
+            assert [(await turn).status for turn in turns] == [201, 201]
+            assert slow_idp.metadata_requests == 1
+
+
+async def test_keys_out_of_reach_are_503_and_the_bot_stays_up(redis_url: str, teams_client, fake_connector: FakeConnector, tmp_path) -> None:
+    """The bot's side failing (the issuer unreachable) is not the caller's fault: 503
+    (with Retry-After, bot.http.auth), which Bot Framework retries; nothing sent."""
+    async with FakeIdentityProvider(DEFAULT_BOT_APP_ID, APP_PASSWORD) as gone:
+        env = {**gone.bot_env(), "REDIS_URL": redis_url, "REMINDER_INTERVAL_SECONDS": "0"}
+        token = gone.channel_token
+    async with BotProcess(env=env, log_path=tmp_path / "bot.log") as bot:
+        client = teams_client(bot)
+        client.auth_header = f"Bearer {token(client.service_url)}"
+        result = await client.send(client.message_activity("開始"))
+        assert (result.status, result.body, fake_connector.posted_count) == (503, msg.AUTH_UNAVAILABLE, 0)
+        assert bot.is_running() and "OpenID metadata unavailable: ConnectionError" in bot.log_text()
