@@ -10,7 +10,8 @@ the fresh record.
 Users' records are not touched: one that still names the answer finds none on its
 next turn (TurnStore.load reads no answer) and is offered to start afresh, as after
 any other deletion. A turn that read the answer before the deletion cannot write it
-back: its save expects the old e_tag and finds no record.
+back, nor add to its history: its save expects the old e_tag (or, for history alone,
+the record) and finds no record.
 """
 from __future__ import annotations
 

@@ -33,6 +33,7 @@ MODE_ANY = "any"  # unconditional
 MODE_ABSENT = "absent"  # the key must not exist (creating a record)
 MODE_MATCH = "match"  # the key must exist with exactly this e_tag
 MODE_LENIENT = "lenient"  # MemoryStorage's rule: only a stored e_tag that differs conflicts
+MODE_PRESENT = "present"  # the key must exist; it is not written (a guard for list entries)
 
 # KEYS: the keys written, then the lists appended to. ARGV[1]: how many keys are
 # written; then one (mode, expected e_tag, payload) triple per written key; then one
@@ -55,6 +56,8 @@ for i = 1, n do
     local raw = redis.call('GET', key)
     if mode == 'absent' then
       if raw then return i end
+    elseif mode == 'present' then
+      if not raw then return i end
     else
       local expected = ARGV[3 * i]
       if raw then
@@ -71,7 +74,7 @@ for i = 1, n do
   end
 end
 for i = 1, n do
-  redis.call('SET', KEYS[i], ARGV[3 * i + 1])
+  if ARGV[3 * i - 1] ~= 'present' then redis.call('SET', KEYS[i], ARGV[3 * i + 1]) end
 end
 for j = n + 1, #KEYS do
   redis.call('RPUSH', KEYS[j], ARGV[3 * n + 1 + (j - n)])

@@ -32,6 +32,7 @@ from bot.state.redis_storage import (
     ETAG_FIELD,
     MODE_ABSENT,
     MODE_MATCH,
+    MODE_PRESENT,
     CasWrite,
     ETagConflict,
     RedisStorage,
@@ -200,6 +201,12 @@ class TurnStore:
         appends = [_history_entry(entry) for entry in state.history if entry.get("answer_id")]
         if not writes and not appends:
             return
+        # An answer's history is appended only while the answer exists: a turn that read it
+        # before its deletion must not recreate the list the deletion removed.
+        written = {write.key for write in writes}
+        for answer_key in dict.fromkeys(ANSWER_PREFIX + str(e["answer_id"]) for e in state.history if e.get("answer_id")):
+            if answer_key not in written:
+                writes.append(CasWrite(answer_key, {}, MODE_PRESENT))
         etags = await self._storage.compare_and_set(writes, appends)
         state.history = []
         for target, etag in zip(targets, etags):

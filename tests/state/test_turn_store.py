@@ -288,6 +288,26 @@ async def case_run_without_conflict_calls_once(store: TurnStore) -> None:
     assert (await store.load("u9")).answer == new_answer("A")
 
 
+async def case_history_of_an_unchanged_answer_is_appended(store: TurnStore) -> None:
+    state = await seed(store, "u1", "A")
+    state.history = [{"answer_id": "A", "kind": "exported"}]
+    await store.save(state)  # the answer itself is not written: only its history grows
+    client = store.storage.client
+    assert await client.lrange(f"{NS}:history:A", 0, -1) == [b'{"kind":"exported"}']
+
+
+async def case_history_of_a_deleted_answer_is_not_recreated(store: TurnStore) -> None:
+    state = await seed(store, "u1", "A")
+    client = store.storage.client
+    await client.delete(f"{NS}:answer:A", f"{NS}:history:A")  # deleted after this turn read it
+    state.user["cursor"] = "2"
+    state.history = [{"answer_id": "A", "kind": "exported"}]
+    with pytest.raises(ETagConflict, match="answer:A"):
+        await store.save(state)
+    assert await client.exists(f"{NS}:history:A", f"{NS}:answer:A") == 0
+    assert (await store.load("u1")).user.get("cursor") is None  # all or nothing: the user record too
+
+
 CASES: list[Callable[[TurnStore], Awaitable[None]]] = [
     case_new_user_loads_empty,
     case_saved_state_loads_back,
@@ -312,6 +332,8 @@ CASES: list[Callable[[TurnStore], Awaitable[None]]] = [
     case_run_retries_after_interleaved_writer,
     case_run_gives_up_after_bounded_retries,
     case_run_without_conflict_calls_once,
+    case_history_of_an_unchanged_answer_is_appended,
+    case_history_of_a_deleted_answer_is_not_recreated,
 ]
 
 
