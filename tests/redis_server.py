@@ -6,6 +6,7 @@ so the data outlives the bot process under test.
 """
 from __future__ import annotations
 
+import random
 import shutil
 import socket
 import subprocess
@@ -20,10 +21,31 @@ from bot.state.embedded_redis import redis_server_executable, wait_ready
 READY_TIMEOUT_S = 10.0
 
 
-def free_tcp_port() -> int:
+# redis-server in cluster mode also listens on port + 10000 (the cluster bus), and exits
+# at start when that is taken or above 65535: an ephemeral port (up to 60999) often is.
+CLUSTER_BUS_OFFSET = 10000
+
+
+def _bindable(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def free_tcp_port(cluster: bool = False) -> int:
+    """A free loopback port; with `cluster`, one whose cluster bus port is free too."""
+    if not cluster:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.bind(("127.0.0.1", 0))
+            return sock.getsockname()[1]
+    for _ in range(200):
+        port = random.randint(20000, 65535 - CLUSTER_BUS_OFFSET)
+        if _bindable(port) and _bindable(port + CLUSTER_BUS_OFFSET):
+            return port
+    raise RuntimeError("no free port pair for a cluster-mode redis-server")
 
 
 class RedisServerProcess:
@@ -61,7 +83,7 @@ class RedisServerProcess:
         attempts = 1 if self._requested_port else 3
         last_error: Exception | None = None
         for _ in range(attempts):
-            port = self._requested_port or free_tcp_port()
+            port = self._requested_port or free_tcp_port(cluster="--cluster-enabled" in self._extra_args)
             process = subprocess.Popen(
                 [
                     redis_server_executable(),
