@@ -72,7 +72,7 @@ KEY_KINDS: tuple[KeyKind, ...] = (
     KeyKind("unions", "unions:", "{prefecture code}", "hash", CODEC_TEXT_HASH, None,
             "kept (the prefecture's 広域連合等 the bot knows: 組織名 → answer id); an answer's entry "
             "leaves it when deleted", True, KEEP, "bot/state/q13_board.py"),
-    KeyKind("code", "code:", "{CODE}", "string", CODEC_JSON, CODE_TTL_SECONDS,
+    KeyKind("code", "code:", "{CODE}", "string", CODEC_RECORD, CODE_TTL_SECONDS,
             "7 days; deleted with its answer and at retention", True, DELETE, "bot/state/codes.py"),
     KeyKind("guess", "guess:", "{user_key}", "string", CODEC_TEXT, GUESS_WINDOW_SECONDS,
             "1 hour from the first wrong code", False, DELETE, "bot/state/codes.py"),

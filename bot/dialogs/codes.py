@@ -71,7 +71,7 @@ class CodeLookup:
 
 @dataclass(frozen=True)
 class NewCode:
-    """A code the turn handed out, stored by the bot once the turn is saved."""
+    """A code the turn handed out, stored in the turn's own save (bot/state/codes.py)."""
 
     code: str
     purpose: Purpose

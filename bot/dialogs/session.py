@@ -55,7 +55,7 @@ class Session:
     other: AnswerRecord | None = None  # an answer the user reviews or joins
     history: list[HistoryEntry] | None = None
     switched: bool = False  # the user now works on `other` (参加)
-    new_codes: list[NewCode] = field(default_factory=list)  # stored by the bot after the save
+    new_codes: list[NewCode] = field(default_factory=list)  # stored in the turn's save
     # The prefecture code when the user is prefecture staff (PREFECTURE_STAFF, or granted
     # by an administrator in the chat).
     staff_prefecture: str | None = None

@@ -222,6 +222,9 @@ class SurveyBot(ActivityHandler):
             session.user.reference = reference
             self._write_back(state, session, read_user, read_answer, read_other)
             state.history = list(session.events)
+            created_at = session.now.isoformat(timespec="seconds")
+            for new in session.new_codes:
+                state.create(*self.codes.new_record(new, session.user_key, created_at))
             return session
 
         try:
@@ -239,8 +242,6 @@ class SurveyBot(ActivityHandler):
             await turn_context.send_activity(msg.BUSY_OWN if conflict.key == USER_PREFIX + user_key else msg.BUSY)
             return None
         audit_turn(session.events)
-        for new in session.new_codes:
-            await self.codes.store(new.code, new.purpose, new.answer_id, session.user_key, session.now.isoformat(timespec="seconds"))
         await self.send_replies(turn_context, session)
         if self.effects is not None:
             for effect in session.effects:

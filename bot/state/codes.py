@@ -13,12 +13,15 @@ from bot.dialogs.codes import (  # noqa: F401  (re-exported: the names callers k
     PURPOSE_SHARE,
     CodeLookup,
     CodeRecord,
+    NewCode,
     Purpose,
     new_code,
     normalise_code,
 )
+from bot.state.redis_storage import encode_record, new_etag
 from bot.stored_json import RecordError
 
+CODE_PREFIX = "code:"
 CODE_TTL_SECONDS = 7 * 24 * 3600
 GUESS_LIMIT = 10
 GUESS_WINDOW_SECONDS = 3600
@@ -32,14 +35,21 @@ class Codes:
         self._ns = namespace
 
     def _key(self, code: str) -> str:
-        return f"{self._ns}:code:{code}"
+        return f"{self._ns}:{CODE_PREFIX}{code}"
 
     def _guess_key(self, user_key: str) -> str:
         return f"{self._ns}:guess:{user_key}"
 
+    @staticmethod
+    def new_record(new: NewCode, by: str, created_at: str) -> tuple[str, dict[str, str], int]:
+        """(key in the namespace, record, lifetime) of a code a turn hands out, for
+        `TurnState.create`: the code is stored in the turn's own save, or not at all."""
+        return CODE_PREFIX + new.code, CodeRecord(new.purpose, new.answer_id, by, created_at).to_json(), CODE_TTL_SECONDS
+
     async def store(self, code: str, purpose: str, answer_id: str, by: str, created_at: str) -> None:
-        payload = CodeRecord(Purpose(purpose), answer_id, by, created_at).to_json()
-        await self._client.set(self._key(code), json.dumps(payload, ensure_ascii=False), ex=CODE_TTL_SECONDS)
+        """A code stored outside a turn (tools, tests), in the form a turn stores it."""
+        key, record, ttl = self.new_record(NewCode(code, Purpose(purpose), answer_id), by, created_at)
+        await self._client.set(f"{self._ns}:{key}", encode_record(record, new_etag(), key), ex=ttl)
 
     async def revoke(self, code: str) -> None:
         await self._client.delete(self._key(code))

@@ -36,8 +36,8 @@ MODE_LENIENT = "lenient"  # MemoryStorage's rule: only a stored e_tag that diffe
 MODE_PRESENT = "present"  # the key must exist; it is not written (a guard for list entries)
 
 # KEYS: the keys written, then the lists appended to. ARGV[1]: how many keys are
-# written; then one (mode, expected e_tag, payload) triple per written key; then one
-# value per list entry. All keys are checked before any is written, so a write of
+# written; then one (mode, expected e_tag, payload, lifetime in seconds or 0) quadruple
+# per written key; then one value per list entry. All keys are checked before any is written, so a write of
 # several keys (and its list entries) is all or nothing. Returns 0,
 # or the 1-based index of the first key whose check failed.
 _CAS_SCRIPT = """
@@ -51,7 +51,7 @@ end
 local n = tonumber(ARGV[1])
 for i = 1, n do
   local key = KEYS[i]
-  local mode = ARGV[3 * i - 1]
+  local mode = ARGV[4 * i - 2]
   if mode ~= 'any' then
     local raw = redis.call('GET', key)
     if mode == 'absent' then
@@ -59,7 +59,7 @@ for i = 1, n do
     elseif mode == 'present' then
       if not raw then return i end
     else
-      local expected = ARGV[3 * i]
+      local expected = ARGV[4 * i - 1]
       if raw then
         local current = stored_etag(raw)
         if mode == 'match' then
@@ -74,10 +74,17 @@ for i = 1, n do
   end
 end
 for i = 1, n do
-  if ARGV[3 * i - 1] ~= 'present' then redis.call('SET', KEYS[i], ARGV[3 * i + 1]) end
+  if ARGV[4 * i - 2] ~= 'present' then
+    local ttl = tonumber(ARGV[4 * i + 1])
+    if ttl > 0 then
+      redis.call('SET', KEYS[i], ARGV[4 * i], 'EX', ttl)
+    else
+      redis.call('SET', KEYS[i], ARGV[4 * i])
+    end
+  end
 end
 for j = n + 1, #KEYS do
-  redis.call('RPUSH', KEYS[j], ARGV[3 * n + 1 + (j - n)])
+  redis.call('RPUSH', KEYS[j], ARGV[4 * n + 1 + (j - n)])
 end
 return 0
 """
@@ -105,6 +112,7 @@ class CasWrite:
     data: Mapping[str, Any]
     mode: str = MODE_ANY
     expected_etag: str = ""
+    ttl_s: int = 0  # a lifetime for the key (e.g. a code's 7 days); 0: none
 
 
 @dataclass(frozen=True)
@@ -239,7 +247,7 @@ class RedisStorage(Storage):
         etags = [new_etag() for _ in writes]
         args: list[str] = [str(len(writes))]
         for write, etag in zip(writes, etags):
-            args += [write.mode, write.expected_etag, encode_record(write.data, etag, write.key)]
+            args += [write.mode, write.expected_etag, encode_record(write.data, etag, write.key), str(write.ttl_s)]
         for entry in appends:
             args.append(entry.value)
         keys = [self.redis_key(write.key) for write in writes] + [self.redis_key(entry.key) for entry in appends]

@@ -106,6 +106,9 @@ class TurnState:
     other_id: str | None = None
     other: dict[str, Any] | None = None
     other_etag: str | None = None
+    # Records the turn creates beside its own (the codes of 共有 and 確認依頼), written in
+    # the same script, each only if its key is free: `create`.
+    created: list[CasWrite] = field(default_factory=list)
     # What was loaded (or last saved): save writes only what differs from it.
     _user_seen: dict[str, Any] | None = field(default=None, repr=False, compare=False)
     _answer_seen: dict[str, Any] | None = field(default=None, repr=False, compare=False)
@@ -132,6 +135,11 @@ class TurnState:
             raise ValueError(f"{self.user_key}: {answer_id!r} is the user's own answer, not another")
         self.other_id, self.other, self.other_etag = answer_id, answer, etag
         self._other_seen = _snapshot(answer)
+
+    def create(self, key: str, data: dict[str, Any], ttl_s: int = 0) -> None:
+        """A record (key relative to the namespace) saved with the turn, only if no record
+        has the key: a taken key is a conflict, and the turn is redone."""
+        self.created.append(CasWrite(key, data, MODE_ABSENT, ttl_s=ttl_s))
 
     def adopt_other(self) -> None:
         """The user now works on the tracked answer (参加): it is saved as theirs."""
@@ -198,6 +206,7 @@ class TurnStore:
                 raise ValueError(f"{state.user_key}: the other answer {answer_id!r} became the user's; use adopt_other")
             writes.append(self._conditional(ANSWER_PREFIX + state.other_id, state.other, state.other_etag))
             targets.append("other")
+        writes += state.created
         appends = [_history_entry(entry) for entry in state.history if entry.get("answer_id")]
         if not writes and not appends:
             return
@@ -209,6 +218,7 @@ class TurnStore:
                 writes.append(CasWrite(answer_key, {}, MODE_PRESENT))
         etags = await self._storage.compare_and_set(writes, appends)
         state.history = []
+        state.created = []
         for target, etag in zip(targets, etags):
             if target == "user":
                 state.user_etag = etag

@@ -30,7 +30,7 @@ CASES: list[tuple[str, str, Any, Any]] = [
     ("q13_board", "14", {"14神奈川県相模原市".encode(): b'{"type":"x","answer_id":"a1","q13":[1]}'},
      {"14神奈川県相模原市": {"type": "x", "answer_id": "a1", "q13": [1]}}),
     ("unions", "40", {"40福岡県介護保険広域連合".encode(): b"a7"}, {"40福岡県介護保険広域連合": "a7"}),
-    ("code", "ABCD-EFGH", b'{"purpose":"share","answer_id":"a1"}', {"purpose": "share", "answer_id": "a1"}),
+    ("code", "ABCD-EFGH", b'{"purpose":"share","answer_id":"a1","e_tag":"ef56"}', {"purpose": "share", "answer_id": "a1"}),
     ("kept_list_rows", "u9", {"中井町.xlsx".encode(): '["14神奈川県中井町","①"]'.encode()}, {"中井町.xlsx": ["14神奈川県中井町", "①"]}),
     ("reminded", "a1:2023-07-21:3", b"1", "1"),
     ("link_secret", "file_links", SECRET, base64.b64encode(SECRET).decode()),

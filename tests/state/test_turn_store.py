@@ -308,6 +308,29 @@ async def case_history_of_a_deleted_answer_is_not_recreated(store: TurnStore) ->
     assert (await store.load("u1")).user.get("cursor") is None  # all or nothing: the user record too
 
 
+async def case_created_record_is_saved_with_the_turn_and_expires(store: TurnStore) -> None:
+    state = await seed(store, "u1", "A")
+    state.user["cursor"] = "2"
+    state.create("code:ABCD-EFGH", {"purpose": "share", "answer_id": "A"}, ttl_s=600)
+    trips = RoundTrips(store.storage.client)
+    assert await trips.measure(store.save(state)) == (["evalsha"], {"evalsha": 1, "get": 2, "set": 2})
+    client = store.storage.client
+    assert 0 < await client.ttl(f"{NS}:code:ABCD-EFGH") <= 600
+    assert state.created == []  # saved once, not again with the next save
+
+
+async def case_created_record_on_a_taken_key_conflicts(store: TurnStore) -> None:
+    client = store.storage.client
+    await client.set(f"{NS}:code:ABCD-EFGH", b'{"answer_id":"B"}')
+    state = await seed(store, "u1", "A")
+    state.user["cursor"] = "2"
+    state.create("code:ABCD-EFGH", {"purpose": "share", "answer_id": "A"}, ttl_s=600)
+    with pytest.raises(ETagConflict, match="code:ABCD-EFGH"):
+        await store.save(state)
+    assert await client.get(f"{NS}:code:ABCD-EFGH") == b'{"answer_id":"B"}'
+    assert (await store.load("u1")).user.get("cursor") is None  # all or nothing
+
+
 CASES: list[Callable[[TurnStore], Awaitable[None]]] = [
     case_new_user_loads_empty,
     case_saved_state_loads_back,
@@ -334,6 +357,8 @@ CASES: list[Callable[[TurnStore], Awaitable[None]]] = [
     case_run_without_conflict_calls_once,
     case_history_of_an_unchanged_answer_is_appended,
     case_history_of_a_deleted_answer_is_not_recreated,
+    case_created_record_is_saved_with_the_turn_and_expires,
+    case_created_record_on_a_taken_key_conflicts,
 ]
 
 

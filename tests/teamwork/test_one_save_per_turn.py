@@ -25,6 +25,7 @@ from botbuilder.schema import Activity, ChannelAccount, ConversationAccount
 
 from bot.cards.common import answer_data
 from bot.config import Config
+from bot.dialogs import teamwork
 from bot.dialogs.conversation import Conversation
 from bot.dialogs.inputs import read_input
 from bot.dialogs.effects import EFFECT_KINDS, Effect
@@ -32,7 +33,7 @@ from bot.dialogs.session import Session
 from bot.dialogs.survey_bot import SurveyBot
 from bot.messages import conversation as conv_msg
 from bot.messages import teamwork as msg
-from bot.state.codes import Codes
+from bot.state.codes import CODE_TTL_SECONDS, Codes
 from bot.state.history import History
 from bot.state.redis_storage import CasWrite, ListAppend, new_etag
 from bot.state.turn_store import SAVE_ATTEMPTS, TurnStore
@@ -257,3 +258,57 @@ async def test_a_redone_turn_counts_a_wrong_code_once(office: Office) -> None:
     assert len(office.saves) == 3  # done three times
     assert replies == [msg.CODE_INVALID]
     assert await office.client.get(f"{NS}:guess:mate") == b"1"  # one guess
+
+
+# --- 確認依頼 and 共有 hand out a code: stored in the turn's one save, or not at all ---------------
+
+TAKEN = "TAKN-CODE"
+# (command, the code's purpose, the history entry the turn adds)
+CODE_TURNS = [("確認依頼", "confirm", "request"), ("共有", "share", "share")]
+
+
+@pytest.mark.parametrize(("command", "purpose", "entry"), CODE_TURNS, ids=["request", "share"])
+async def test_a_code_is_stored_in_the_turns_one_save(office: Office, command: str, purpose: str, entry: str) -> None:
+    answer_id = await office.answer_id("resp")
+    office.saves.clear()
+    code = await code_of(office, "resp", command)
+    [keys] = office.saves
+    assert f"code:{code}" in keys
+    stored = await office.record(f"code:{code}")
+    assert (stored["purpose"], stored["answer_id"], stored["by"]) == (purpose, answer_id, "resp")
+    assert 0 < await office.client.ttl(f"{NS}:code:{code}") <= CODE_TTL_SECONDS
+    assert (await office.history(answer_id))[-1] == entry
+
+
+@pytest.mark.parametrize(("command", "purpose", "entry"), CODE_TURNS, ids=["request", "share"])
+async def test_a_code_already_taken_is_drawn_again(
+    office: Office, monkeypatch: pytest.MonkeyPatch, command: str, purpose: str, entry: str
+) -> None:
+    await office.client.set(f"{NS}:code:{TAKEN}", json.dumps({"purpose": purpose, "answer_id": "someone-else"}))
+    drawn = iter([TAKEN, "FRSH-CODE"])
+    monkeypatch.setattr(teamwork, "new_code", lambda: next(drawn))
+    office.saves.clear()
+    assert await code_of(office, "resp", command) == "FRSH-CODE"
+    assert len(office.saves) == 2  # redone once, on the taken key's conflict
+    assert (await office.record(f"code:{TAKEN}"))["answer_id"] == "someone-else"  # untouched
+    assert (await office.history(await office.answer_id("resp"))).count(entry) == 1
+
+
+@pytest.mark.parametrize(("command", "purpose", "entry"), CODE_TURNS, ids=["request", "share"])
+async def test_a_turn_that_gives_up_leaves_no_code(
+    office: Office, monkeypatch: pytest.MonkeyPatch, command: str, purpose: str, entry: str
+) -> None:
+    await office.client.set(f"{NS}:code:{TAKEN}", json.dumps({"purpose": purpose, "answer_id": "someone-else"}))
+    monkeypatch.setattr(teamwork, "new_code", lambda: TAKEN)
+    answer_id = await office.answer_id("resp")
+    before = await office.state(f"answer:{answer_id}", "user:resp")
+    history_before = await office.history(answer_id)
+    office.saves.clear()
+
+    assert await office.say("resp", command) == [conv_msg.BUSY]
+
+    assert len(office.saves) == SAVE_ATTEMPTS
+    assert await office.state(f"answer:{answer_id}", "user:resp") == before
+    assert await office.history(answer_id) == history_before
+    assert [key async for key in office.client.scan_iter(match=f"{NS}:code:*")] == [f"{NS}:code:{TAKEN}".encode()]
+    assert office.effects == []
