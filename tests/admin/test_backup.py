@@ -172,10 +172,13 @@ async def test_merge_the_file_wins_per_key_and_indexes_are_joined(redis_client, 
 
 
 async def test_keys_expired_since_the_export_are_not_restored(redis_client) -> None:
-    await redis_client.set(f"{NS}:code:OLD1-CODE", "{}", px=50)
+    # 2 s: time enough for the snapshot to hold it even on a loaded machine.
+    await redis_client.set(f"{NS}:code:OLD1-CODE", "{}", px=2000)
     await redis_client.set(f"{NS}:code:NEW1-CODE", "{}", ex=3600)
     snapshot = await take_snapshot(redis_client, NS)
-    await asyncio.sleep(0.1)
+    assert {e.id for e in snapshot.entries} == {"OLD1-CODE", "NEW1-CODE"}
+    while await redis_client.exists(f"{NS}:code:OLD1-CODE"):
+        await asyncio.sleep(0.05)
     await redis_client.flushdb()
     restored = await restore(redis_client, NS, snapshot.entries)
     assert (restored.expired, dict(restored.written)) == (1, {"code": 1})

@@ -238,4 +238,7 @@ async def test_notices_are_retried_paced_and_sent_once(serve, teams_client, fake
     posts = [r.at for r in fake_connector.received if r.method == "POST"]
     assert len(posts) == 60 + 3
     tenant_limit = dict((s, n) for s, n in TENANT_WINDOWS)[1.0]
-    assert max_in_window(posts, 1.0) <= tenant_limit
+    # Times of arrival, not of sending: a loaded machine may bring two sends up to tens of
+    # milliseconds closer than they left, so the window is taken 50 ms short (unpaced,
+    # all 63 would arrive within it).
+    assert max_in_window(posts, 0.95) <= tenant_limit
