@@ -204,7 +204,9 @@ class Downloader:
         # 60 MiB, and these workbooks stay far below 4 MB, so no chunking is needed.
         headers = {"Content-Length": str(len(data)), "Content-Range": f"bytes 0-{len(data) - 1}/{len(data)}"}
         try:
-            async with self._slots, self._session(UPLOAD_TIMEOUT) as http:
+            # Not one of the download slots: the bytes are in memory already, and an accepted
+            # consent card waits on this PUT (many at once on deadline day).
+            async with self._session(UPLOAD_TIMEOUT) as http:
                 async with http.put(target, data=data, headers=headers, allow_redirects=False) as response:
                     if response.status in (200, 201):
                         return True
