@@ -18,7 +18,6 @@ from bot.dialogs.codes import (  # noqa: F401  (re-exported: the names callers k
     new_code,
     normalise_code,
 )
-from bot.state.redis_storage import encode_record, new_etag
 from bot.stored_json import RecordError
 
 CODE_PREFIX = "code:"
@@ -45,11 +44,6 @@ class Codes:
         """(key in the namespace, record, lifetime) of a code a turn hands out, for
         `TurnState.create`: the code is stored in the turn's own save, or not at all."""
         return CODE_PREFIX + new.code, CodeRecord(new.purpose, new.answer_id, by, created_at).to_json(), CODE_TTL_SECONDS
-
-    async def store(self, code: str, purpose: str, answer_id: str, by: str, created_at: str) -> None:
-        """A code stored outside a turn (tools, tests), in the form a turn stores it."""
-        key, record, ttl = self.new_record(NewCode(code, Purpose(purpose), answer_id), by, created_at)
-        await self._client.set(f"{self._ns}:{key}", encode_record(record, new_etag(), key), ex=ttl)
 
     async def revoke(self, code: str) -> None:
         await self._client.delete(self._key(code))

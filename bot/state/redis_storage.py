@@ -37,9 +37,9 @@ MODE_PRESENT = "present"  # the key must exist; it is not written (a guard for l
 
 # KEYS: the keys written, then the lists appended to. ARGV[1]: how many keys are
 # written; then one (mode, expected e_tag, payload, lifetime in seconds or 0) quadruple
-# per written key; then one value per list entry. All keys are checked before any is written, so a write of
-# several keys (and its list entries) is all or nothing. Returns 0,
-# or the 1-based index of the first key whose check failed.
+# per written key; then one value per list entry. All keys are checked before any is
+# written, so a write of several keys (and its list entries) is all or nothing. Returns
+# 0, or the 1-based index of the first key whose check failed.
 _CAS_SCRIPT = """
 local function stored_etag(raw)
   local ok, value = pcall(cjson.decode, raw)
@@ -236,7 +236,8 @@ class RedisStorage(Storage):
     async def compare_and_set(
         self, writes: Sequence[CasWrite], appends: Sequence[ListAppend] = ()
     ) -> list[str]:
-        """Write all records or none; returns the new e_tag of each, in order.
+        """Write all records or none; returns the new e_tag of each, in order (a
+        MODE_PRESENT guard's is meaningless: nothing is written).
 
         `appends` are added to their lists in the same call, only if the writes
         are made: a turn's history goes with the state it describes, in one round trip.
@@ -247,7 +248,8 @@ class RedisStorage(Storage):
         etags = [new_etag() for _ in writes]
         args: list[str] = [str(len(writes))]
         for write, etag in zip(writes, etags):
-            args += [write.mode, write.expected_etag, encode_record(write.data, etag, write.key), str(write.ttl_s)]
+            payload = "" if write.mode == MODE_PRESENT else encode_record(write.data, etag, write.key)
+            args += [write.mode, write.expected_etag, payload, str(write.ttl_s)]
         for entry in appends:
             args.append(entry.value)
         keys = [self.redis_key(write.key) for write in writes] + [self.redis_key(entry.key) for entry in appends]

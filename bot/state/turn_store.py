@@ -207,15 +207,16 @@ class TurnStore:
             writes.append(self._conditional(ANSWER_PREFIX + state.other_id, state.other, state.other_etag))
             targets.append("other")
         writes += state.created
-        appends = [_history_entry(entry) for entry in state.history if entry.get("answer_id")]
-        if not writes and not appends:
+        entries = [entry for entry in state.history if entry.get("answer_id")]
+        if not writes and not entries:
             return
         # An answer's history is appended only while the answer exists: a turn that read it
         # before its deletion must not recreate the list the deletion removed.
         written = {write.key for write in writes}
-        for answer_key in dict.fromkeys(ANSWER_PREFIX + str(e["answer_id"]) for e in state.history if e.get("answer_id")):
+        for answer_key in dict.fromkeys(ANSWER_PREFIX + str(entry["answer_id"]) for entry in entries):
             if answer_key not in written:
                 writes.append(CasWrite(answer_key, {}, MODE_PRESENT))
+        appends = [_history_entry(entry) for entry in entries]
         etags = await self._storage.compare_and_set(writes, appends)
         state.history = []
         state.created = []

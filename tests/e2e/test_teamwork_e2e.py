@@ -35,6 +35,7 @@ from bot.state.turn_store import TurnStore
 from bot.survey.engine import load_survey
 from tests.e2e.harness import BotProcess
 from tests.e2e.transcripts import MUNICIPALITY_SHORT, REVIEW, RESPONDENT_VALUES, play
+from tests.teamwork.test_codes import store_code
 from tests.fakes.connector import FakeConnector
 from tests.fakes.teams import FILE_CONSENT_CARD, FILE_INFO_CARD, Replies, TeamsClient, TeamsUser
 
@@ -383,7 +384,7 @@ async def test_the_join_turn_itself_saves_the_new_member(redis_client) -> None:
     store = TurnStore(redis_client, NS)
     codes = Codes(redis_client, NS)
     await store.save_answer("shared", {"answer_id": "shared", "respondent": {}, "answers": {}, "members": ["resp"]}, None)
-    await codes.store("ABCD-EFGH", PURPOSE_SHARE, "shared", "resp", "now")
+    await store_code(redis_client, "ABCD-EFGH", PURPOSE_SHARE, "shared", "resp", NS)
     bot = SurveyBot(Config(redis_namespace=NS), store, Conversation(load_survey()), History(redis_client, NS), codes)
     activity = Activity(
         type="message", text="参加 ABCD-EFGH", channel_id="msteams", service_url="http://127.0.0.1:9/",

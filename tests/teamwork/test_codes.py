@@ -15,9 +15,12 @@ from bot.state.codes import (
     PURPOSE_CONFIRM,
     PURPOSE_SHARE,
     Codes,
+    NewCode,
+    Purpose,
     new_code,
     normalise_code,
 )
+from bot.state.redis_storage import MODE_ABSENT, CasWrite, RedisStorage
 
 NS = "mn2307"
 
@@ -25,6 +28,12 @@ NS = "mn2307"
 @pytest.fixture
 async def codes(redis_client) -> Codes:
     return Codes(redis_client, NS)
+
+
+async def store_code(client, code: str, purpose: str, answer_id: str, by: str = "user-1", ns: str = NS) -> None:
+    """A code stored as a turn's save stores it (TurnState.create), without the turn."""
+    key, record, ttl = Codes.new_record(NewCode(code, Purpose(purpose), answer_id), by, "2023-07-01T10:00:00+09:00")
+    await RedisStorage(client, ns).compare_and_set([CasWrite(key, record, MODE_ABSENT, ttl_s=ttl)])
 
 
 def test_codes_are_random_enough_and_readable() -> None:
@@ -57,7 +66,7 @@ def test_normalise_code(typed: str, expected: str | None) -> None:
 
 
 async def test_a_code_expires_in_seven_days(codes: Codes, redis_client) -> None:
-    await codes.store("ABCD-EFGH", PURPOSE_SHARE, "answer-1", "user-1", "2023-07-01T10:00:00+09:00")
+    await store_code(redis_client, "ABCD-EFGH", PURPOSE_SHARE, "answer-1", "user-1")
     ttl = await redis_client.ttl(f"{NS}:code:ABCD-EFGH")
     assert CODE_TTL_SECONDS - 5 <= ttl <= CODE_TTL_SECONDS == 7 * 24 * 3600
     assert json.loads(await redis_client.get(f"{NS}:code:ABCD-EFGH"))["answer_id"] == "answer-1"
@@ -76,7 +85,7 @@ async def test_a_code_expires_in_seven_days(codes: Codes, redis_client) -> None:
     ],
 )
 async def test_lookup(codes: Codes, redis_client, stored_purpose, asked_purpose, typed, found) -> None:
-    await codes.store("ABCD-EFGH", stored_purpose, "answer-1", "user-1", "now")
+    await store_code(redis_client, "ABCD-EFGH", stored_purpose, "answer-1", "user-1")
     lookup = await codes.lookup("user-2", typed, asked_purpose)
     assert (lookup.info is not None, lookup.refused) == (found, False)
     if found:
@@ -86,16 +95,16 @@ async def test_lookup(codes: Codes, redis_client, stored_purpose, asked_purpose,
 
 
 async def test_a_revoked_or_expired_code_is_a_miss(codes: Codes, redis_client) -> None:
-    await codes.store("ABCD-EFGH", PURPOSE_SHARE, "answer-1", "user-1", "now")
+    await store_code(redis_client, "ABCD-EFGH", PURPOSE_SHARE, "answer-1", "user-1")
     await codes.revoke("ABCD-EFGH")
     assert (await codes.lookup("user-2", "ABCD-EFGH", PURPOSE_SHARE)).info is None
-    await codes.store("ABCD-EFGJ", PURPOSE_SHARE, "answer-1", "user-1", "now")
+    await store_code(redis_client, "ABCD-EFGJ", PURPOSE_SHARE, "answer-1", "user-1")
     await redis_client.delete(f"{NS}:code:ABCD-EFGJ")  # what the 7-day expiry leaves
     assert (await codes.lookup("user-2", "ABCD-EFGJ", PURPOSE_SHARE)).info is None
 
 
 async def test_guessing_is_cut_off_for_an_hour(codes: Codes, redis_client) -> None:
-    await codes.store("ABCD-EFGH", PURPOSE_CONFIRM, "answer-1", "user-1", "now")
+    await store_code(redis_client, "ABCD-EFGH", PURPOSE_CONFIRM, "answer-1", "user-1")
     results = [await codes.lookup("guesser", f"WXYZ-{ALPHABET[i]}AAA", PURPOSE_CONFIRM) for i in range(GUESS_LIMIT)]
     assert [r.refused for r in results] == [False] * (GUESS_LIMIT - 1) + [True]
     assert all(r.info is None for r in results)
